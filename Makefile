@@ -1,0 +1,51 @@
+# dangan — build, run on the samples, test.
+#   sh setup.sh && make run    check every submission in samples/
+#   sh setup.sh && make test   the test suite
+CC      ?= cc
+PKGS    := libxml-2.0 icu-uc freetype2
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -Wall -Wextra -MMD -MP
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(shell pkg-config --cflags $(PKGS))
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lm
+
+SRC     := $(wildcard src/*.c)
+OBJ     := $(SRC:src/%.c=build/obj/%.o)
+LIBOBJ  := $(filter-out build/obj/main.o,$(OBJ))
+UNIT    := $(wildcard tests/unit/test_*.c)
+UNITBIN := $(UNIT:tests/unit/%.c=build/tests/%)
+
+.PHONY: all run test unit setup clean
+
+all: build/dangan
+
+build/dangan: $(OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+build/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+build/tests/%: tests/unit/%.c $(LIBOBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Isrc -o $@ $< $(LIBOBJ) $(LDLIBS)
+
+setup:
+	@sh setup.sh
+
+# The main job: check every shipped submission; the text report on the
+# terminal, the JSON lines in output/check.jsonl.
+run: setup build/dangan
+	@mkdir -p output
+	build/dangan check samples/*/
+	build/dangan check --json samples/*/ > output/check.jsonl
+	@echo "JSON: output/check.jsonl"
+
+unit: $(UNITBIN)
+
+test: setup build/dangan $(UNITBIN)
+	@sh tests/run.sh
+
+clean:
+	rm -rf build
+
+-include $(OBJ:.o=.d)

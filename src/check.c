@@ -1,0 +1,62 @@
+/* check.c — see check.h. */
+#include "check.h"
+#include "glyphs.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A profile that cannot be found is the teacher's problem (a finding);
+ * one that exists but is broken is the installation's (exit 2). */
+static int resolve_profile(context *ctx, checked *c, char *err, size_t errlen)
+{
+    int not_found = 0;
+    c->prof = profile_load(ctx->profile_dir, ctx->schema_dir, c->profile_id, &not_found, err, errlen);
+    if (c->prof) return 0;
+    if (!not_found) return -1;
+    const char *file = c->sub.placement >= 0 ? c->sub.files[c->sub.placement].name : "placement.xml";
+    finding_add(&c->f, SEV_ERROR, "profile.unknown", file, c->sub.profile_line, "profile",
+                "未知的研修项目“%s”：可用 dangan profiles 查看已有项目",
+                "unknown program profile '%s': run dangan profiles for the list",
+                c->profile_id, c->profile_id);
+    return 0;
+}
+
+int check_submission(context *ctx, const char *dir, const char *profile_override,
+                     checked *c, char *err, size_t errlen)
+{
+    memset(c, 0, sizeof *c);
+    findings_init(&c->f);
+    if (submission_load(dir, ctx->schemas, &c->sub, &c->f, err, errlen) != 0) return 2;
+    submission *s = &c->sub;
+    c->profile_id = xstrdup(profile_override ? profile_override : s->profile_id ? s->profile_id : "");
+    if (s->placement >= 0 || profile_override) {
+        if (resolve_profile(ctx, c, err, errlen) != 0) return 2;
+    }
+    glyphs_check(s, ctx->fonts, &c->f);
+    /* Rules on half-loaded data would report shortfalls that are really
+     * file errors; fix the files first, like a compiler's syntax errors. */
+    if (s->broken == 0 && s->placement >= 0 && c->prof) {
+        checks_always(s, ctx->cal, &c->f);
+        rules_evaluate(s, c->prof, ctx->cal, &c->v, &c->f);
+        c->rules_run = 1;
+    }
+    findings_sort(&c->f);
+    return 0;
+}
+
+void checked_free(checked *c)
+{
+    submission_free(&c->sub);
+    profile_free(c->prof);
+    free(c->profile_id);
+    verdict_free(&c->v);
+    findings_free(&c->f);
+    memset(c, 0, sizeof *c);
+}
+
+int checked_ok(const checked *c)
+{
+    return c->f.errors == 0;
+}

@@ -1,0 +1,182 @@
+/* cmd_init.c — `dangan profiles` and `dangan init DIR --profile ID`. */
+#include "cli.h"
+#include "context.h"
+#include "date.h"
+#include "profile.h"
+#include "report.h"
+#include "rules.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <dirent.h>
+
+int cmd_profiles(int argc, char **argv)
+{
+    int json = argc == 1 && !strcmp(argv[0], "--json");
+    if (argc > 1 || (argc == 1 && !json)) return cli_fail("用法：dangan profiles [--json]");
+    context ctx;
+    char err[1024];
+    if (context_open(&ctx, 0, err, sizeof err) != 0) return cli_fail("%s", err);
+    char **ids;
+    int n, status = EXIT_GOOD;
+    if (profile_ids(ctx.profile_dir, &ids, &n) != 0) {
+        context_close(&ctx);
+        return cli_fail("无法读取 %s", ctx.profile_dir);
+    }
+    for (int i = 0; i < n; i++) {
+        int nf;
+        profile *p = profile_load(ctx.profile_dir, ctx.schema_dir, ids[i], &nf, err, sizeof err);
+        if (!p) {
+            cli_fail("%s", err);
+            status = EXIT_USAGE;
+        } else if (json) {
+            fputs("{\"id\":", stdout);
+            json_string(stdout, p->id);
+            fputs(",\"title\":", stdout);
+            json_string(stdout, p->title ? p->title : "");
+            fputs(",\"seed\":", stdout);
+            json_string(stdout, p->seed);
+            printf(",\"requirements\":%d}\n", p->nreqs + (p->nbands > 0));
+        } else {
+            fputs(p->id, stdout);
+            for (int w = display_width(p->id); w < 26; w++) fputc(' ', stdout);
+            printf("%s（依据 %s）\n", p->title ? p->title : "", p->seed);
+        }
+        profile_free(p);
+        free(ids[i]);
+    }
+    free(ids);
+    context_close(&ctx);
+    return status;
+}
+
+/* One line per requirement for the skeleton's comment. */
+static void describe(const requirement *r, strbuf *b)
+{
+    static const char *const PER[] = {"", "每工作日", "每周", "每学期", "每学年"};
+    char lab[128];
+    selector_label(&r->sel, lab, sizeof lab);
+    sb_puts(b, "       - ");
+    switch (r->type) {
+    case REQ_WINDOW: sb_puts(b, "跟岗须在项目规定的研修时间内"); break;
+    case REQ_PERIOD: sb_printf(b, "跟岗时长 %ld—%ld 天", r->from, r->to); break;
+    case REQ_ATTENDED: sb_printf(b, "出勤工作日 ≥%g 天", r->min); break;
+    case REQ_COUNT: sb_printf(b, "%s%s ≥%g", PER[r->per], r->label ? r->label : lab, r->min); break;
+    case REQ_RATIO: sb_printf(b, "%s ≥ %s 的 %g 倍", lab, r->of, r->min); break;
+    case REQ_LENGTH: sb_printf(b, "%s ≥%g 个汉字", r->label ? r->label : "文字", r->min); break;
+    case REQ_COMMENT: sb_puts(b, "每条听课记录要有评课意见 <comment>"); break;
+    case REQ_ELIGIBLE: sb_printf(b, "参加条件：%s", r->label ? r->label : r->field); break;
+    case REQ_ABSENCE: sb_printf(b, "%s缺勤不超过 %g 天", r->kind, r->max); break;
+    }
+    if (r->label && r->type != REQ_COUNT && r->type != REQ_LENGTH && r->type != REQ_ELIGIBLE)
+        sb_printf(b, "（%s）", r->label);
+    sb_puts(b, "\n");
+}
+
+static char *fill(const char *tpl, const char *const keys[], const char *const vals[], int n)
+{
+    strbuf b;
+    sb_init(&b);
+    for (const char *p = tpl; *p;) {
+        int hit = -1;
+        for (int i = 0; i < n && hit < 0; i++)
+            if (!strncmp(p, keys[i], strlen(keys[i]))) hit = i;
+        if (hit < 0) { sb_add(&b, p++, 1); continue; }
+        sb_puts(&b, vals[hit]);
+        p += strlen(keys[hit]);
+    }
+    return sb_steal(&b);
+}
+
+/* Written under a temporary name and renamed, so an interrupted init
+ * never leaves a half file a teacher would then edit. */
+static int write_file(const char *path, const char *text)
+{
+    char *tmp = xasprintf("%s.tmp", path);
+    FILE *fp = fopen(tmp, "wx");
+    int rc = fp ? 0 : -1;
+    if (fp && (fputs(text, fp) < 0 || fclose(fp) != 0)) rc = -1;
+    if (rc == 0 && rename(tmp, path) != 0) rc = -1;
+    if (rc != 0) remove(tmp);
+    free(tmp);
+    return rc;
+}
+
+static int dir_is_empty(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    struct dirent *e;
+    int empty = 1;
+    while (empty && (e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) empty = 0;
+    closedir(d);
+    return empty;
+}
+
+static int write_skeleton(const context *ctx, const profile *p, const char *dir)
+{
+    static const char *const FILES[] = {"placement.xml", "journal.xml", "observations.xml",
+                                        "lessons.xml", "reflections.xml"};
+    strbuf reqs;
+    sb_init(&reqs);
+    for (int i = 0; i < p->nreqs; i++) describe(&p->reqs[i], &reqs);
+    if (p->nbands) sb_printf(&reqs, "       - 考核分数 ≥%g 为%s\n", p->bands[0].min, p->bands[0].outcome);
+    long today = (long)(time(NULL) / 86400);
+    char start[11], end[11];
+    date_format(today, start);
+    date_format(today + 13, end);
+    const char *keys[] = {"@PROFILE@", "@TITLE@", "@REQUIREMENTS@", "@ID@", "@START@", "@END@"};
+    const char *vals[] = {p->id, p->title ? p->title : "", reqs.s, "NEW-0001", start, end};
+    char *sk = path_join(ctx->home, "templates/skeleton");
+    int rc = 0;
+    for (size_t i = 0; i < sizeof FILES / sizeof FILES[0] && rc == 0; i++) {
+        char *src = path_join(sk, FILES[i]), *dst = path_join(dir, FILES[i]), *tpl;
+        size_t len;
+        if (read_file(src, 1 << 20, &tpl, &len) != 0) {
+            rc = cli_fail("无法读取模板 %s", src);
+        } else {
+            char *text = fill(tpl, keys, vals, 6);
+            if (write_file(dst, text) != 0) rc = cli_fail("无法写入 %s：%s", dst, strerror(errno));
+            free(text);
+            free(tpl);
+        }
+        free(src);
+        free(dst);
+    }
+    free(sk);
+    sb_free(&reqs);
+    return rc;
+}
+
+int cmd_init(int argc, char **argv)
+{
+    const char *dir = NULL, *id = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--profile") && i + 1 < argc) id = argv[++i];
+        else if (!strncmp(argv[i], "--profile=", 10)) id = argv[i] + 10;
+        else if (argv[i][0] == '-' || dir) return cli_fail("用法：dangan init DIR --profile ID");
+        else dir = argv[i];
+    }
+    if (!dir || !id) return cli_fail("用法：dangan init DIR --profile ID");
+    context ctx;
+    char err[1024];
+    if (context_open(&ctx, 0, err, sizeof err) != 0) return cli_fail("%s", err);
+    int nf, rc = EXIT_GOOD;
+    profile *p = profile_load(ctx.profile_dir, ctx.schema_dir, id, &nf, err, sizeof err);
+    if (!p) rc = nf ? cli_fail("未知的研修项目“%s”：可用 dangan profiles 查看", id) : cli_fail("%s", err);
+    else if (mkdir(dir, 0777) != 0 && !(errno == EEXIST && dir_is_empty(dir)))
+        rc = cli_fail("%s 已存在且不是空文件夹（不会覆盖已有文件）", dir);
+    else if (write_skeleton(&ctx, p, dir) != 0)
+        rc = EXIT_USAGE;
+    else
+        printf("已在 %s 生成项目 %s 的提交骨架；填写后运行：dangan check %s\n", dir, p->id, dir);
+    profile_free(p);
+    context_close(&ctx);
+    return rc;
+}

@@ -1,0 +1,30 @@
+/* context.h — what a process loads once and every submission shares:
+ * the data folder, compiled schemas, the calendar and the fonts. Loading
+ * these once is what makes batch work cheap (issue: fonts parsed once per
+ * process). */
+#ifndef DANGAN_CONTEXT_H
+#define DANGAN_CONTEXT_H
+
+#include <stddef.h>
+#include "calendar.h"
+#include "fonts.h"
+#include "validate.h"
+
+typedef struct context {
+    char *home;          /* folder holding templates/ and fonts/ */
+    char *schema_dir, *profile_dir;
+    schemas *schemas;
+    calendar *cal;
+    font_set *fonts;
+    int en;              /* --lang en */
+} context;
+
+enum { NEED_SCHEMAS = 1, NEED_CALENDAR = 2, NEED_FONTS = 4, NEED_ALL = 7 };
+
+/* Finds the data folder: $DANGAN_HOME, else the folder above the
+ * executable when it holds templates/ (a build tree), else the installed
+ * DANGAN_DATADIR. Then loads what `need` asks for. -1 with err on failure. */
+int context_open(context *c, unsigned need, char *err, size_t errlen);
+void context_close(context *c);
+
+#endif

@@ -1,0 +1,56 @@
+/* rules.h — the check stage: a submission judged against its profile.
+ * Takes: a loaded submission, its profile, the calendar. Gives: counts,
+ * one check-list row per requirement (required / actual / met — the
+ * dossier's 要求核对表 prints the same rows) and findings for every
+ * shortfall. Also the always-on checks of spec §3. */
+#ifndef DANGAN_RULES_H
+#define DANGAN_RULES_H
+
+#include "calendar.h"
+#include "findings.h"
+#include "profile.h"
+#include "submission.h"
+
+typedef struct count_entry {
+    char key[40];       /* "observation", "lesson.report", "day" … */
+    long value;
+} count_entry;
+
+typedef struct req_row {
+    char *label;        /* Chinese */
+    char *rule;         /* e.g. "observation>=20" */
+    char *required;     /* "≥20", "≥2/工作日" */
+    char *actual;
+    int met;
+} req_row;
+
+typedef struct verdict {
+    count_entry *counts;
+    int ncounts;
+    req_row *rows;
+    int nrows, rcap;
+    long attended;      /* attended working days used by the rules */
+    const char *outcome;/* score band outcome, NULL when not judged */
+    long hours;         /* 学时, -1 when none */
+} verdict;
+
+/* Checks spec §3 that hold whatever the profile: dates inside the period
+ * and on working days, clashes, one journal day per date, images. */
+void checks_always(const submission *s, const calendar *cal, findings *f);
+
+/* Evaluates every requirement of p. */
+void rules_evaluate(const submission *s, const profile *p, const calendar *cal,
+                    verdict *v, findings *f);
+void verdict_free(verdict *v);
+
+/* 1 when `day` is an attended working day of s: inside the period, a
+ * working day, and not inside an absence. */
+int attended_day(const submission *s, const calendar *cal, long day);
+
+/* Chinese name of a record selector: "汇报课", "听课记录", "公开课/示范课". */
+void selector_label(const selector *sel, char *buf, size_t len);
+
+/* Default file a record type lives in, for findings about a whole type. */
+const char *rec_type_file(const submission *s, rec_type t);
+
+#endif

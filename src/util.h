@@ -1,0 +1,53 @@
+/* util.h — small helpers every module uses: allocation that never returns
+ * NULL, a growable string, bounded file reading and UTF-8 decoding.
+ * Takes nothing from other modules; gives them these primitives. */
+#ifndef DANGAN_UTIL_H
+#define DANGAN_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* A growable, always NUL-terminated byte string. */
+typedef struct strbuf {
+    char *s;
+    size_t len, cap;
+} strbuf;
+
+void sb_init(strbuf *b);
+void sb_free(strbuf *b);
+void sb_add(strbuf *b, const char *s, size_t n);
+void sb_puts(strbuf *b, const char *s);
+void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *sb_steal(strbuf *b);
+
+/* Reads a whole regular file of at most max bytes. Returns 0, or -1 with
+ * errno set (EFBIG when the file is larger than max; *len then holds its size). */
+int read_file(const char *path, size_t max, char **data, size_t *len);
+
+/* Decodes one UTF-8 sequence at s[*i] (of len bytes), advancing *i.
+ * Returns the code point, or -1 for an invalid or truncated sequence
+ * (overlongs, surrogates and values above U+10FFFF are invalid). */
+int32_t utf8_next(const char *s, size_t len, size_t *i);
+
+/* Byte offset of the first invalid UTF-8 sequence, or -1 when valid. */
+long utf8_first_invalid(const char *s, size_t len);
+
+/* 1-based line number of byte offset off in s. */
+long line_of_offset(const char *s, size_t off);
+
+/* 1 if path names an existing directory. */
+int is_dir(const char *path);
+
+/* Joins two path parts with one '/'. Caller frees. */
+char *path_join(const char *a, const char *b);
+
+#endif

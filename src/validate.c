@@ -1,0 +1,302 @@
+/* validate.c — see validate.h.
+ *
+ * libxml2 reports schema errors as English sentences. We keep the sentence
+ * for --lang en and translate the common shapes into Chinese by pattern:
+ * enumeration, type, facet, missing/unexpected child, attribute. Anything
+ * unrecognised still gets a Chinese lead-in and the original text, so no
+ * error is ever hidden. */
+#include "validate.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/xmlschemas.h>
+
+static const char *const ROOTS[] = {
+    "placement", "journal", "observations", "lessons", "reflections", "assessment",
+};
+#define NROOTS (sizeof ROOTS / sizeof ROOTS[0])
+
+struct schemas {
+    xmlSchemaPtr schema[NROOTS];
+};
+
+static const char *const LABELS[][2] = {
+    {"placement", "跟岗信息"}, {"teacher", "教师信息"}, {"host", "基地校信息"},
+    {"period", "跟岗起止时间"}, {"name", "姓名"}, {"gender", "性别"}, {"born", "出生年月"},
+    {"work-start", "参加工作时间"}, {"school", "学校"}, {"education", "学历"},
+    {"rank", "职称"}, {"subject", "学科"}, {"grade", "任教年级"},
+    {"weekly-periods", "周课时数"}, {"years-at-school", "在本校任教年限"},
+    {"mentor", "指导教师"}, {"class", "班级"}, {"class-periods", "跟岗学科课时"},
+    {"journal", "研修日志"}, {"day", "日志"}, {"activity", "活动"},
+    {"observations", "听课记录"}, {"observation", "听课记录"}, {"topic", "课题"},
+    {"notes", "听课笔记"}, {"comment", "评课意见"}, {"lessons", "教案"}, {"lesson", "教案"},
+    {"objectives", "教学目标"}, {"item", "条目"}, {"key-points", "教学重点"},
+    {"difficulties", "教学难点"}, {"process", "教学过程"}, {"step", "教学环节"},
+    {"board", "板书设计"}, {"record", "课堂教学实录"}, {"afterthought", "课后反思"},
+    {"reflections", "反思"}, {"reflection", "反思"}, {"title", "标题"},
+    {"assessment", "鉴定"}, {"attendance", "出勤"}, {"absence", "缺勤"},
+    {"score", "考核分数"}, {"mentor-opinion", "指导教师意见"},
+    {"school-opinion", "基地校意见"}, {"signed", "签署"}, {"p", "段落"},
+    {"figure", "图片"}, {"caption", "图题"}, {"list", "列表"},
+};
+
+const char *element_label(const char *name)
+{
+    for (size_t i = 0; i < sizeof LABELS / sizeof LABELS[0]; i++)
+        if (!strcmp(LABELS[i][0], name)) return LABELS[i][1];
+    return name;
+}
+
+static int root_index(const char *root)
+{
+    for (size_t i = 0; i < NROOTS; i++)
+        if (!strcmp(ROOTS[i], root)) return (int)i;
+    return -1;
+}
+
+static xmlSchemaPtr compile(const char *path, char *err, size_t errlen)
+{
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(path);
+    if (!pc) {
+        snprintf(err, errlen, "无法读取模式文件 %s", path);
+        return NULL;
+    }
+    xmlSchemaSetParserErrors(pc, NULL, NULL, NULL);
+    xmlSchemaPtr s = xmlSchemaParse(pc);
+    xmlSchemaFreeParserCtxt(pc);
+    if (!s) snprintf(err, errlen, "模式文件 %s 有错误，无法编译", path);
+    return s;
+}
+
+schemas *schemas_load(const char *dir, char *err, size_t errlen)
+{
+    schemas *s = xcalloc(1, sizeof *s);
+    for (size_t i = 0; i < NROOTS; i++) {
+        char *name = xasprintf("%s.xsd", ROOTS[i]);
+        char *path = path_join(dir, name);
+        s->schema[i] = compile(path, err, errlen);
+        free(name);
+        free(path);
+        if (!s->schema[i]) {
+            schemas_free(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+void schemas_free(schemas *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < NROOTS; i++)
+        if (s->schema[i]) xmlSchemaFree(s->schema[i]);
+    free(s);
+}
+
+/* ---- message translation ---- */
+
+/* Copies the text between `after` and the next `stop` char into out. */
+static int grab(const char *msg, const char *after, char stop, char *out, size_t outlen)
+{
+    const char *p = strstr(msg, after);
+    if (!p) return 0;
+    p += strlen(after);
+    const char *e = strchr(p, stop);
+    if (!e) return 0;
+    size_t n = (size_t)(e - p);
+    if (n >= outlen) n = outlen - 1;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return 1;
+}
+
+/* "{urn:dangan:1}topic" → "topic", in place. */
+static void strip_ns(char *s)
+{
+    char *r = strchr(s, '}');
+    if (r) memmove(s, r + 1, strlen(r + 1) + 1);
+}
+
+/* Rewrites "( {ns}a, {ns}b )" as "<a>（标签）、<b>（标签）". */
+static void expected_list(const char *msg, strbuf *out)
+{
+    const char *p = strstr(msg, "Expected is");
+    if (!p) return;
+    p = strchr(p, '(');
+    const char *e = p ? strchr(p, ')') : NULL;
+    if (!p || !e) return;
+    char item[128];
+    int first = 1;
+    for (const char *q = p + 1; q < e;) {
+        while (q < e && (*q == ' ' || *q == ',')) q++;
+        const char *s = q;
+        while (q < e && *q != ',' && *q != ' ') q++;
+        size_t n = (size_t)(q - s);
+        if (!n || n >= sizeof item) continue;
+        memcpy(item, s, n);
+        item[n] = '\0';
+        strip_ns(item);
+        if (!strcmp(item, "##other")) continue;
+        sb_printf(out, "%s<%s>（%s）", first ? "" : "、", item, element_label(item));
+        first = 0;
+    }
+}
+
+static const char *value_hint(const char *type)
+{
+    if (strstr(type, "month")) return "应为“年-月”，如 2016-09";
+    if (strstr(type, "date")) return "应为“年-月-日”，如 2016-09-12";
+    if (strstr(type, "score")) return "应为 0 到 100 的数";
+    if (strstr(type, "period")) return "应为 1 到 12 的整数（第几节课）";
+    if (strstr(type, "count") || strstr(type, "nteger")) return "应为整数";
+    if (strstr(type, "decimal")) return "应为数字";
+    if (strstr(type, "boolean")) return "应为 true 或 false";
+    if (strstr(type, "id") || strstr(type, "Id")) return "只能由字母、数字和 - _ . 组成";
+    if (strstr(type, "text")) return "不能为空";
+    return "格式不对";
+}
+
+/* Builds the Chinese message for one libxml2 schema error. */
+static char *translate(const char *msg)
+{
+    char elem[128] = "", attr[128] = "", a[256] = "", b[512] = "";
+    grab(msg, "Element '", '\'', elem, sizeof elem);
+    strip_ns(elem);
+    grab(msg, "attribute '", '\'', attr, sizeof attr);
+    strbuf o;
+    sb_init(&o);
+    if (attr[0]) sb_printf(&o, "<%s>（%s）的属性 %s：", elem, element_label(elem), attr);
+    else sb_printf(&o, "<%s>（%s）：", elem, element_label(elem));
+
+    if (strstr(msg, "is not an element of the set")) {
+        grab(msg, "The value '", '\'', a, sizeof a);
+        grab(msg, "set {", '}', b, sizeof b);
+        for (char *c = b; *c; c++) if (*c == '\'') *c = ' ';
+        sb_printf(&o, "“%s”不是允许的取值，可选：%s", a, b);
+    } else if (strstr(msg, "Missing child element")) {
+        sb_puts(&o, "缺少必需的子元素 ");
+        expected_list(msg, &o);
+    } else if (strstr(msg, "This element is not expected")) {
+        sb_puts(&o, "此处不应出现这个元素");
+        if (strstr(msg, "Expected is")) {
+            sb_puts(&o, "，这里应为 ");
+            expected_list(msg, &o);
+        }
+    } else if (strstr(msg, "is required but missing")) {
+        grab(msg, "The attribute '", '\'', a, sizeof a);
+        sb_printf(&o, "缺少必需的属性 %s", a);
+    } else if (strstr(msg, "is not allowed") && strstr(msg, "The attribute")) {
+        grab(msg, "The attribute '", '\'', a, sizeof a);
+        sb_printf(&o, "不认识的属性 %s（请检查拼写）", a);
+    } else if (strstr(msg, "Character content other than whitespace")) {
+        sb_puts(&o, "这里不能直接写文字，请把文字放进 <p> 段落或相应的子元素中");
+    } else if (strstr(msg, "[facet 'pattern']") || strstr(msg, "atomic type")) {
+        grab(msg, "value '", '\'', a, sizeof a);
+        if (!a[0]) grab(msg, ": '", '\'', a, sizeof a);
+        if (!grab(msg, "atomic type '", '\'', b, sizeof b)) snprintf(b, sizeof b, "%s", attr[0] ? attr : elem);
+        if (!strcmp(elem, "p") || !strcmp(elem, "item") || !strcmp(elem, "title") || !strcmp(elem, "topic"))
+            snprintf(b, sizeof b, "text");
+        else if (!strcmp(attr, "date") || !strcmp(attr, "start") || !strcmp(attr, "end") ||
+                 !strcmp(attr, "from") || !strcmp(attr, "to"))
+            snprintf(b, sizeof b, "date");
+        else if (!strcmp(elem, "born") || !strcmp(elem, "work-start"))
+            snprintf(b, sizeof b, "month");
+        sb_printf(&o, "“%s”%s", a, value_hint(b));
+    } else if (strstr(msg, "[facet 'maxInclusive']") || strstr(msg, "[facet 'minInclusive']") ||
+               strstr(msg, "[facet 'minExclusive']")) {
+        grab(msg, "The value '", '\'', a, sizeof a);
+        grab(msg, "allowed ('", '\'', b, sizeof b);
+        sb_printf(&o, "“%s”超出允许范围（界限 %s）", a, b);
+    } else if (strstr(msg, "[facet 'maxLength']") || strstr(msg, "[facet 'minLength']")) {
+        sb_puts(&o, "内容长度不符合要求（不能为空，也不能过长）");
+    } else if (strstr(msg, "No matching global declaration")) {
+        sb_puts(&o, "根元素不对或缺少命名空间 xmlns=\"urn:dangan:1\"");
+    } else {
+        sb_printf(&o, "不符合格式要求（%s）", msg);
+    }
+    return sb_steal(&o);
+}
+
+typedef struct vstate {
+    const char *shown;
+    findings *f;
+    int count;
+    long last_line;
+    char last_elem[160];
+} vstate;
+
+/* Past this many errors in one file the rest are noise from the first. */
+#define MAX_SCHEMA_ERRORS 50
+
+static void on_schema_error(void *ctx, xmlErrorPtr err)
+{
+    vstate *vs = ctx;
+    if (!err || !err->message) return;
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", err->message);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) msg[--n] = '\0';
+    /* libxml2 follows a facet error with an "atomic type" error for the
+     * same value; one finding per place is enough. */
+    char head[160] = "";
+    const char *colon = strstr(msg, ": ");
+    if (colon) snprintf(head, sizeof head, "%.*s", (int)(colon - msg), msg);
+    if (err->line == vs->last_line && !strcmp(head, vs->last_elem) && strstr(msg, "atomic type")) return;
+    vs->last_line = err->line;
+    snprintf(vs->last_elem, sizeof vs->last_elem, "%s", head);
+    if (++vs->count > MAX_SCHEMA_ERRORS) return;
+    char *zh = translate(msg);
+    finding_add(vs->f, SEV_ERROR, "schema.invalid", vs->shown, err->line, "schema", "%s", "%s", zh, msg);
+    free(zh);
+}
+
+int schemas_validate(schemas *s, const char *root, xmlDocPtr doc, const char *shown, findings *f)
+{
+    int i = root_index(root);
+    if (i < 0) return -1;
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(s->schema[i]);
+    vstate vs = {shown, f, 0, -1, ""};
+    xmlSchemaSetValidStructuredErrors(vc, on_schema_error, &vs);
+    int rc = xmlSchemaValidateDoc(vc, doc);
+    xmlSchemaFreeValidCtxt(vc);
+    if (vs.count > MAX_SCHEMA_ERRORS)
+        finding_add(f, SEV_ERROR, "schema.invalid", shown, 0, "schema",
+                    "本文件还有 %d 处格式错误未列出", "%d more schema errors not listed",
+                    vs.count - MAX_SCHEMA_ERRORS, vs.count - MAX_SCHEMA_ERRORS);
+    if (rc != 0 && vs.count == 0)
+        finding_add(f, SEV_ERROR, "schema.invalid", shown, 0, "schema",
+                    "文件不符合格式要求", "the file does not match its schema");
+    return rc == 0 ? 0 : -1;
+}
+
+typedef struct dstate {
+    char *err;
+    size_t errlen;
+    int seen;
+} dstate;
+
+static void on_data_error(void *ctx, xmlErrorPtr e)
+{
+    dstate *ds = ctx;
+    if (ds->seen++ || !e) return;
+    snprintf(ds->err, ds->errlen, "%s:%d: %s", e->file ? e->file : "?", e->line,
+             e->message ? e->message : "");
+    size_t n = strlen(ds->err);
+    while (n && ds->err[n - 1] == '\n') ds->err[--n] = '\0';
+}
+
+int schema_check_data(const char *xsd_path, xmlDocPtr doc, char *err, size_t errlen)
+{
+    xmlSchemaPtr s = compile(xsd_path, err, errlen);
+    if (!s) return -1;
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(s);
+    dstate ds = {err, errlen, 0};
+    xmlSchemaSetValidStructuredErrors(vc, on_data_error, &ds);
+    int rc = xmlSchemaValidateDoc(vc, doc);
+    xmlSchemaFreeValidCtxt(vc);
+    xmlSchemaFree(s);
+    if (rc != 0 && !ds.seen) snprintf(err, errlen, "%s 不符合模式 %s", doc->URL ? (const char *)doc->URL : "?", xsd_path);
+    return rc == 0 ? 0 : -1;
+}

@@ -1,0 +1,86 @@
+#!/bin/sh
+# CLI tests: exit codes of spec §4, the JSON line's exact shape, languages,
+# `profiles` and `init`. Run from anywhere; ends "cli: N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+bin=build/dangan
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
+expect_rc() {  # expect_rc WANT DESCRIPTION CMD...
+  want=$1; what=$2; shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?
+  if [ "$rc" = "$want" ]; then ok; else bad "$what: exit $rc, expected $want; $(head -c 400 "$tmp/err")"; fi
+}
+
+# Exit codes.
+expect_rc 2 "no command" $bin
+expect_rc 2 "unknown command" $bin frobnicate
+expect_rc 2 "check without folder" $bin check
+expect_rc 2 "check missing folder" $bin check "$tmp/does-not-exist"
+expect_rc 2 "unknown option" $bin check samples/li-chunyan --colour
+expect_rc 2 "bad --lang" $bin check samples/li-chunyan --lang fr
+expect_rc 0 "help" $bin --help
+expect_rc 0 "reference sample passes" $bin check samples/li-chunyan
+grep -q "结论：符合要求" "$tmp/out" && ok || bad "Chinese verdict line missing"
+grep -q "✓ " "$tmp/out" && ! grep -q "✗ " "$tmp/out" && ok || bad "check-list should be all met"
+grep -q "60 学时" "$tmp/out" && ok || bad "outcome and hours (60 学时) missing"
+expect_rc 0 "English report" $bin check samples/li-chunyan --lang en
+grep -q "meets the requirements" "$tmp/out" && ok || bad "English verdict missing"
+expect_rc 1 "unknown --profile" $bin check samples/li-chunyan --profile no-such-program --json
+[ "$(jq -r '.findings[0].code' "$tmp/out")" = "profile.unknown" ] && ok || bad "profile.unknown expected"
+# One bad folder among good ones: still judged, worst status wins.
+expect_rc 2 "missing folder among good" $bin check samples/li-chunyan "$tmp/nope"
+grep -q "符合要求" "$tmp/out" && ok || bad "the good folder should still be reported"
+
+# JSON: one object per submission, exactly the keys of spec §4.
+$bin check --json samples/li-chunyan samples/li-chunyan >"$tmp/j" 2>&1
+[ "$(wc -l < "$tmp/j")" -eq 2 ] && ok || bad "two folders should give two JSON lines"
+keys=$(head -n 1 "$tmp/j" | jq -c 'keys_unsorted')
+[ "$keys" = '["submission","profile","ok","counts","findings"]' ] && ok || bad "JSON keys: $keys"
+head -n 1 "$tmp/j" | jq -e '.ok == true and .profile == "lx-backbone-2016" and .submission == "samples/li-chunyan"' >/dev/null && ok || bad "JSON values"
+head -n 1 "$tmp/j" | jq -e '.counts.observation == 20 and .counts.lesson == 3 and .counts["lesson.report"] == 1 and .counts["reflection.teaching"] == 3 and .counts.day == 10' >/dev/null && ok || bad "JSON counts: $(head -n 1 "$tmp/j" | jq -c .counts)"
+cp -R samples/li-chunyan "$tmp/short"
+sed -i '3,9d' "$tmp/short/observations.xml"     # drop the first observation
+$bin check --json "$tmp/short" >"$tmp/j2"; rc=$?
+[ $rc -eq 1 ] && ok || bad "19 observations should exit 1 (got $rc)"
+jq -e '.ok == false and .counts.observation == 19' "$tmp/j2" >/dev/null && ok || bad "ok=false, 19 observations"
+fkeys=$(jq -c '.findings[0] | keys_unsorted' "$tmp/j2")
+[ "$fkeys" = '["code","file","line","rule","message","severity"]' ] && ok || bad "finding keys: $fkeys"
+jq -e '[.findings[] | select(.code == "count.short" and .rule == "observation>=20" and .file == "observations.xml" and .line == 0)] | length == 1' "$tmp/j2" >/dev/null && ok || bad "count.short observation>=20 at observations.xml:0"
+jq -e '[.findings[] | select(.code == "rate.short")] | length == 1' "$tmp/j2" >/dev/null && ok || bad "rate.short for 2016-09-12"
+jq -e 'all(.findings[]; .severity == "error" or .severity == "warning")' "$tmp/j2" >/dev/null && ok || bad "severity values"
+$bin check --json --lang en "$tmp/short" | jq -e '.findings[0].message | test("[一-龥]") | not' >/dev/null && ok || bad "--lang en message is English"
+
+# profiles
+expect_rc 0 "profiles" $bin profiles
+[ "$(wc -l < "$tmp/out")" -eq 7 ] && ok || bad "seven profiles expected, got $(wc -l < "$tmp/out")"
+for id in lx-backbone-2016 yixian-2022 tongyu-2012-trainee gangkou-rural-to-urban gangkou-urban-to-rural henan-2021-backbone puer-2024-helper; do
+  grep -q "^$id " "$tmp/out" && ok || bad "profile $id missing"
+done
+expect_rc 0 "profiles --json" $bin profiles --json
+jq -e -s 'length == 7 and all(.[]; .id and .title and .seed)' "$tmp/out" >/dev/null && ok || bad "profiles --json"
+
+# init: a skeleton that passes the schema, and never overwrites.
+for id in lx-backbone-2016 yixian-2022 henan-2021-backbone; do
+  expect_rc 0 "init $id" $bin init "$tmp/new-$id" --profile $id
+  $bin check --json "$tmp/new-$id" >"$tmp/j3"
+  jq -e '[.findings[] | select(.code | startswith("xml.") or startswith("schema.") or startswith("file.unknown") or . == "profile.unknown")] | length == 0' "$tmp/j3" >/dev/null \
+    && ok || bad "init $id skeleton has file errors: $(jq -c '[.findings[] | .code]' "$tmp/j3")"
+  jq -e ".profile == \"$id\"" "$tmp/j3" >/dev/null && ok || bad "init $id profile"
+done
+expect_rc 2 "init into a non-empty folder" $bin init "$tmp/new-yixian-2022" --profile yixian-2022
+expect_rc 2 "init unknown profile" $bin init "$tmp/x" --profile nope
+[ ! -e "$tmp/x" ] && ok || bad "init with unknown profile must create nothing"
+expect_rc 2 "init without profile" $bin init "$tmp/y"
+
+# Commands of later stages refuse clearly instead of pretending.
+expect_rc 2 "build not yet available" $bin build samples/li-chunyan -o "$tmp/x.pdf"
+[ ! -e "$tmp/x.pdf" ] && ok || bad "no PDF may be written"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
