@@ -62,7 +62,9 @@ int context_open(context *c, unsigned need, char *err, size_t errlen)
     }
     if (rc == 0 && (need & NEED_FONTS)) {
         char *fd = path_join(c->home, "fonts"), *m = path_join(fd, "fonts.xml");
-        c->fonts = fonts_open(m, err, errlen);
+        char *xsd = path_join(c->schema_dir, "fonts.xsd");
+        c->fonts = fonts_open(m, xsd, err, errlen);
+        free(xsd);
         free(fd);
         free(m);
         if (!c->fonts) rc = -1;

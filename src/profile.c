@@ -47,7 +47,9 @@ static int split(const char *s, char *out, size_t width, int max)
 static int parse_selector(const char *tok, selector *sel)
 {
     char buf[64];
-    snprintf(buf, sizeof buf, "%s", tok);
+    size_t n = strlen(tok);
+    if (n >= sizeof buf) return -1;
+    memcpy(buf, tok, n + 1);
     char *dot = strchr(buf, '.');
     if (dot) *dot++ = '\0';
     memset(sel, 0, sizeof *sel);

@@ -1,0 +1,210 @@
+/* fonts.c — see fonts.h.
+ *
+ * Coverage is asked once per character of every submission, so each font's
+ * cmap is turned into a bitmap of all 0x110000 code points (136 KiB) when
+ * the font is opened; a lookup is then one bit test, with no FreeType call. */
+#include "fonts.h"
+#include "util.h"
+#include "validate.h"
+#include "xmlload.h"
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_FONTS 32
+#define MAX_ROLES 16
+#define MAX_CHAIN 8
+#define NCP 0x110000u
+
+typedef struct font {
+    char *id, *file, *package;
+    int index;
+    FT_Face face;
+    uint8_t *cover;              /* NCP bits */
+} font;
+
+typedef struct role {
+    char *name;
+    int chain[MAX_CHAIN];
+    int n;
+} role;
+
+struct font_set {
+    FT_Library lib;
+    font fonts[MAX_FONTS];
+    int nfonts;
+    role roles[MAX_ROLES];
+    int nroles;
+};
+
+static void fill_cover(font *f)
+{
+    f->cover = xcalloc(NCP / 8, 1);
+    FT_UInt gid;
+    FT_ULong cp = FT_Get_First_Char(f->face, &gid);
+    while (gid != 0) {
+        if (cp < NCP) f->cover[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+        cp = FT_Get_Next_Char(f->face, cp, &gid);
+    }
+}
+
+static int font_index(const font_set *fs, const char *id)
+{
+    for (int i = 0; i < fs->nfonts; i++)
+        if (!strcmp(fs->fonts[i].id, id)) return i;
+    return -1;
+}
+
+/* Relative font paths are taken from the manifest's folder. */
+static char *resolve(const char *manifest, const char *file)
+{
+    if (file[0] == '/') return xstrdup(file);
+    char *copy = xstrdup(manifest);
+    char *r = path_join(dirname(copy), file);
+    free(copy);
+    return r;
+}
+
+static int open_font(font_set *fs, xmlNodePtr n, const char *manifest, char *err, size_t errlen)
+{
+    if (fs->nfonts == MAX_FONTS) {
+        snprintf(err, errlen, "%s:%ld: 字体超过 %d 个", manifest, xml_line(n), MAX_FONTS);
+        return -1;
+    }
+    font *f = &fs->fonts[fs->nfonts];
+    char *id = xml_attr(n, "id"), *file = xml_attr(n, "file"), *pkg = xml_attr(n, "package"),
+         *ix = xml_attr(n, "index");
+    f->id = xstrdup(id ? id : "");
+    f->file = resolve(manifest, file ? file : "");
+    f->package = xstrdup(pkg ? pkg : "");
+    f->index = ix ? atoi(ix) : 0;
+    xmlFree(id); xmlFree(file); xmlFree(pkg); xmlFree(ix);
+    fs->nfonts++;
+    if (access(f->file, R_OK) != 0) {
+        snprintf(err, errlen, "找不到字体文件 %s（请安装 Debian 软件包 %s，或运行 sh setup.sh）",
+                 f->file, f->package);
+        return -1;
+    }
+    if (FT_New_Face(fs->lib, f->file, f->index, &f->face) != 0) {
+        f->face = NULL;
+        snprintf(err, errlen, "无法读取字体文件 %s（第 %d 个字体）", f->file, f->index);
+        return -1;
+    }
+    fill_cover(f);
+    return 0;
+}
+
+static int read_role(font_set *fs, xmlNodePtr n, const char *manifest, char *err, size_t errlen)
+{
+    if (fs->nroles == MAX_ROLES) {
+        snprintf(err, errlen, "%s:%ld: 用途超过 %d 个", manifest, xml_line(n), MAX_ROLES);
+        return -1;
+    }
+    role *r = &fs->roles[fs->nroles++];
+    char *name = xml_attr(n, "name"), *list = xml_attr(n, "fonts");
+    r->name = xstrdup(name ? name : "");
+    int rc = 0;
+    for (char *save = NULL, *tok = strtok_r(list ? list : (char *)"", " \t\n", &save);
+         tok && rc == 0; tok = strtok_r(NULL, " \t\n", &save)) {
+        int ix = font_index(fs, tok);
+        if (ix < 0 || r->n == MAX_CHAIN) {
+            snprintf(err, errlen, "%s:%ld: 用途 %s 引用了未定义的字体 %s（或超过 %d 个）",
+                     manifest, xml_line(n), r->name, tok, MAX_CHAIN);
+            rc = -1;
+        } else {
+            r->chain[r->n++] = ix;
+        }
+    }
+    xmlFree(name);
+    xmlFree(list);
+    return rc;
+}
+
+font_set *fonts_open(const char *manifest, const char *xsd, char *err, size_t errlen)
+{
+    xmlDocPtr doc = xml_load_data(manifest, err, errlen);
+    if (!doc) return NULL;
+    if (xsd && schema_check_data(xsd, doc, err, errlen) != 0) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    font_set *fs = xcalloc(1, sizeof *fs);
+    int rc = FT_Init_FreeType(&fs->lib) ? -1 : 0;
+    if (rc) snprintf(err, errlen, "FreeType 初始化失败");
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    /* Fonts first, so that a role may name a font defined after it. */
+    for (xmlNodePtr n = root->children; n && rc == 0; n = n->next)
+        if (xml_is(n, "font")) rc = open_font(fs, n, manifest, err, errlen);
+    for (xmlNodePtr n = root->children; n && rc == 0; n = n->next)
+        if (xml_is(n, "role")) rc = read_role(fs, n, manifest, err, errlen);
+    xmlFreeDoc(doc);
+    if (rc != 0) {
+        fonts_close(fs);
+        return NULL;
+    }
+    return fs;
+}
+
+void fonts_close(font_set *fs)
+{
+    if (!fs) return;
+    for (int i = 0; i < fs->nfonts; i++) {
+        font *f = &fs->fonts[i];
+        if (f->face) FT_Done_Face(f->face);
+        free(f->cover);
+        free(f->id);
+        free(f->file);
+        free(f->package);
+    }
+    for (int i = 0; i < fs->nroles; i++) free(fs->roles[i].name);
+    if (fs->lib) FT_Done_FreeType(fs->lib);
+    free(fs);
+}
+
+static int has(const font *f, uint32_t cp)
+{
+    return cp < NCP && (f->cover[cp >> 3] >> (cp & 7)) & 1;
+}
+
+static int layout_only(uint32_t cp)
+{
+    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0x20 ||
+           cp == 0x3000 || cp == 0xA0 || cp == 0x200B || cp == 0xFEFF;
+}
+
+static const role *find_role(const font_set *fs, const char *name)
+{
+    for (int i = 0; i < fs->nroles; i++)
+        if (!strcmp(fs->roles[i].name, name)) return &fs->roles[i];
+    return NULL;
+}
+
+int fonts_pick(const font_set *fs, const char *role_name, uint32_t cp)
+{
+    if (!role_name) {
+        for (int i = 0; i < fs->nfonts; i++)
+            if (has(&fs->fonts[i], cp)) return i;
+        return -1;
+    }
+    const role *r = find_role(fs, role_name);
+    for (int i = 0; r && i < r->n; i++)
+        if (has(&fs->fonts[r->chain[i]], cp)) return r->chain[i];
+    return -1;
+}
+
+int fonts_covers(const font_set *fs, const char *role_name, uint32_t cp)
+{
+    return layout_only(cp) || fonts_pick(fs, role_name, cp) >= 0;
+}
+
+int fonts_count(const font_set *fs) { return fs->nfonts; }
+const char *fonts_id(const font_set *fs, int i) { return fs->fonts[i].id; }
+const char *fonts_file(const font_set *fs, int i) { return fs->fonts[i].file; }
+int fonts_face_index(const font_set *fs, int i) { return fs->fonts[i].index; }
+void *fonts_face(const font_set *fs, int i) { return fs->fonts[i].face; }

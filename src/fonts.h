@@ -1,0 +1,36 @@
+/* fonts.h — the shipped fonts and their roles (fonts/fonts.xml).
+ * Takes: the font manifest. Gives: for a role ("body", "heading", "kai")
+ * and a code point, the first font of the role's fallback chain that has
+ * a glyph for it; and each font's FreeType face for measuring and
+ * shaping. Fonts are opened once per process and shared by every
+ * submission (batch work depends on it). Knows nothing of PDF. */
+#ifndef DANGAN_FONTS_H
+#define DANGAN_FONTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct font_set font_set;
+
+/* Opens every font the manifest names (validated against xsd when xsd is
+ * not NULL). NULL with a message in err on failure: a missing font file
+ * names the Debian package that provides it. */
+font_set *fonts_open(const char *manifest, const char *xsd, char *err, size_t errlen);
+void fonts_close(font_set *fs);
+
+/* 1 when cp can be drawn in role (NULL: in any font). White space and
+ * control characters count as covered: they are laid out, not drawn. */
+int fonts_covers(const font_set *fs, const char *role, uint32_t cp);
+
+/* Index of the first font of role's chain that has cp, or -1. */
+int fonts_pick(const font_set *fs, const char *role, uint32_t cp);
+
+int fonts_count(const font_set *fs);
+const char *fonts_id(const font_set *fs, int i);
+const char *fonts_file(const font_set *fs, int i);
+int fonts_face_index(const font_set *fs, int i);
+/* The FreeType face (FT_Face) of font i, as void * so that callers that
+ * do not measure need not include FreeType. */
+void *fonts_face(const font_set *fs, int i);
+
+#endif
