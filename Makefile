@@ -10,7 +10,7 @@ LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lm
 
 SRC     := $(wildcard src/*.c)
 OBJ     := $(SRC:src/%.c=build/obj/%.o)
-LIBOBJ  := $(filter-out build/obj/main.o,$(OBJ))
+LIBOBJ  := $(filter-out build/obj/main.o build/obj/cmd_%.o,$(OBJ))
 UNIT    := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNIT:tests/unit/%.c=build/tests/%)
 

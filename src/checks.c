@@ -54,8 +54,8 @@ static void check_calendar_years(const submission *s, const calendar *cal, findi
     for (int y = y1; y <= y2 && y - y1 < 50; y++) {
         if (calendar_verified(cal, date_from_ymd(y, 6, 1))) continue;
         finding_add(f, SEV_WARNING, "calendar.unverified", fname(s, s->placement), s->period_line,
-                    "calendar", "%d 年的节假日安排未经核实，工作日按周一至周五判断，请人工核对",
-                    "the %d holiday arrangement is not verified; working days are taken as Monday to Friday: check by hand",
+                    "calendar", "%d 年的节假日安排未经与国务院通知核对（或没有该年数据），工作日判断可能有误，请人工核对",
+                    "the %d holiday arrangement is not verified against the State Council notice (or missing): working days may be wrong, check by hand",
                     y, y);
     }
 }

@@ -185,8 +185,17 @@ static const role *find_role(const font_set *fs, const char *name)
     return NULL;
 }
 
+/* Private-use code points mean whatever one font decided (some fonts
+ * here put component shapes there): text using them would change meaning
+ * with the font and extract as garbage, so no font "has" them. */
+static int private_use(uint32_t cp)
+{
+    return (cp >= 0xE000 && cp <= 0xF8FF) || cp >= 0xF0000;
+}
+
 int fonts_pick(const font_set *fs, const char *role_name, uint32_t cp)
 {
+    if (private_use(cp)) return -1;
     if (!role_name) {
         for (int i = 0; i < fs->nfonts; i++)
             if (has(&fs->fonts[i], cp)) return i;
