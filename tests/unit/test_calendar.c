@@ -4,6 +4,7 @@
 #include "calendar.h"
 #include "date.h"
 #include <string.h>
+#include <sys/stat.h>
 
 static long D(const char *s)
 {
@@ -65,6 +66,29 @@ int main(void)
     y = calendar_school_year(c, D("2016-08-01"));
     CHECK(y.start == D("2016-08-01") && y.end == D("2017-07-31"));
     calendar_free(c);
+
+    /* An unverified year's data is used, but the year stays unverified. */
+    mkdir("build/tests/cal", 0755);
+    FILE *f = fopen("build/tests/cal/2030.xml", "w");
+    fputs("<calendar xmlns=\"urn:dangan:1\" year=\"2030\" verified=\"false\" source=\"test\">"
+          "<holiday name=\"国庆节\" from=\"2030-10-01\" to=\"2030-10-07\"/>"
+          "<workday date=\"2030-09-29\" name=\"国庆节\"/></calendar>", f);
+    fclose(f);
+    c = calendar_load("build/tests/cal", "templates/terms.xml", "templates/schemas", err, sizeof err);
+    CHECK(c != NULL);
+    if (c) {
+        CHECK(!calendar_verified(c, D("2030-10-02")));
+        CHECK(!calendar_is_workday(c, D("2030-10-02")));     /* a Wednesday, but a holiday */
+        CHECK(calendar_is_workday(c, D("2030-09-29")));      /* a Sunday, made a workday */
+        calendar_free(c);
+    }
+    /* A range that runs backwards is refused with file and line. */
+    f = fopen("build/tests/cal/2030.xml", "w");
+    fputs("<calendar xmlns=\"urn:dangan:1\" year=\"2030\" verified=\"true\" source=\"test\">\n"
+          "<holiday name=\"国庆节\" from=\"2030-10-07\" to=\"2030-10-01\"/></calendar>", f);
+    fclose(f);
+    CHECK(calendar_load("build/tests/cal", "templates/terms.xml", "templates/schemas", err, sizeof err) == NULL);
+    CHECK(strstr(err, "2030.xml:2") != NULL);
 
     /* Broken data is refused with a message, not half-loaded. */
     CHECK(calendar_load("/nonexistent", "templates/terms.xml", "templates/schemas", err, sizeof err) == NULL);

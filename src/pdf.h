@@ -1,0 +1,30 @@
+/* pdf.h — the PDF stage: the only module that calls libharu.
+ * Takes: a laid-out document (pages.h) and the font set its glyphs name.
+ * Gives: a PDF/A-1b file with every used font embedded as a true subset
+ * (CIDFontType2, Identity-H, ToUnicode with surrogate pairs for
+ * characters above U+FFFF, /W for the used glyphs only), outlines
+ * (bookmarks), document information and XMP metadata, an sRGB output
+ * intent and a trailer /ID. Same document and same time → same bytes. */
+#ifndef DANGAN_PDF_H
+#define DANGAN_PDF_H
+
+#include <stddef.h>
+#include <time.h>
+#include "fonts.h"
+#include "pages.h"
+
+typedef struct pdf_options {
+    time_t created;          /* creation/modification date (SOURCE_DATE_EPOCH) */
+    const char *icc_profile; /* sRGB ICC file for the PDF/A output intent */
+} pdf_options;
+
+/* Writes the document to path through a temporary file renamed into
+ * place, so a failure never leaves a partial PDF. 0, or -1 with err. */
+int pdf_write(const document *d, const font_set *fs, const pdf_options *o,
+              const char *path, char *err, size_t errlen);
+
+/* Same, into a malloc'd buffer (for stamping and tests). */
+int pdf_write_mem(const document *d, const font_set *fs, const pdf_options *o,
+                  unsigned char **data, size_t *len, char *err, size_t errlen);
+
+#endif
