@@ -1,0 +1,18 @@
+/* dossier.h — what the dossier says, in what order (spec §5).
+ * Takes: a checked submission (check.h). Gives: the block tree (blocks.h)
+ * of cover, table of contents, registration form, requirements
+ * check-list, 研修日志, 听课记录, 教案, reflections and 鉴定意见.
+ * Knows nothing of fonts, sizes or pages: styles are named, the page
+ * template sizes them. */
+#ifndef DANGAN_DOSSIER_H
+#define DANGAN_DOSSIER_H
+
+#include "blocks.h"
+#include "check.h"
+
+void dossier_blocks(const checked *c, block_list *out);
+
+/* The running header text ("program · teacher"); caller frees. */
+char *dossier_header(const checked *c);
+
+#endif
