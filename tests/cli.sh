@@ -45,7 +45,7 @@ keys=$(head -n 1 "$tmp/j" | jq -c 'keys_unsorted')
 head -n 1 "$tmp/j" | jq -e '.ok == true and .profile == "lx-backbone-2016" and .submission == "samples/li-chunyan"' >/dev/null && ok || bad "JSON values"
 head -n 1 "$tmp/j" | jq -e '.counts.observation == 20 and .counts.lesson == 3 and .counts["lesson.report"] == 1 and .counts["reflection.teaching"] == 3 and .counts.day == 10' >/dev/null && ok || bad "JSON counts: $(head -n 1 "$tmp/j" | jq -c .counts)"
 cp -R samples/li-chunyan "$tmp/short"
-sed -i '3,9d' "$tmp/short/observations.xml"     # drop the first observation
+sed -i '3,10d' "$tmp/short/observations.xml"     # drop the first observation
 $bin check --json "$tmp/short" >"$tmp/j2"; rc=$?
 [ $rc -eq 1 ] && ok || bad "19 observations should exit 1 (got $rc)"
 jq -e '.ok == false and .counts.observation == 19' "$tmp/j2" >/dev/null && ok || bad "ok=false, 19 observations"

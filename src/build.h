@@ -1,0 +1,24 @@
+/* build.h — check → lay out → emit PDF for one submission, as one call.
+ * Takes: a checked submission and the process context. Gives: the
+ * dossier PDF. `build` and `bundle` both call it. */
+#ifndef DANGAN_BUILD_H
+#define DANGAN_BUILD_H
+
+#include <stddef.h>
+#include "check.h"
+#include "context.h"
+#include "pages.h"
+
+typedef struct build_options {
+    int draft;
+    long long epoch;          /* SOURCE_DATE_EPOCH, or -1: now */
+} build_options;
+
+/* Lays out c into a new document (*out). 0, or -1 with err. */
+int build_document(context *ctx, const checked *c, const build_options *o, document **out,
+                   char *err, size_t errlen);
+/* Lays out and writes path (temporary file renamed into place). */
+int build_pdf(context *ctx, const checked *c, const build_options *o, const char *path,
+              char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,33 @@
+/* layout.h — the lay-out stage: blocks (blocks.h) set into pages
+ * (pages.h) by the page template (template.h), with the text engine
+ * (text.h) doing the lines. Gives positioned glyph runs, rules and
+ * images; knows nothing of PDF.
+ *
+ * Page rules: headings are kept with the first two lines of what
+ * follows; a paragraph never leaves a single line alone at the foot or
+ * the top of a page (orphans, widows); a table row is never split and
+ * header rows repeat; the TOC is filled with page numbers after the
+ * rest is laid out; a running header on every page but the cover; page
+ * numbers "— N —" in the footer; an optional draft watermark. */
+#ifndef DANGAN_LAYOUT_H
+#define DANGAN_LAYOUT_H
+
+#include <stddef.h>
+#include "blocks.h"
+#include "pages.h"
+#include "template.h"
+#include "text.h"
+
+typedef struct layout_options {
+    const char *header;      /* running header text, NULL for none */
+    int draft;               /* print the template's watermark */
+} layout_options;
+
+/* 0, or -1 with err (an image that cannot be read). */
+int layout_document(const block_list *bl, const page_template *t, text_engine *te,
+                    const layout_options *o, document *out, char *err, size_t errlen);
+
+/* Pixel size of a PNG or JPEG file: 0, or -1 when not one of those. */
+int image_size(const char *path, int *w, int *h, int *is_png);
+
+#endif
