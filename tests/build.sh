@@ -1,0 +1,78 @@
+#!/bin/sh
+# Build tests: the dossier PDF of spec §5, looked at through poppler and
+# qpdf as a reader, an archive and a printer would. Ends "build: N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+bin=build/dangan
+chk="python3 tests/tools/pdfcheck.py"
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
+sub() {  # runs a pdfcheck.py sub-check, adds its counts
+  out=$($chk "$@" 2>&1); rc=$?
+  printf '%s\n' "$out" | grep '^FAIL' | head -n 20
+  p=$(printf '%s\n' "$out" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+  f=$(printf '%s\n' "$out" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+  pass=$((pass + ${p:-0})); fail=$((fail + ${f:-1}))
+  [ $rc -eq 0 ] || [ "${f:-1}" -gt 0 ] || fail=$((fail + 1))
+}
+
+export SOURCE_DATE_EPOCH=1474848000    # 2016-09-26
+header="XX县2016年农村中小学骨干教师跟岗研修　李春燕"
+
+# The reference sample builds, twice to identical bytes.
+$bin build samples/li-chunyan -o "$tmp/a.pdf" 2>"$tmp/err" && ok || bad "build failed: $(cat "$tmp/err")"
+$bin build samples/li-chunyan -o "$tmp/b.pdf" 2>/dev/null
+cmp -s "$tmp/a.pdf" "$tmp/b.pdf" && ok || bad "same input and SOURCE_DATE_EPOCH gave different bytes"
+[ -z "$(ls "$tmp" | grep -v '^[ab].pdf$' | grep -v err)" ] && ok || bad "temporary files left: $(ls "$tmp")"
+qpdf --check "$tmp/a.pdf" >"$tmp/qpdf" 2>&1 && ok || bad "qpdf --check: $(tail -n 3 "$tmp/qpdf")"
+pdfinfo "$tmp/a.pdf" >"$tmp/info" 2>&1
+grep -q "^Pages: *[0-9]" "$tmp/info" && ok || bad "pdfinfo: $(cat "$tmp/info")"
+grep -q "^Title: *李春燕 跟岗研修档案" "$tmp/info" && ok || bad "Chinese title missing: $(grep Title "$tmp/info")"
+grep -q "^Page size: *595.2. x 841.8. pts (A4)" "$tmp/info" && ok || bad "not A4: $(grep 'Page size' "$tmp/info")"
+sub fonts "$tmp/a.pdf"
+sub text "$tmp/a.pdf" samples/li-chunyan "$header"
+sub breaks "$tmp/a.pdf"
+sub flush "$tmp/a.pdf"
+pdftotext -enc UTF-8 "$tmp/a.pdf" "$tmp/a.txt"
+for h in "目　　录" "跟岗研修登记表" "研修任务核对表" "研修日志" "听课记录" "教案" "反思与研修成果" "鉴定意见" "— 3 —"; do
+  grep -q "$h" "$tmp/a.txt" && ok || bad "section '$h' missing"
+done
+grep -q "草稿" "$tmp/a.txt" && bad "final dossier carries a draft watermark" || ok
+pdfinfo -meta "$tmp/a.pdf" 2>/dev/null | grep -q "pdfaid:part" && ok || bad "no PDF/A identification in XMP"
+
+# Rare characters in names and text: drawn, extracted, never blank.
+cp -R samples/li-chunyan "$tmp/rare"
+sed -i 's|<name>李春燕</name>|<name>王堃</name>|' "$tmp/rare/placement.xml"
+sed -i '0,/<p>/s|<p>|<p>喆、陈㛃与𠮷祥同来听课。|' "$tmp/rare/observations.xml"
+$bin build "$tmp/rare" -o "$tmp/rare.pdf" 2>"$tmp/err" && ok || bad "rare build failed: $(cat "$tmp/err")"
+pdftotext -enc UTF-8 "$tmp/rare.pdf" "$tmp/rare.txt" 2>"$tmp/err"
+[ ! -s "$tmp/err" ] && ok || bad "pdftotext warnings: $(head -c 300 "$tmp/err")"
+for s in 王堃 喆、陈㛃与𠮷祥同来听课; do
+  grep -q "$s" "$tmp/rare.txt" && ok || bad "'$s' not extracted"
+done
+sub ink "$tmp/rare.pdf" "堃喆㛃𠮷"
+
+# A submission with errors is refused: exit 1, no file; --draft builds it.
+cp -R samples/li-chunyan "$tmp/short"
+sed -i '3,10d' "$tmp/short/observations.xml"
+$bin build "$tmp/short" -o "$tmp/short.pdf" >/dev/null 2>&1; rc=$?
+[ $rc -eq 1 ] && ok || bad "failing submission: exit $rc, expected 1"
+[ ! -e "$tmp/short.pdf" ] && ok || bad "failing submission wrote a PDF"
+$bin build "$tmp/short" -o "$tmp/draft.pdf" --draft >/dev/null 2>&1 && ok || bad "--draft should build"
+pdftotext -enc UTF-8 "$tmp/draft.pdf" - 2>/dev/null | grep -q "草稿" && ok || bad "draft watermark missing"
+# Broken files cannot be typeset even as a draft.
+cp -R samples/li-chunyan "$tmp/broken"
+printf '<oops' > "$tmp/broken/extra.xml"
+$bin build "$tmp/broken" -o "$tmp/broken.pdf" --draft >/dev/null 2>&1; rc=$?
+[ $rc -ne 0 ] && [ ! -e "$tmp/broken.pdf" ] && ok || bad "broken submission: exit $rc or a PDF was written"
+# Unwritable output: exit 2, nothing left behind.
+$bin build samples/li-chunyan -o "$tmp/no/such/dir/x.pdf" >/dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] && ok || bad "unwritable output: exit $rc, expected 2"
+$bin build >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "build without arguments should exit 2"
+
+echo "build: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

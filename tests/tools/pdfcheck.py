@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Checks a dossier PDF the way a reader would, through poppler's tools.
+
+  pdfcheck.py text    PDF SUBMISSION_DIR HEADER   every source paragraph verbatim in pdftotext
+  pdfcheck.py breaks  PDF                          clreq line starts/ends on visual lines
+  pdfcheck.py flush   PDF                          justified lines reach the right margin
+  pdfcheck.py fonts   PDF                          every font embedded, subset, with ToUnicode
+  pdfcheck.py ink     PDF CHARS                    each of CHARS is drawn (rendered pixels), not blank
+
+Prints one line per problem and "N passed, N failed" at the end; exit 1 on
+any failure. Used by tests/build.sh."""
+import glob, html, re, subprocess, sys, xml.etree.ElementTree as ET
+
+NS = "{urn:dangan:1}"
+NO_START = set("，。、；：？！）》」』”’…—·")
+NO_END = set("（《「『“‘")
+passed = failed = 0
+
+
+def ok(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+def run(*args):
+    p = subprocess.run(args, capture_output=True, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def squash(s):
+    return re.sub(r"\s+", "", s)
+
+
+def source_paragraphs(folder):
+    for f in sorted(glob.glob(folder + "/*.xml")):
+        for el in ET.parse(f).iter():
+            if el.tag in (NS + "p", NS + "item", NS + "activity", NS + "topic", NS + "title"):
+                yield f, "".join(el.itertext())
+
+
+def check_text(pdf, folder, header):
+    rc, out, err = run("pdftotext", "-enc", "UTF-8", pdf, "-")
+    ok(rc == 0, "pdftotext exit %d" % rc)
+    ok(err.strip() == "", "pdftotext stderr: " + err.strip()[:200])
+    # Running header and page numbers interrupt a paragraph that runs over
+    # a page break; the reader skips them, so do we.
+    lines = [l for l in out.split("\n")
+             if l.strip() != header and not re.fullmatch(r"\s*— \d+ —\s*", l)]
+    text = squash("".join(lines)).replace("\f", "")
+    for f, para in source_paragraphs(folder):
+        ok(squash(para) in text, "%s: paragraph not extracted verbatim: %s" % (f, para[:40]))
+
+
+def bbox_lines(pdf):
+    rc, out, err = run("pdftotext", "-bbox-layout", "-enc", "UTF-8", pdf, "-")
+    ok(rc == 0 and err.strip() == "", "pdftotext -bbox-layout: " + err.strip()[:200])
+    out = re.sub(r"<!DOCTYPE[^>]*>", "", out)
+    root = ET.fromstring(out)
+    h = "{http://www.w3.org/1999/xhtml}"
+    for page in root.iter(h + "page"):
+        for block in page.iter(h + "block"):
+            lines = []
+            for line in block.iter(h + "line"):
+                words = list(line.iter(h + "word"))
+                if not words:
+                    continue
+                text = "".join(html.unescape(w.text or "") for w in words)
+                lines.append((text, float(line.get("xMin")), float(line.get("xMax")), float(line.get("yMin"))))
+            yield page, lines
+
+
+def check_breaks(pdf):
+    n = 0
+    for page, block in bbox_lines(pdf):
+        for text, x0, x1, y in block:
+            if not text:
+                continue
+            n += 1
+            ok(text[0] not in NO_START, "line starts with %s: %s" % (text[0], text[:30]))
+            ok(text[-1] not in NO_END, "line ends with %s: %s" % (text[-1], text[-30:]))
+    ok(n > 50, "too few lines found (%d)" % n)
+
+
+def check_flush(pdf):
+    """Inside a paragraph every line but the last reaches the right edge."""
+    checked = 0
+    for page, block in bbox_lines(pdf):
+        if len(block) < 3:
+            continue
+        right = max(l[2] for l in block)
+        for text, x0, x1, y in block[:-1]:
+            if len(text) < 10:
+                continue
+            checked += 1
+            ok(right - x1 < 1.0, "line short of the right edge by %.2f pt: %s" % (right - x1, text[:30]))
+    ok(checked > 20, "too few justified lines checked (%d)" % checked)
+
+
+def check_fonts(pdf):
+    rc, out, err = run("pdffonts", pdf)
+    ok(rc == 0, "pdffonts exit %d" % rc)
+    rows = out.strip().split("\n")[2:]
+    ok(len(rows) >= 2, "fewer than two fonts")
+    for r in rows:
+        cols = r.split()
+        ok("CID" in r and "TrueType" in r, "not a CID TrueType font: " + r)
+        ok(cols[-5:-2] == ["yes", "yes", "yes"], "font not emb/sub/uni: " + r)
+
+
+def check_ink(pdf, chars):
+    """Every listed character is drawn with ink: no blank, no box-less gap.
+    Renders each page in gray, finds each character's box from the bbox
+    output (CJK words split evenly, one cell per character)."""
+    import os, tempfile
+    tmp = tempfile.mkdtemp()
+    rc, _, _ = run("pdftoppm", "-r", "72", "-gray", pdf, tmp + "/p")
+    ok(rc == 0, "pdftoppm failed")
+    found = set()
+    for pi, (page, block) in enumerate(bbox_lines_words(pdf)):
+        pgm = sorted(glob.glob(tmp + "/p-*.pgm"))[page]
+        w, h, px = read_pgm(pgm)
+        for text, x0, y0, x1, y1 in block:
+            n = len(text)
+            for i, ch in enumerate(text):
+                if ch not in chars:
+                    continue
+                found.add(ch)
+                cx0 = x0 + (x1 - x0) * i / n
+                cx1 = x0 + (x1 - x0) * (i + 1) / n
+                ink = 0
+                for y in range(int(y0), min(h, int(y1) + 1)):
+                    for x in range(int(cx0), min(w, int(cx1) + 1)):
+                        ink += px[y * w + x] < 128
+                ok(ink >= 3, "character %s (U+%04X) drawn blank" % (ch, ord(ch)))
+    for ch in chars:
+        ok(ch in found, "character %s (U+%04X) not found in the text layer" % (ch, ord(ch)))
+
+
+def read_pgm(path):
+    data = open(path, "rb").read()
+    parts = data.split(b"\n", 3)
+    w, h = map(int, parts[1].split())
+    return w, h, parts[3]
+
+
+def bbox_lines_words(pdf):
+    rc, out, err = run("pdftotext", "-bbox", "-enc", "UTF-8", pdf, "-")
+    out = re.sub(r"<!DOCTYPE[^>]*>", "", out)
+    root = ET.fromstring(out)
+    h = "{http://www.w3.org/1999/xhtml}"
+    for i, page in enumerate(root.iter(h + "page")):
+        words = [(html.unescape(w.text or ""), float(w.get("xMin")), float(w.get("yMin")),
+                  float(w.get("xMax")), float(w.get("yMax"))) for w in page.iter(h + "word")]
+        yield i, words
+
+
+def main():
+    cmd, pdf = sys.argv[1], sys.argv[2]
+    if cmd == "text":
+        check_text(pdf, sys.argv[3], sys.argv[4])
+    elif cmd == "breaks":
+        check_breaks(pdf)
+    elif cmd == "flush":
+        check_flush(pdf)
+    elif cmd == "fonts":
+        check_fonts(pdf)
+    elif cmd == "ink":
+        check_ink(pdf, sys.argv[3])
+    print("%s: %d passed, %d failed" % (cmd, passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+main()
