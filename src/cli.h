@@ -9,6 +9,7 @@ enum { EXIT_GOOD = 0, EXIT_SHORT = 1, EXIT_USAGE = 2 };
 int cmd_check(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_build(int argc, char **argv);
 
 /* Prints "dangan: message" on stderr; returns EXIT_USAGE. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

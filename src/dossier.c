@@ -61,6 +61,8 @@ static void add_para(block_list *out, const char *style, const char *text)
 
 static void add_heading(block_list *out, int level, const char *text, int in_toc)
 {
+    /* Every chapter starts on a new page, as in a bound dossier. */
+    if (level == 0 && in_toc) blocks_add(out, BLOCK_PAGE_BREAK, NULL, NULL);
     static const char *const H[] = {"h1", "h2", "h3"};
     block *b = blocks_add(out, BLOCK_HEADING, H[level > 2 ? 2 : level], text);
     b->level = level;

@@ -13,7 +13,7 @@ static const char USAGE[] =
     "  dangan check   DIR... [--profile ID] [--json] [--lang zh|en]\n"
     "  dangan init    DIR --profile ID\n"
     "  dangan profiles [--json]\n"
-    "  dangan build   DIR -o FILE.pdf [--draft]          （尚未实现）\n"
+    "  dangan build   DIR -o FILE.pdf [--draft]\n"
     "  dangan bundle  DIR... --school SCHOOL.xml -o BUNDLE_DIR （尚未实现）\n"
     "  dangan verify  FILE.pdf | BUNDLE_DIR             （尚未实现）\n"
     "  dangan archive BUNDLE_DIR --into ARCHIVE_DIR     （尚未实现）\n"
@@ -32,10 +32,10 @@ int cli_fail(const char *fmt, ...)
 }
 
 static const struct { const char *name; int (*run)(int, char **); } COMMANDS[] = {
-    {"check", cmd_check}, {"profiles", cmd_profiles}, {"init", cmd_init},
+    {"check", cmd_check}, {"profiles", cmd_profiles}, {"init", cmd_init}, {"build", cmd_build},
 };
 
-static const char *const PLANNED[] = {"build", "bundle", "verify", "archive", "find"};
+static const char *const PLANNED[] = {"bundle", "verify", "archive", "find"};
 
 int main(int argc, char **argv)
 {

@@ -104,9 +104,10 @@ static void ensure_cp(text_engine *te, size_t n)
     if (cap > te->cap_cp) te->cap_cp = cap;
 }
 
-/* Decodes text, keeping one space for a white-space run between two
- * non-CJK characters and none elsewhere: XML indentation between Chinese
- * characters must not show as a gap. off[i] is cp[i]'s byte offset. */
+/* Decodes text, keeping one space for a white-space run unless both its
+ * neighbours are CJK: XML indentation between Chinese characters must not
+ * show as a gap, a space before a Latin word stays. off[i] is cp[i]'s
+ * byte offset. */
 static int decode(text_engine *te, const char *s, size_t len)
 {
     ensure_cp(te, len + 1);
@@ -123,7 +124,7 @@ static int decode(text_engine *te, const char *s, size_t len)
             pending_space = 1;
             continue;
         }
-        if (pending_space && te->ncp > 0 && !lb_is_cjk(te->cp[te->ncp - 1]) && !lb_is_cjk((uint32_t)c)) {
+        if (pending_space && te->ncp > 0 && (!lb_is_cjk(te->cp[te->ncp - 1]) || !lb_is_cjk((uint32_t)c))) {
             te->cp[te->ncp] = ' ';
             te->off[te->ncp++] = pend_off;
         }

@@ -218,3 +218,29 @@ char *path_join(const char *a, const char *b)
     while (la > 1 && a[la - 1] == '/') la--;
     return xasprintf("%.*s/%s", (int)la, a, b);
 }
+
+int write_file_atomic(const char *path, const void *data, size_t len)
+{
+    char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) { free(tmp); return -1; }
+    const char *p = data;
+    size_t left = len;
+    int rc = 0;
+    while (left && rc == 0) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) rc = -1;
+        else { p += n; left -= (size_t)n; }
+    }
+    if (rc == 0 && fsync(fd) != 0) rc = -1;
+    int saved = errno;
+    if (close(fd) != 0 && rc == 0) { rc = -1; saved = errno; }
+    /* The file is private (mkstemp makes it 0600); give it the usual mode. */
+    if (rc == 0 && chmod(tmp, 0644) != 0) { rc = -1; saved = errno; }
+    if (rc == 0 && rename(tmp, path) != 0) { rc = -1; saved = errno; }
+    if (rc != 0) unlink(tmp);
+    free(tmp);
+    errno = saved;
+    return rc;
+}

@@ -44,6 +44,11 @@ long utf8_first_invalid(const char *s, size_t len);
 /* 1-based line number of byte offset off in s. */
 long line_of_offset(const char *s, size_t off);
 
+/* Writes data to path through a temporary file in the same folder,
+ * flushed to disk and renamed into place: readers see the old file or the
+ * whole new one, never a part. 0, or -1 with errno set. */
+int write_file_atomic(const char *path, const void *data, size_t len);
+
 /* 1 if path names an existing directory. */
 int is_dir(const char *path);
 

@@ -37,8 +37,8 @@ sub fonts "$tmp/a.pdf"
 sub text "$tmp/a.pdf" samples/li-chunyan "$header"
 sub breaks "$tmp/a.pdf"
 sub flush "$tmp/a.pdf"
-pdftotext -enc UTF-8 "$tmp/a.pdf" "$tmp/a.txt"
-for h in "目　　录" "跟岗研修登记表" "研修任务核对表" "研修日志" "听课记录" "教案" "反思与研修成果" "鉴定意见" "— 3 —"; do
+pdftotext -layout -enc UTF-8 "$tmp/a.pdf" - | sed -e 's/ //g' -e 's/　//g' > "$tmp/a.txt"
+for h in "目录" "跟岗研修登记表" "研修任务核对表" "研修日志" "听课记录" "教案" "反思与研修成果" "鉴定意见" "—3—"; do
   grep -q "$h" "$tmp/a.txt" && ok || bad "section '$h' missing"
 done
 grep -q "草稿" "$tmp/a.txt" && bad "final dossier carries a draft watermark" || ok

@@ -79,8 +79,8 @@ expect_rc 2 "init unknown profile" $bin init "$tmp/x" --profile nope
 expect_rc 2 "init without profile" $bin init "$tmp/y"
 
 # Commands of later stages refuse clearly instead of pretending.
-expect_rc 2 "build not yet available" $bin build samples/li-chunyan -o "$tmp/x.pdf"
-[ ! -e "$tmp/x.pdf" ] && ok || bad "no PDF may be written"
+expect_rc 2 "bundle not yet available" $bin bundle samples/li-chunyan -o "$tmp/bundle"
+[ ! -e "$tmp/bundle" ] && ok || bad "nothing may be written"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -25,6 +25,7 @@ for t in build/tests/test_*; do
 done
 tally "$(sh tests/cli.sh 2>&1)"
 tally "$(sh tests/cases.sh 2>&1)"
+tally "$(sh tests/build.sh 2>&1)"
 
 echo
 echo "$pass passed, $fail failed"

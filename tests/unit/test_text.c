@@ -113,7 +113,7 @@ int main(void)
     text_set(te, ws, strlen(ws), &st, 1000, &tl);
     r = rebuild(ws, &tl);
     /* The space between "and" and "more" is one cluster of one byte. */
-    CHECK(!strcmp(r, "中文继续and\nmore"));
+    CHECK(!strcmp(r, "中文继续 and\nmore"));
     free(r);
     text_lines_free(&tl);
 

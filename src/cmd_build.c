@@ -1,0 +1,59 @@
+/* cmd_build.c — `dangan build DIR -o FILE.pdf [--draft]`.
+ * A submission with error findings is refused (exit 1, nothing written)
+ * unless --draft, which prints the 草稿 watermark on every page. */
+#include "build.h"
+#include "cli.h"
+#include "report.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static long long source_date_epoch(void)
+{
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    if (!e || !*e) return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(e, &end, 10);
+    if (errno || *end || v < 0) return -2;
+    return v;
+}
+
+int cmd_build(int argc, char **argv)
+{
+    const char *dir = NULL, *out = NULL;
+    build_options bo = {0, -1};
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+        else if (!strcmp(argv[i], "--draft")) bo.draft = 1;
+        else if (argv[i][0] == '-') return cli_fail("不认识的选项 %s（build 接受 -o FILE.pdf、--draft）", argv[i]);
+        else if (!dir) dir = argv[i];
+        else return cli_fail("build 一次只处理一个文件夹（多个请用 bundle）");
+    }
+    if (!dir || !out) return cli_fail("用法：dangan build DIR -o FILE.pdf [--draft]");
+    bo.epoch = source_date_epoch();
+    if (bo.epoch == -2) return cli_fail("SOURCE_DATE_EPOCH 须为非负整数（秒）");
+    context ctx;
+    char err[1024];
+    if (context_open(&ctx, NEED_ALL, err, sizeof err) != 0) return cli_fail("%s", err);
+    checked c;
+    int status = EXIT_GOOD;
+    if (check_submission(&ctx, dir, NULL, &c, err, sizeof err) != 0) {
+        status = cli_fail("%s", err);
+    } else if (!checked_ok(&c) && !bo.draft) {
+        report_text(stderr, dir, &c, 0);
+        fprintf(stderr, "dangan: 有错误，未生成档案（可加 --draft 生成草稿）\n");
+        status = EXIT_SHORT;
+    } else if (!c.rules_run) {
+        report_text(stderr, dir, &c, 0);
+        status = cli_fail("文件有错误，无法排版，草稿也不能生成");
+    } else if (build_pdf(&ctx, &c, &bo, out, err, sizeof err) != 0) {
+        status = cli_fail("%s", err);
+    }
+    checked_free(&c);
+    context_close(&ctx);
+    return status;
+}

@@ -1,0 +1,340 @@
+/* layout.c — see layout.h.
+ *
+ * y runs down from the top of the page while flowing (as a reader reads);
+ * it is turned into PDF's bottom-up coordinates only when an item is
+ * emitted, in one place (pdf_y). */
+#include "layout_flow.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+float flow_pdf_y(const flow *fl, float y) { return fl->t->height - y; }
+
+static const rgb BLACK = {0, 0, 0};
+
+static void draw_watermark(flow *fl);
+
+void flow_new_page(flow *fl)
+{
+    const page_template *t = fl->t;
+    fl->pg = document_add_page(fl->doc, t->width, t->height);
+    /* Recto pages (1, 3, …) have the inner margin on the left. */
+    int recto = (fl->doc->npages - 1) % 2 == 0;
+    fl->x0 = recto ? t->inner : t->outer;
+    fl->measure = t->width - t->inner - t->outer;
+    fl->y = t->top;
+    fl->bottom = t->height - t->bottom;
+    fl->at_top = 1;
+    if (fl->o->draft) draw_watermark(fl);
+}
+
+text_style flow_text_style(const style *s)
+{
+    return (text_style){s->role, s->size, s->indent_em * s->size, s->justify, s->align};
+}
+
+/* Emits one set line at (x, baseline y), one glyph run per font change. */
+static void emit_line(flow *fl, const text_lines *tl, const text_line *ln, float x, float base,
+                      float size, rgb color, uint32_t text_base)
+{
+    page *pg = fl->pg;
+    size_t i = ln->first, end = ln->first + ln->count;
+    while (i < end) {
+        int font = tl->glyphs[i].font;
+        size_t j = i;
+        while (j < end && tl->glyphs[j].font == font) j++;
+        size_t first = pg->nglyphs;
+        placed_glyph *g = page_add_glyphs(pg, j - i);
+        for (size_t k = i; k < j; k++, g++) {
+            const text_glyph *s = &tl->glyphs[k];
+            *g = (placed_glyph){s->gid, x + s->x, flow_pdf_y(fl, base), s->advance,
+                                text_base + s->src_off, s->src_len};
+        }
+        page_item *it = page_add_item(pg, ITEM_RUN);
+        it->run = (glyph_run){font, size, color, first, j - i};
+        i = j;
+    }
+}
+
+/* Places lines [from, to) of tl at the flow's position. */
+void flow_place_lines(flow *fl, const text_lines *tl, size_t from, size_t to, const style *s,
+                        float x, float measure, uint32_t text_base)
+{
+    float asc, desc;
+    text_style ts = flow_text_style(s);
+    text_metrics(fl->te, &ts, &asc, &desc);
+    for (size_t i = from; i < to; i++) {
+        const text_line *ln = &tl->lines[i];
+        float off = 0;
+        if (!ln->justified && s->align == 1) off = (measure - ln->width) / 2;
+        if (!ln->justified && s->align == 2) off = measure - ln->width;
+        /* Centre the glyphs' height in the line pitch. */
+        float base = fl->y + (s->leading - (asc + desc)) / 2 + asc;
+        emit_line(fl, tl, ln, x + off, base, s->size, BLACK, text_base);
+        fl->y += s->leading;
+    }
+    if (to > from) fl->at_top = 0;
+}
+
+/* How many of `rest` lines go on this page, given `fit` lines of room:
+ * never one line alone at the foot (orphan) or at the top (widow). */
+static size_t lines_here(size_t fit, size_t rest)
+{
+    if (fit >= rest) return rest;
+    size_t k = fit;
+    if (k == 1) k = 0;
+    else if (rest - k == 1) k = k >= 3 ? k - 1 : 0;
+    return k;
+}
+
+static void flow_text(flow *fl, const char *text, const style *s)
+{
+    text_style ts = flow_text_style(s);
+    text_lines tl;
+    memset(&tl, 0, sizeof tl);
+    size_t len = strlen(text);
+    text_set(fl->te, text, len, &ts, fl->measure, &tl);
+    uint32_t base = document_add_text(fl->doc, text, len);
+    if (!fl->at_top) fl->y += s->before;
+    size_t i = 0;
+    while (i < tl.nlines) {
+        size_t fit = (size_t)floorf((fl->bottom - fl->y + 0.01f) / s->leading);
+        size_t k = lines_here(fit, tl.nlines - i);
+        /* At the top of a page there is no better place: take what fits. */
+        if (k == 0 && fl->at_top) k = fit ? (fit < tl.nlines - i ? fit : tl.nlines - i) : 1;
+        flow_place_lines(fl, &tl, i, i + k, s, fl->x0, fl->measure, base);
+        i += k;
+        if (i < tl.nlines) flow_new_page(fl);
+    }
+    fl->y += s->after;
+    text_lines_free(&tl);
+}
+
+static void flow_heading(flow *fl, const block *b, const block *next)
+{
+    const style *s = template_style(fl->t, b->style);
+    const style *body = template_style(fl->t, "body");
+    /* Keep with next: the heading plus two lines of what follows. */
+    float need = s->before + s->leading + s->after + 2 * body->leading;
+    if (next && next->kind == BLOCK_TABLE) need = s->before + s->leading + s->after + 3 * body->leading;
+    if (!fl->at_top && fl->y + need > fl->bottom) flow_new_page(fl);
+    float top = fl->at_top ? fl->y : fl->y + s->before;
+    int pageno = fl->doc->npages - 1;
+    if (b->in_toc && fl->ntoc < MAX_TOC) fl->toc[fl->ntoc++] = (toc_entry){b->text, b->level, pageno};
+    if (b->in_toc || b->level <= 1) document_add_outline(fl->doc, b->level, b->text, pageno, flow_pdf_y(fl, top));
+    flow_text(fl, b->text, s);
+}
+
+void flow_rect(flow *fl, float x, float ytop, float w, float h, float stroke, float gray)
+{
+    page_item *it = page_add_item(fl->pg, ITEM_RECT);
+    it->x0 = x;
+    it->y0 = flow_pdf_y(fl, ytop + h);
+    it->x1 = x + w;
+    it->y1 = flow_pdf_y(fl, ytop);
+    it->width = stroke;
+    it->color = (rgb){gray, gray, gray};
+}
+
+/* Sets one line of text at (x, baseline) outside the flow: watermark,
+ * header, footer, TOC entries. align: 0 left of x, 1 centred on x, 2
+ * ending at x. */
+static void set_single(flow *fl, const char *text, const style *s, float x, float base,
+                       int align, float gray)
+{
+    text_style ts = flow_text_style(s);
+    ts.indent = 0;
+    ts.justify = 0;
+    ts.align = 0;
+    text_lines tl;
+    memset(&tl, 0, sizeof tl);
+    size_t len = strlen(text);
+    text_set(fl->te, text, len, &ts, 1e6f, &tl);
+    uint32_t tb = document_add_text(fl->doc, text, len);
+    for (size_t i = 0; i < tl.nlines; i++) {
+        const text_line *ln = &tl.lines[i];
+        float off = align == 1 ? -ln->width / 2 : align == 2 ? -ln->width : 0;
+        emit_line(fl, &tl, ln, x + off, base, s->size, (rgb){gray, gray, gray}, tb);
+    }
+    text_lines_free(&tl);
+}
+
+/* The watermark goes first on the page, under everything, in light gray:
+ * no transparency, so a draft is still valid PDF/A. */
+static void draw_watermark(flow *fl)
+{
+    const page_template *t = fl->t;
+    if (!t->watermark[0]) return;
+    style s = *template_style(t, "body");
+    s.size = t->watermark_size;
+    set_single(fl, t->watermark, &s, t->width / 2, t->height / 2, 1, t->watermark_gray);
+}
+
+static int count_toc(const block_list *bl)
+{
+    int n = 0;
+    for (int i = 0; i < bl->n; i++) n += bl->b[i].kind == BLOCK_HEADING && bl->b[i].in_toc;
+    return n > MAX_TOC ? MAX_TOC : n;
+}
+
+/* Reserves room for the TOC now (its length is known), fills it later. */
+static void reserve_toc(flow *fl, const block_list *bl)
+{
+    const style *s = template_style(fl->t, "toc");
+    int n = count_toc(bl);
+    fl->toc_page = fl->doc->npages - 1;
+    fl->toc_y = fl->y;
+    fl->toc_pages = 1;
+    float y = fl->y;
+    for (int i = 0; i < n; i++) {
+        if (y + s->leading > fl->bottom) {
+            flow_new_page(fl);
+            fl->toc_pages++;
+            y = fl->y;
+        }
+        y += s->leading;
+    }
+    fl->y = y;
+    fl->at_top = 0;
+}
+
+static void fill_toc(flow *fl)
+{
+    const style *s = template_style(fl->t, "toc");
+    int pg = fl->toc_page;
+    float y = fl->toc_y;
+    for (int i = 0; i < fl->ntoc; i++) {
+        if (y + s->leading > fl->bottom && pg + 1 < fl->toc_page + fl->toc_pages) {
+            pg++;
+            y = fl->t->top;
+        }
+        fl->pg = &fl->doc->pages[pg];
+        int recto = pg % 2 == 0;
+        float x0 = recto ? fl->t->inner : fl->t->outer, x1 = x0 + fl->measure;
+        float base = y + s->leading * 0.7f;
+        char num[16];
+        snprintf(num, sizeof num, "%d", fl->toc[i].page + 1);
+        set_single(fl, fl->toc[i].title, s, x0 + fl->toc[i].level * s->size * 2, base, 0, 0);
+        set_single(fl, num, s, x1, base, 2, 0);
+        /* Dotted leader as a drawn line of dots would not extract; a row
+         * of middle dots extracts as noise. A thin rule says the same. */
+        float tw = text_width(fl->te, fl->toc[i].title, strlen(fl->toc[i].title), &(text_style){s->role, s->size, 0, 0, 0});
+        float lx = x0 + fl->toc[i].level * s->size * 2 + tw + s->size * 0.5f;
+        float rx = x1 - text_width(fl->te, num, strlen(num), &(text_style){s->role, s->size, 0, 0, 0}) - s->size * 0.5f;
+        if (rx > lx) {
+            page_item *it = page_add_item(fl->pg, ITEM_LINE);
+            it->x0 = lx;
+            it->x1 = rx;
+            it->y0 = it->y1 = flow_pdf_y(fl, base) + 0.5f;
+            it->width = 0.3f;
+            it->color = (rgb){0.4f, 0.4f, 0.4f};
+        }
+        y += s->leading;
+    }
+}
+
+/* Running header and "— N —" footer on every page but the cover. */
+static void header_footer(flow *fl)
+{
+    const page_template *t = fl->t;
+    const style *hs = template_style(t, t->header_style), *fs = template_style(t, t->footer_style);
+    for (int i = 1; i < fl->doc->npages; i++) {
+        fl->pg = &fl->doc->pages[i];
+        int recto = i % 2 == 0;
+        float x0 = recto ? t->inner : t->outer, x1 = x0 + fl->measure;
+        if (fl->o->header && *fl->o->header) {
+            set_single(fl, fl->o->header, hs, (x0 + x1) / 2, t->header_y, 1, 0);
+            if (t->header_rule > 0) {
+                page_item *it = page_add_item(fl->pg, ITEM_LINE);
+                it->x0 = x0;
+                it->x1 = x1;
+                it->y0 = it->y1 = flow_pdf_y(fl, t->header_y + hs->size * 0.45f);
+                it->width = t->header_rule;
+            }
+        }
+        char num[64];
+        snprintf(num, sizeof num, t->footer_format, i + 1);
+        float fy = t->height - t->footer_y;
+        if (t->footer_outside) set_single(fl, num, fs, recto ? x1 : x0, fy, recto ? 2 : 0, 0);
+        else set_single(fl, num, fs, (x0 + x1) / 2, fy, 1, 0);
+    }
+}
+
+static const block *next_block(const block_list *bl, int i)
+{
+    return i + 1 < bl->n ? &bl->b[i + 1] : NULL;
+}
+
+int layout_document(const block_list *bl, const page_template *t, text_engine *te,
+                    const layout_options *o, document *out, char *err, size_t errlen)
+{
+    flow *fl = xcalloc(1, sizeof *fl);
+    *fl = (flow){.t = t, .te = te, .o = o, .doc = out};
+    flow_new_page(fl);
+    int rc = 0;
+    for (int i = 0; i < bl->n && rc == 0; i++) {
+        const block *b = &bl->b[i];
+        switch (b->kind) {
+        case BLOCK_HEADING: flow_heading(fl, b, next_block(bl, i)); break;
+        case BLOCK_PARA: flow_text(fl, b->text ? b->text : "", template_style(t, b->style)); break;
+        case BLOCK_TABLE: flow_table(fl, b); break;
+        case BLOCK_FIGURE: rc = flow_figure(fl, b, err, errlen); break;
+        case BLOCK_PAGE_BREAK: if (!fl->at_top) flow_new_page(fl); break;
+        case BLOCK_TOC: reserve_toc(fl, bl); break;
+        case BLOCK_SPACE: if (!fl->at_top) fl->y += b->space; break;
+        }
+    }
+    if (rc == 0) {
+        if (fl->toc_pages) fill_toc(fl);
+        header_footer(fl);
+    }
+    free(fl);
+    return rc;
+}
+
+static unsigned be32(const unsigned char *p)
+{
+    return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
+}
+
+/* JPEG: walk the markers to the first start-of-frame. */
+static int jpeg_size(const unsigned char *b, size_t n, int *w, int *h)
+{
+    size_t i = 2;
+    while (i + 9 < n) {
+        if (b[i] != 0xFF) return -1;
+        unsigned m = b[i + 1], len = (unsigned)b[i + 2] << 8 | b[i + 3];
+        if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+            *h = b[i + 5] << 8 | b[i + 6];
+            *w = b[i + 7] << 8 | b[i + 8];
+            return *w > 0 && *h > 0 ? 0 : -1;
+        }
+        i += 2 + len;
+    }
+    return -1;
+}
+
+int image_size(const char *path, int *w, int *h, int *is_png)
+{
+    char *data;
+    size_t n;
+    /* The header is at the start; 64 KiB covers any JPEG's markers before
+     * the frame except pathological EXIF, which then fails cleanly. */
+    if (read_file(path, 64u << 20, &data, &n) != 0) return -1;
+    const unsigned char *b = (const unsigned char *)data;
+    int rc = -1;
+    if (n >= 24 && !memcmp(b, "\x89PNG\r\n\x1a\n", 8) && !memcmp(b + 12, "IHDR", 4)) {
+        *w = (int)be32(b + 16);
+        *h = (int)be32(b + 20);
+        *is_png = 1;
+        rc = *w > 0 && *h > 0 ? 0 : -1;
+    } else if (n >= 4 && b[0] == 0xFF && b[1] == 0xD8) {
+        *is_png = 0;
+        rc = jpeg_size(b, n, w, h);
+    }
+    free(data);
+    return rc;
+}

@@ -1,0 +1,276 @@
+/* pdf.c — see pdf.h. The only file, with pdf_font.c and pdf_meta.c, that
+ * calls libharu.
+ *
+ * Page content is written as raw operators into libharu's page stream:
+ * glyph runs need Identity-H two-byte codes and per-glyph positioning,
+ * which libharu's text API cannot express. libharu keeps the document
+ * structure, compression, images and the cross-reference table. */
+#include "pdf.h"
+#include "pdf_font.h"
+#include "pdf_meta.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_pages.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct writer {
+    HPDF_Doc pdf;
+    const document *d;
+    const font_set *fs;
+    used_font *fonts;        /* one per font_set index, n = fonts_count */
+    int nfonts;
+    HPDF_Image *images;
+    HPDF_STATUS error;
+    HPDF_STATUS detail;
+} writer;
+
+static void on_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)
+{
+    writer *w = data;
+    if (!w->error) {
+        w->error = error;
+        w->detail = detail;
+    }
+}
+
+/* Every glyph of every page, per font: the subsets and ToUnicode maps. */
+static void collect_glyphs(writer *w)
+{
+    for (int p = 0; p < w->d->npages; p++) {
+        const page *pg = &w->d->pages[p];
+        for (size_t i = 0; i < pg->nitems; i++) {
+            const page_item *it = &pg->items[i];
+            if (it->kind != ITEM_RUN || it->run.font < 0 || it->run.font >= w->nfonts) continue;
+            used_font *u = &w->fonts[it->run.font];
+            for (size_t k = 0; k < it->run.count; k++) {
+                const placed_glyph *g = &pg->glyphs[it->run.first + k];
+                used_font_add(u, g->gid, g->text_off, g->text_len);
+            }
+        }
+    }
+}
+
+static int write_fonts(writer *w, char *err, size_t errlen)
+{
+    for (int i = 0, k = 0; i < w->nfonts; i++) {
+        used_font *u = &w->fonts[i];
+        if (!u->n) continue;
+        u->font = i;
+        snprintf(u->name, sizeof u->name, "F%d", k++);
+        if (pdf_font_write(w->pdf, w->fs, u, w->d->text, err, errlen) != 0) return -1;
+    }
+    return 0;
+}
+
+static void put(HPDF_Stream s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(HPDF_Stream s, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n > 0) HPDF_Stream_Write(s, (const HPDF_BYTE *)buf, (HPDF_UINT)(n < (int)sizeof buf ? n : (int)sizeof buf - 1));
+}
+
+/* Numbers with at most three decimals, no trailing zeros: stable bytes. */
+static const char *num(char *buf, float v)
+{
+    long m = lroundf(v * 1000);
+    snprintf(buf, 24, "%s%ld", m < 0 ? "-" : "", labs(m) / 1000);
+    if (labs(m) % 1000) {
+        size_t n = strlen(buf);
+        snprintf(buf + n, 24 - n, ".%03ld", labs(m) % 1000);
+        n = strlen(buf);
+        while (buf[n - 1] == '0') buf[--n] = '\0';
+    }
+    return buf;
+}
+
+/* One run (one line of one font): BT, font, colour, a Td to the first
+ * glyph, then a TJ array whose adjustments bring each glyph to its exact
+ * x. A run whose glyphs change baseline starts a new Td from the last
+ * line start, as Td is relative to it. */
+static void write_run(HPDF_Stream s, const page *pg, const glyph_run *r, const used_font *u)
+{
+    char a[24], b[24], c[24], d[24];
+    const placed_glyph *g = &pg->glyphs[r->first];
+    put(s, "BT\n/%s %s Tf\n%s %s %s rg\n", u->name, num(a, r->size), num(b, r->color.r),
+        num(c, r->color.g), num(d, r->color.b));
+    float lx = g[0].x, ly = g[0].y, pen = lx;
+    put(s, "%s %s Td\n[", num(a, lx), num(b, ly));
+    for (size_t k = 0; k < r->count; k++) {
+        if (fabsf(g[k].y - ly) > 0.001f) {
+            put(s, "] TJ\n%s %s Td\n[", num(a, g[k].x - lx), num(b, g[k].y - ly));
+            lx = pen = g[k].x;
+            ly = g[k].y;
+        }
+        float adj = (g[k].x - pen) * 1000 / r->size;
+        if (fabsf(adj) > 0.0005f) put(s, "%s", num(a, -adj));
+        put(s, "<%04X>", (unsigned)g[k].gid);
+        pen = g[k].x + g[k].advance;
+    }
+    put(s, "] TJ\nET\n");
+}
+
+static void write_shape(HPDF_Stream s, const page *pg, const page_item *it)
+{
+    char a[24], b[24], c[24], d[24];
+    int fill = it->width <= 0;
+    put(s, "q\n%s %s %s %s\n", num(a, it->color.r), num(b, it->color.g), num(c, it->color.b),
+        fill ? "rg" : "RG");
+    if (!fill) put(s, "%s w\n", num(a, it->width));
+    if (it->kind == ITEM_LINE) {
+        put(s, "%s %s m %s %s l S\n", num(a, it->x0), num(b, it->y0), num(c, it->x1), num(d, it->y1));
+    } else if (it->kind == ITEM_RECT) {
+        put(s, "%s %s %s %s re %s\n", num(a, it->x0), num(b, it->y0), num(c, it->x1 - it->x0),
+            num(d, it->y1 - it->y0), fill ? "f" : "S");
+    } else {
+        for (size_t k = 0; k < it->nsegs; k++) {
+            const path_seg *sg = &pg->segs[it->first_seg + k];
+            if (sg->op == PATH_MOVE) put(s, "%s %s m\n", num(a, sg->x[0]), num(b, sg->y[0]));
+            else if (sg->op == PATH_LINE) put(s, "%s %s l\n", num(a, sg->x[0]), num(b, sg->y[0]));
+            else if (sg->op == PATH_CLOSE) put(s, "h\n");
+            else {
+                put(s, "%s %s %s %s ", num(a, sg->x[0]), num(b, sg->y[0]), num(c, sg->x[1]), num(d, sg->y[1]));
+                put(s, "%s %s c\n", num(a, sg->x[2]), num(b, sg->y[2]));
+            }
+        }
+        put(s, "%s\n", fill ? "f" : "S");
+    }
+    put(s, "Q\n");
+}
+
+static int load_images(writer *w, char *err, size_t errlen)
+{
+    w->images = xcalloc((size_t)w->d->nimages + 1, sizeof *w->images);
+    for (int i = 0; i < w->d->nimages; i++) {
+        const image_ref *im = &w->d->images[i];
+        w->images[i] = im->is_png ? HPDF_LoadPngImageFromFile(w->pdf, im->path)
+                                  : HPDF_LoadJpegImageFromFile(w->pdf, im->path);
+        if (!w->images[i]) {
+            snprintf(err, errlen, "无法读取图片 %s", im->path);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Registers the page's fonts in its /Resources /Font dictionary. */
+static void page_fonts(writer *w, HPDF_Page hp, const page *pg)
+{
+    HPDF_Dict res = HPDF_Page_GetInheritableItem(hp, "Resources", HPDF_OCLASS_DICT);
+    HPDF_Dict fd = HPDF_Dict_GetItem(res, "Font", HPDF_OCLASS_DICT);
+    if (!fd) {
+        fd = HPDF_Dict_New(w->pdf->mmgr);
+        HPDF_Dict_Add(res, "Font", fd);
+    }
+    unsigned char seen[64] = {0};
+    for (size_t i = 0; i < pg->nitems; i++) {
+        int f = pg->items[i].run.font;
+        if (pg->items[i].kind != ITEM_RUN || f < 0 || f >= w->nfonts || f >= 64 || seen[f]) continue;
+        seen[f] = 1;
+        HPDF_Dict_Add(fd, w->fonts[f].name, w->fonts[f].dict);
+    }
+}
+
+static void write_page(writer *w, const page *pg)
+{
+    HPDF_Page hp = HPDF_AddPage(w->pdf);
+    HPDF_Page_SetWidth(hp, pg->width);
+    HPDF_Page_SetHeight(hp, pg->height);
+    page_fonts(w, hp, pg);
+    HPDF_Stream s = ((HPDF_PageAttr)hp->attr)->stream;
+    for (size_t i = 0; i < pg->nitems; i++) {
+        const page_item *it = &pg->items[i];
+        if (it->kind == ITEM_RUN && it->run.count) write_run(s, pg, &it->run, &w->fonts[it->run.font]);
+        else if (it->kind == ITEM_IMAGE)
+            HPDF_Page_DrawImage(hp, w->images[it->image], it->x0, it->y0, it->x1 - it->x0, it->y1 - it->y0);
+        else if (it->kind != ITEM_RUN) write_shape(s, pg, it);
+    }
+}
+
+static void write_outline(writer *w)
+{
+    HPDF_Outline parents[4] = {NULL, NULL, NULL, NULL};
+    HPDF_Encoder utf8 = HPDF_GetEncoder(w->pdf, "UTF-8");
+    for (int i = 0; i < w->d->noutline; i++) {
+        const outline_entry *o = &w->d->outline[i];
+        int lv = o->level < 0 ? 0 : o->level > 3 ? 3 : o->level;
+        HPDF_Outline parent = lv > 0 && parents[lv - 1] ? parents[lv - 1] : NULL;
+        HPDF_Outline ol = HPDF_CreateOutline(w->pdf, parent, o->title, utf8);
+        HPDF_Page hp = HPDF_GetPageByIndex(w->pdf, (HPDF_UINT)o->page);
+        if (ol && hp) {
+            HPDF_Destination dst = HPDF_Page_CreateDestination(hp);
+            HPDF_Destination_SetFitH(dst, o->y);
+            HPDF_Outline_SetDestination(ol, dst);
+            HPDF_Outline_SetOpened(ol, HPDF_FALSE);
+        }
+        parents[lv] = ol;
+        for (int k = lv + 1; k < 4; k++) parents[k] = NULL;
+    }
+}
+
+static int render(writer *w, const pdf_options *o, unsigned char **data, size_t *len,
+                  char *err, size_t errlen)
+{
+    HPDF_Doc pdf = w->pdf;
+    HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(pdf);
+    pdf->pdf_version = HPDF_VER_14;
+    collect_glyphs(w);
+    if (write_fonts(w, err, errlen) != 0 || load_images(w, err, errlen) != 0) return -1;
+    for (int p = 0; p < w->d->npages; p++) write_page(w, &w->d->pages[p]);
+    write_outline(w);
+    if (pdf_meta_write(pdf, w->d, o, err, errlen) != 0) return -1;
+    if (w->error || HPDF_SaveToStream(pdf) != HPDF_OK) {
+        snprintf(err, errlen, "生成 PDF 失败（libharu 错误 0x%04X/%u）", (unsigned)w->error, (unsigned)w->detail);
+        return -1;
+    }
+    HPDF_UINT32 n = HPDF_GetStreamSize(pdf);
+    *data = xmalloc(n + 256);
+    HPDF_UINT32 got = n;
+    HPDF_ReadFromStream(pdf, *data, &got);
+    *len = got;
+    return pdf_meta_add_id(data, len, err, errlen);
+}
+
+int pdf_write_mem(const document *d, const font_set *fs, const pdf_options *o,
+                  unsigned char **data, size_t *len, char *err, size_t errlen)
+{
+    writer w = {0};
+    w.d = d;
+    w.fs = fs;
+    w.nfonts = fonts_count(fs);
+    w.fonts = xcalloc((size_t)w.nfonts + 1, sizeof *w.fonts);
+    w.pdf = HPDF_New(on_error, &w);
+    *data = NULL;
+    int rc = w.pdf ? render(&w, o, data, len, err, errlen) : -1;
+    if (!w.pdf) snprintf(err, errlen, "libharu 初始化失败");
+    if (rc != 0) { free(*data); *data = NULL; }
+    if (w.pdf) HPDF_Free(w.pdf);
+    for (int i = 0; i < w.nfonts; i++) used_font_free(&w.fonts[i]);
+    free(w.fonts);
+    free(w.images);
+    return rc;
+}
+
+int pdf_write(const document *d, const font_set *fs, const pdf_options *o,
+              const char *path, char *err, size_t errlen)
+{
+    unsigned char *data;
+    size_t len;
+    if (pdf_write_mem(d, fs, o, &data, &len, err, errlen) != 0) return -1;
+    int rc = write_file_atomic(path, data, len);
+    if (rc != 0) snprintf(err, errlen, "无法写入 %s：%s", path, strerror(errno));
+    free(data);
+    return rc;
+}

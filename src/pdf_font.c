@@ -1,0 +1,261 @@
+/* pdf_font.c — see pdf_font.h.
+ *
+ * libharu's own TrueType support embeds whole tables (250–640 KB a font),
+ * writes an invalid ToUnicode and loses every character above U+FFFF. So
+ * the font objects are built here with libharu's object API, and the font
+ * program is a real subset made by HarfBuzz.
+ *
+ * Glyph ids are retained in the subset (HB_SUBSET_FLAGS_RETAIN_GIDS): the
+ * layout's glyph ids are then the CIDs with /CIDToGIDMap /Identity, and no
+ * remapping can go wrong. The cost, empty loca/hmtx entries up to the
+ * highest used id, is runs of equal bytes that Flate squeezes to a few KB. */
+#include "pdf_font.h"
+#include "util.h"
+
+#include <hb.h>
+#include <hb-subset.h>
+#include <hpdf_doc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void used_font_add(used_font *u, uint32_t gid, uint32_t text_off, uint16_t text_len)
+{
+    /* Glyphs arrive roughly in text order; a small linear probe from the
+     * end would miss repeats, so keep the list sorted and search it. */
+    size_t lo = 0, hi = u->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (u->g[mid].gid < gid) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo < u->n && u->g[lo].gid == gid) {
+        if (!u->g[lo].text_len && text_len) u->g[lo] = (used_glyph){gid, text_off, text_len};
+        return;
+    }
+    if (u->n == u->cap) {
+        u->cap = u->cap ? u->cap * 2 : 256;
+        u->g = xrealloc(u->g, u->cap * sizeof *u->g);
+    }
+    memmove(u->g + lo + 1, u->g + lo, (u->n - lo) * sizeof *u->g);
+    u->g[lo] = (used_glyph){gid, text_off, text_len};
+    u->n++;
+}
+
+void used_font_free(used_font *u)
+{
+    free(u->g);
+    memset(u, 0, sizeof *u);
+}
+
+static hb_blob_t *subset(hb_face_t *face, const used_font *u)
+{
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in) return NULL;
+    hb_set_t *gs = hb_subset_input_glyph_set(in);
+    for (size_t i = 0; i < u->n; i++) hb_set_add(gs, u->g[i].gid);
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NO_HINTING);
+    /* Tables a PDF viewer never reads from an embedded CID font. */
+    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    static const char *const DROP[] = {"GSUB", "GPOS", "GDEF", "morx", "kern", "vhea", "vmtx",
+                                       "EBDT", "EBLC", "EBSC", "BASE", "JSTF", "DSIG", "gasp"};
+    for (size_t i = 0; i < sizeof DROP / sizeof DROP[0]; i++) hb_set_add(drop, hb_tag_from_string(DROP[i], 4));
+    hb_face_t *sub = hb_subset_or_fail(face, in);
+    hb_subset_input_destroy(in);
+    if (!sub) return NULL;
+    hb_blob_t *blob = hb_face_reference_blob(sub);
+    hb_face_destroy(sub);
+    return blob;
+}
+
+/* A deterministic six-letter subset tag from the glyph set (PDF 9.6.4). */
+static void subset_tag(const used_font *u, char tag[7])
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < u->n; i++) { h ^= u->g[i].gid; h *= 1099511628211ull; }
+    for (int i = 0; i < 6; i++) { tag[i] = (char)('A' + h % 26); h /= 26; }
+    tag[6] = '\0';
+}
+
+/* PostScript name of the font, letters and digits only. */
+static void ps_name(hb_face_t *face, const char *fallback, char *out, size_t len)
+{
+    char buf[64];
+    unsigned n = sizeof buf;
+    if (!hb_ot_name_get_utf8(face, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &n, buf)) buf[0] = '\0';
+    size_t k = 0;
+    for (const char *p = buf[0] ? buf : fallback; *p && k + 1 < len; p++)
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')
+            out[k++] = *p;
+    out[k] = '\0';
+    if (!k) snprintf(out, len, "Font");
+}
+
+static HPDF_Dict new_indirect(HPDF_Doc pdf)
+{
+    HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
+    if (d) HPDF_Xref_Add(pdf->xref, d);
+    return d;
+}
+
+static HPDF_Array box_array(HPDF_Doc pdf, int a, int b, int c, int d)
+{
+    HPDF_Array arr = HPDF_Array_New(pdf->mmgr);
+    HPDF_Array_AddNumber(arr, a);
+    HPDF_Array_AddNumber(arr, b);
+    HPDF_Array_AddNumber(arr, c);
+    HPDF_Array_AddNumber(arr, d);
+    return arr;
+}
+
+static HPDF_Dict descriptor(HPDF_Doc pdf, hb_font_t *hf, const char *name, HPDF_Dict file)
+{
+    hb_font_extents_t e;
+    hb_font_get_h_extents(hf, &e);
+    int upem = (int)hb_face_get_upem(hb_font_get_face(hf));
+    int asc = e.ascender * 1000 / upem, desc = e.descender * 1000 / upem;
+    HPDF_Dict d = new_indirect(pdf);
+    HPDF_Dict_AddName(d, "Type", "FontDescriptor");
+    HPDF_Dict_AddName(d, "FontName", name);
+    HPDF_Dict_AddNumber(d, "Flags", 4);          /* symbolic: glyphs outside Latin */
+    HPDF_Dict_Add(d, "FontBBox", box_array(pdf, -100, desc - 100, 1100, asc + 100));
+    HPDF_Dict_AddNumber(d, "ItalicAngle", 0);
+    HPDF_Dict_AddNumber(d, "Ascent", asc);
+    HPDF_Dict_AddNumber(d, "Descent", desc);
+    HPDF_Dict_AddNumber(d, "CapHeight", asc);
+    HPDF_Dict_AddNumber(d, "StemV", 80);
+    HPDF_Dict_Add(d, "FontFile2", file);
+    return d;
+}
+
+/* /W in its compact form: runs of consecutive CIDs share one array. */
+static HPDF_Array widths(HPDF_Doc pdf, hb_font_t *hf, const used_font *u)
+{
+    int upem = (int)hb_face_get_upem(hb_font_get_face(hf));
+    HPDF_Array w = HPDF_Array_New(pdf->mmgr);
+    size_t i = 0;
+    while (i < u->n) {
+        size_t j = i;
+        HPDF_Array run = HPDF_Array_New(pdf->mmgr);
+        do {
+            hb_position_t adv = hb_font_get_glyph_h_advance(hf, u->g[j].gid);
+            HPDF_Array_AddNumber(run, (HPDF_INT32)((long)adv * 1000 / upem));
+            j++;
+        } while (j < u->n && u->g[j].gid == u->g[j - 1].gid + 1);
+        HPDF_Array_AddNumber(w, (HPDF_INT32)u->g[i].gid);
+        HPDF_Array_Add(w, run);
+        i = j;
+    }
+    return w;
+}
+
+/* UTF-16BE hex of a cluster's text; white space reads as one space. */
+static void utf16_hex(const char *s, size_t len, strbuf *out)
+{
+    size_t i = 0;
+    while (i < len) {
+        int32_t c = utf8_next(s, len, &i);
+        if (c < 0) { i++; continue; }
+        if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+        if (c > 0xFFFF) {
+            c -= 0x10000;
+            sb_printf(out, "%04X%04X", 0xD800 + (c >> 10), 0xDC00 + (c & 0x3FF));
+        } else {
+            sb_printf(out, "%04X", (unsigned)c);
+        }
+    }
+}
+
+static void tounicode_text(const used_font *u, const char *text, strbuf *b)
+{
+    sb_puts(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+               "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+               "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+               "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    size_t i = 0;
+    while (i < u->n) {
+        size_t n = 0;
+        for (size_t j = i; j < u->n && n < 100; j++) n += u->g[j].text_len > 0;
+        size_t j = i, k = 0;
+        if (n) sb_printf(b, "%zu beginbfchar\n", n);
+        while (j < u->n && k < 100) {
+            const used_glyph *g = &u->g[j++];
+            if (!g->text_len) continue;
+            sb_printf(b, "<%04X> <", (unsigned)g->gid);
+            utf16_hex(text + g->text_off, g->text_len, b);
+            sb_puts(b, ">\n");
+            k++;
+        }
+        if (n) sb_puts(b, "endbfchar\n");
+        i = j;
+    }
+    sb_puts(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+}
+
+static HPDF_Dict stream_of(HPDF_Doc pdf, const void *data, size_t len)
+{
+    HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    if (!s) return NULL;
+    s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
+    return s;
+}
+
+int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *text,
+                   char *err, size_t errlen)
+{
+    hb_blob_t *blob = hb_blob_create_from_file(fonts_file(fs, u->font));
+    hb_face_t *face = hb_face_create(blob, (unsigned)fonts_face_index(fs, u->font));
+    hb_font_t *hf = hb_font_create(face);
+    hb_blob_t *sub = subset(face, u);
+    int rc = -1;
+    if (!sub) {
+        snprintf(err, errlen, "字体子集化失败：%s", fonts_file(fs, u->font));
+        goto done;
+    }
+    unsigned len;
+    const char *data = hb_blob_get_data(sub, &len);
+    HPDF_Dict file = stream_of(pdf, data, len);
+    HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len);
+    char tag[7], ps[64], name[80];
+    subset_tag(u, tag);
+    ps_name(face, fonts_id(fs, u->font), ps, sizeof ps);
+    snprintf(name, sizeof name, "%s+%s", tag, ps);
+
+    HPDF_Dict cid = new_indirect(pdf);
+    HPDF_Dict_AddName(cid, "Type", "Font");
+    HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+    HPDF_Dict_AddName(cid, "BaseFont", name);
+    HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
+    HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL));
+    HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL));
+    HPDF_Dict_AddNumber(info, "Supplement", 0);
+    HPDF_Dict_Add(cid, "CIDSystemInfo", info);
+    HPDF_Dict_Add(cid, "FontDescriptor", descriptor(pdf, hf, name, file));
+    HPDF_Dict_AddNumber(cid, "DW", 1000);
+    HPDF_Dict_Add(cid, "W", widths(pdf, hf, u));
+    HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+
+    strbuf cmap;
+    sb_init(&cmap);
+    tounicode_text(u, text, &cmap);
+    HPDF_Dict tu = stream_of(pdf, cmap.s, cmap.len);
+    sb_free(&cmap);
+
+    u->dict = new_indirect(pdf);
+    HPDF_Dict_AddName(u->dict, "Type", "Font");
+    HPDF_Dict_AddName(u->dict, "Subtype", "Type0");
+    HPDF_Dict_AddName(u->dict, "BaseFont", name);
+    HPDF_Dict_AddName(u->dict, "Encoding", "Identity-H");
+    HPDF_Array desc = HPDF_Array_New(pdf->mmgr);
+    HPDF_Array_Add(desc, cid);
+    HPDF_Dict_Add(u->dict, "DescendantFonts", desc);
+    HPDF_Dict_Add(u->dict, "ToUnicode", tu);
+    rc = 0;
+done:
+    hb_blob_destroy(sub);
+    hb_font_destroy(hf);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+    return rc;
+}

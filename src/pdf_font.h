@@ -1,0 +1,34 @@
+/* pdf_font.h — internal to the PDF stage: one used font as a PDF
+ * Type0/CIDFontType2 font with an embedded subset (hb-subset), Identity-H
+ * encoding (CID = glyph id), /W for the used glyphs only, and a ToUnicode
+ * CMap from each glyph to the text it stands for. */
+#ifndef DANGAN_PDF_FONT_H
+#define DANGAN_PDF_FONT_H
+
+#include <hpdf.h>
+#include <stdint.h>
+#include "fonts.h"
+
+typedef struct used_glyph {
+    uint32_t gid;
+    uint32_t text_off;   /* into document->text; the first text seen wins */
+    uint16_t text_len;
+} used_glyph;
+
+typedef struct used_font {
+    int font;            /* font_set index */
+    used_glyph *g;
+    size_t n, cap;
+    HPDF_Dict dict;      /* the Type0 font, once written */
+    char name[16];       /* resource name, "F0" … */
+} used_font;
+
+void used_font_add(used_font *u, uint32_t gid, uint32_t text_off, uint16_t text_len);
+void used_font_free(used_font *u);
+
+/* Writes u as an indirect Type0 font into pdf; text is the document's
+ * cluster text. 0, or -1 with err. */
+int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *text,
+                   char *err, size_t errlen);
+
+#endif

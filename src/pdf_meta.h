@@ -1,0 +1,18 @@
+/* pdf_meta.h — internal to the PDF stage: what makes the file PDF/A-1b
+ * besides its fonts: document information and the same facts as XMP
+ * metadata, the sRGB output intent, and the trailer /ID. */
+#ifndef DANGAN_PDF_META_H
+#define DANGAN_PDF_META_H
+
+#include <hpdf.h>
+#include <stddef.h>
+#include "pages.h"
+#include "pdf.h"
+
+int pdf_meta_write(HPDF_Doc pdf, const document *d, const pdf_options *o, char *err, size_t errlen);
+
+/* Inserts /ID into the trailer of a saved file (libharu writes one only
+ * for encrypted files). The id is a hash of the bytes: same file, same id. */
+int pdf_meta_add_id(unsigned char **data, size_t *len, char *err, size_t errlen);
+
+#endif
