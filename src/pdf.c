@@ -95,16 +95,40 @@ static const char *num(char *buf, float v)
     return buf;
 }
 
-/* One run (one line of one font): BT, font, colour, a Td to the first
- * glyph, then a TJ array whose adjustments bring each glyph to its exact
- * x. A run whose glyphs change baseline starts a new Td from the last
- * line start, as Td is relative to it. */
-static void write_run(HPDF_Stream s, const page *pg, const glyph_run *r, const used_font *u)
+/* The spacing most glyphs of a run share beyond their advance: a
+ * justified line adds the same amount after every character, and saying
+ * it once with Tc instead of once per glyph halves the content stream. */
+static float common_gap(const placed_glyph *g, size_t n)
+{
+    float best = 0;
+    size_t best_n = 0;
+    for (size_t k = 1; k < n && k < 64; k++) {
+        float gap = g[k].x - (g[k - 1].x + g[k - 1].advance);
+        size_t same = 0;
+        for (size_t j = 1; j < n; j++)
+            same += fabsf(g[j].x - (g[j - 1].x + g[j - 1].advance) - gap) < 0.0005f;
+        if (same > best_n) { best_n = same; best = gap; }
+        if (best_n * 2 > n) break;
+    }
+    return best;
+}
+
+/* One run (one line of one font): BT, font, colour, character spacing, a
+ * Td to the first glyph, then a TJ array whose adjustments bring each
+ * glyph to its exact x. A run whose glyphs change baseline starts a new
+ * Td from the last line start, as Td is relative to it. *tc is the text
+ * state's character spacing, which outlives BT/ET. */
+static void write_run(HPDF_Stream s, const page *pg, const glyph_run *r, const used_font *u, float *tc)
 {
     char a[24], b[24], c[24], d[24];
     const placed_glyph *g = &pg->glyphs[r->first];
     put(s, "BT\n/%s %s Tf\n%s %s %s rg\n", u->name, num(a, r->size), num(b, r->color.r),
         num(c, r->color.g), num(d, r->color.b));
+    float gap = common_gap(g, r->count);
+    if (fabsf(gap - *tc) > 0.0005f) {
+        put(s, "%s Tc\n", num(a, gap));
+        *tc = gap;
+    }
     float lx = g[0].x, ly = g[0].y, pen = lx;
     put(s, "%s %s Td\n[", num(a, lx), num(b, ly));
     for (size_t k = 0; k < r->count; k++) {
@@ -114,9 +138,9 @@ static void write_run(HPDF_Stream s, const page *pg, const glyph_run *r, const u
             ly = g[k].y;
         }
         float adj = (g[k].x - pen) * 1000 / r->size;
-        if (fabsf(adj) > 0.0005f) put(s, "%s", num(a, -adj));
+        if (fabsf(adj) > 0.05f) put(s, "%s", num(a, -adj));
         put(s, "<%04X>", (unsigned)g[k].gid);
-        pen = g[k].x + g[k].advance;
+        pen = g[k].x + g[k].advance + gap;
     }
     put(s, "] TJ\nET\n");
 }
@@ -189,9 +213,10 @@ static void write_page(writer *w, const page *pg)
     HPDF_Page_SetHeight(hp, pg->height);
     page_fonts(w, hp, pg);
     HPDF_Stream s = ((HPDF_PageAttr)hp->attr)->stream;
+    float tc = 0;
     for (size_t i = 0; i < pg->nitems; i++) {
         const page_item *it = &pg->items[i];
-        if (it->kind == ITEM_RUN && it->run.count) write_run(s, pg, &it->run, &w->fonts[it->run.font]);
+        if (it->kind == ITEM_RUN && it->run.count) write_run(s, pg, &it->run, &w->fonts[it->run.font], &tc);
         else if (it->kind == ITEM_IMAGE)
             HPDF_Page_DrawImage(hp, w->images[it->image], it->x0, it->y0, it->x1 - it->x0, it->y1 - it->y0);
         else if (it->kind != ITEM_RUN) write_shape(s, pg, it);
