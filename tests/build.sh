@@ -2,15 +2,8 @@
 # Build tests: the dossier PDF of spec §5, looked at through poppler and
 # qpdf as a reader, an archive and a printer would. Ends "build: N passed, N failed".
 set -u
-cd "$(dirname "$0")/.."
-bin=build/dangan
+. "$(dirname "$0")/lib.sh"
 chk="python3 tests/tools/pdfcheck.py"
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
 sub() {  # runs a pdfcheck.py sub-check, adds its counts
   out=$($chk "$@" 2>&1); rc=$?
   printf '%s\n' "$out" | grep '^FAIL' | head -n 20

@@ -11,15 +11,7 @@
 #   args ARG...            extra arguments for check (e.g. --profile x)
 #   count KEY N            counts[KEY] == N in the JSON
 set -u
-cd "$(dirname "$0")/.."
-bin=build/dangan
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $1: $2"; }
+. "$(dirname "$0")/lib.sh"
 
 for case in tests/cases/*/; do
   name=$(basename "$case")

@@ -2,15 +2,7 @@
 # CLI tests: exit codes of spec §4, the JSON line's exact shape, languages,
 # `profiles` and `init`. Run from anywhere; ends "cli: N passed, N failed".
 set -u
-cd "$(dirname "$0")/.."
-bin=build/dangan
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
+. "$(dirname "$0")/lib.sh"
 expect_rc() {  # expect_rc WANT DESCRIPTION CMD...
   want=$1; what=$2; shift 2
   "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?
