@@ -49,7 +49,21 @@ int main(void)
         long d = date_from_ymd(y, 6, 1);
         if (!calendar_verified(c, d)) { fprintf(stderr, "note: %d not verified\n", y); missing++; }
     }
-    CHECK(missing <= 15);
+    CHECK(missing == 0);                                      /* every year checked against its notice */
+    /* 2020: the extension notice (国办发明电〔2020〕1号) cancelled Saturday 1 Feb as a workday. */
+    CHECK(!calendar_is_workday(c, D("2020-02-01")));
+    CHECK(!calendar_is_workday(c, D("2020-02-02")));
+    CHECK(calendar_is_workday(c, D("2020-02-03")));
+    CHECK(calendar_is_workday(c, D("2020-01-19")));           /* a Sunday worked */
+    /* 2019: the adjusted 劳动节, 1–4 May off, Sundays 28 April and 5 May worked. */
+    CHECK(!calendar_is_workday(c, D("2019-05-03")));
+    CHECK(calendar_is_workday(c, D("2019-05-05")));
+    /* 2015: the one-off 抗战胜利70周年 holiday, Thursday 3 – Saturday 5 September. */
+    CHECK(!calendar_is_workday(c, D("2015-09-04")));
+    CHECK(calendar_is_workday(c, D("2015-09-06")));
+    /* 2026: nine days of 春节, Saturday 28 February worked. */
+    CHECK(!calendar_is_workday(c, D("2026-02-23")));
+    CHECK(calendar_is_workday(c, D("2026-02-28")));
     CHECK(!calendar_verified(c, D("2035-06-01")));
     CHECK(calendar_is_workday(c, D("2035-06-01")));           /* a Friday */
     CHECK(!calendar_is_workday(c, D("2035-06-02")));          /* a Saturday */
