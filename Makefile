@@ -32,13 +32,16 @@ build/tests/%: tests/unit/%.c $(LIBOBJ)
 setup:
 	@sh setup.sh
 
-# The main job: check every shipped submission; the text report on the
-# terminal, the JSON lines in output/check.jsonl.
+# The main job: check every shipped submission (the text report on the
+# terminal, JSON lines in output/check.jsonl), then typeset each passing one
+# into output/NAME.pdf.
 run: setup build/dangan
 	@mkdir -p output
 	build/dangan check samples/*/
 	build/dangan check --json samples/*/ > output/check.jsonl
 	@echo "JSON: output/check.jsonl"
+	@for d in samples/*/; do n=$$(basename $$d); \
+	  build/dangan build $$d -o output/$$n.pdf && echo "PDF:  output/$$n.pdf"; done
 
 unit: $(UNITBIN)
 
