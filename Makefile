@@ -14,7 +14,7 @@ LIBOBJ  := $(filter-out build/obj/main.o build/obj/cmd_%.o,$(OBJ))
 UNIT    := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNIT:tests/unit/%.c=build/tests/%)
 
-.PHONY: all run test unit setup clean
+.PHONY: all run test unit setup clean bench
 
 all: build/dangan
 
@@ -47,6 +47,16 @@ unit: $(UNITBIN)
 
 test: setup build/dangan $(UNITBIN)
 	@sh tests/run.sh
+
+build/bench: bench/bench.c $(LIBOBJ) build/dangan
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Isrc -o $@ bench/bench.c $(LIBOBJ) $(LDLIBS)
+
+# Speed, size and memory (figures, not assertions): the reference sample
+# and a generated ~39-page dossier (bench/gen.py, fixed seed).
+bench: setup build/bench
+	@python3 bench/gen.py build/bench-39 1 >/dev/null
+	@build/bench samples/li-chunyan 100
+	@build/bench build/bench-39 100
 
 clean:
 	rm -rf build

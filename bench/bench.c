@@ -1,0 +1,147 @@
+/* bench.c — `make bench`: how fast and how small dossiers are.
+ *
+ *   bench DIR [N]   for the submission DIR:
+ *     cold   median wall time of `dangan build` as a new process (fonts,
+ *            schemas and calendar loaded from scratch), and its peak RSS;
+ *     batch  N dossiers in one process, fonts loaded once: time per
+ *            dossier on 1 core, and on every core (one worker process per
+ *            core, N split between them);
+ *     size   bytes of the PDF; peak RSS of the batch process.
+ * Figures are medians of several runs; nothing here asserts a target. */
+#include "build.h"
+#include "check.h"
+#include "context.h"
+#include "pdf.h"
+#include "util.h"
+
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* One `dangan build` as a fresh process; returns seconds, *rss in KiB. */
+static double cold_run(const char *exe, const char *dir, const char *out, long *rss)
+{
+    double t0 = now();
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl(exe, exe, "build", dir, "-o", out, (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    struct rusage ru;
+    wait4(pid, &st, 0, &ru);
+    *rss = ru.ru_maxrss;
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? now() - t0 : -1;
+}
+
+/* n dossiers in this process; returns seconds, *size the PDF's bytes. */
+static double batch(context *ctx, const char *dir, int n, size_t *size)
+{
+    char err[1024];
+    build_options bo = {0, 1474848000};
+    char *icc = path_join(ctx->home, "templates/sRGB.icc");
+    pdf_options po = {1474848000, icc};
+    double t0 = now();
+    for (int i = 0; i < n; i++) {
+        checked c;
+        document *d = NULL;
+        unsigned char *pdf = NULL;
+        if (check_submission(ctx, dir, NULL, &c, err, sizeof err) != 0 ||
+            build_document(ctx, &c, &bo, &d, err, sizeof err) != 0 ||
+            pdf_write_mem(d, ctx->fonts, &po, &pdf, size, err, sizeof err) != 0) {
+            fprintf(stderr, "bench: %s\n", err);
+            exit(1);
+        }
+        free(pdf);
+        document_free(d);
+        checked_free(&c);
+    }
+    free(icc);
+    return now() - t0;
+}
+
+/* n dossiers split over `workers` processes; returns wall seconds. */
+static double parallel(context *ctx, const char *dir, int n, int workers)
+{
+    double t0 = now();
+    for (int w = 0; w < workers; w++) {
+        if (fork() == 0) {
+            size_t size;
+            batch(ctx, dir, n / workers + (w < n % workers), &size);
+            _exit(0);
+        }
+    }
+    for (int w = 0; w < workers; w++) wait(NULL);
+    return now() - t0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench DIR [N]\n");
+        return 2;
+    }
+    const char *dir = argv[1];
+    int n = argc > 2 ? atoi(argv[2]) : 200;
+    xmlInitParser();
+    char exe[4096];
+    snprintf(exe, sizeof exe, "%s", argv[0]);
+    char *slash = strrchr(exe, '/');
+    snprintf(slash ? slash + 1 : exe, sizeof exe - (size_t)(slash ? slash + 1 - exe : 0), "dangan");
+    setenv("SOURCE_DATE_EPOCH", "1474848000", 1);
+
+    double cold[5];
+    long rss = 0, max_rss = 0;
+    for (int i = 0; i < 5; i++) {
+        cold[i] = cold_run(exe, dir, "/tmp/dangan-bench.pdf", &rss);
+        if (rss > max_rss) max_rss = rss;
+    }
+    unlink("/tmp/dangan-bench.pdf");
+
+    context ctx;
+    char err[1024];
+    if (context_open(&ctx, NEED_ALL, err, sizeof err) != 0) {
+        fprintf(stderr, "bench: %s\n", err);
+        return 2;
+    }
+    size_t size = 0;
+    batch(&ctx, dir, 3, &size);                    /* warm caches */
+    double one[3], all[3];
+    int cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    for (int i = 0; i < 3; i++) {
+        one[i] = batch(&ctx, dir, n, &size) / n;
+        all[i] = parallel(&ctx, dir, n, cores) / n;
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("%-28s cold %7.1f ms  batch/1 core %6.2f ms  batch/%d cores %6.2f ms/dossier  "
+           "%7.1f KiB  peak %5.1f MiB (cold) %5.1f MiB (batch)\n",
+           dir, median(cold, 5) * 1e3, median(one, 3) * 1e3, cores, median(all, 3) * 1e3,
+           (double)size / 1024, (double)max_rss / 1024, (double)ru.ru_maxrss / 1024);
+    context_close(&ctx);
+    return 0;
+}
