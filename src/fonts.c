@@ -8,6 +8,7 @@
 #include "validate.h"
 #include "xmlload.h"
 
+#include <hb.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
 
@@ -27,6 +28,7 @@ typedef struct font {
     int index;
     FT_Face face;
     uint8_t *cover;              /* NCP bits */
+    hb_face_t *hb;               /* made on first use */
 } font;
 
 typedef struct role {
@@ -157,6 +159,7 @@ void fonts_close(font_set *fs)
     for (int i = 0; i < fs->nfonts; i++) {
         font *f = &fs->fonts[i];
         if (f->face) FT_Done_Face(f->face);
+        if (f->hb) hb_face_destroy(f->hb);
         free(f->cover);
         free(f->id);
         free(f->file);
@@ -217,3 +220,14 @@ const char *fonts_id(const font_set *fs, int i) { return fs->fonts[i].id; }
 const char *fonts_file(const font_set *fs, int i) { return fs->fonts[i].file; }
 int fonts_face_index(const font_set *fs, int i) { return fs->fonts[i].index; }
 void *fonts_face(const font_set *fs, int i) { return fs->fonts[i].face; }
+
+void *fonts_hb_face(const font_set *fs, int i)
+{
+    font *f = (font *)&fs->fonts[i];
+    if (!f->hb) {
+        hb_blob_t *blob = hb_blob_create_from_file(f->file);
+        f->hb = hb_face_create(blob, (unsigned)f->index);
+        hb_blob_destroy(blob);
+    }
+    return f->hb;
+}

@@ -62,12 +62,42 @@ static int is_han(uint32_t c)
     return (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF);
 }
 
-/* ICU's opinion, on UTF-16; maps its boundaries back to code points. */
-static void icu_breaks(const uint32_t *cp, int n, unsigned char *brk)
+struct line_breaker {
+    UBreakIterator *bi;
+    UChar *u;
+    int *at;            /* UTF-16 index → code point index */
+    size_t cap;
+};
+
+line_breaker *line_breaker_new(void)
 {
-    UChar *u = xmalloc(((size_t)n * 2 + 1) * sizeof *u);
-    int *at = xmalloc(((size_t)n * 2 + 1) * sizeof *at);   /* UTF-16 index → cp index */
-    int len = 0;
+    line_breaker *lb = xcalloc(1, sizeof *lb);
+    UErrorCode ec = U_ZERO_ERROR;
+    lb->bi = ubrk_open(UBRK_LINE, "zh", NULL, 0, &ec);
+    if (U_FAILURE(ec)) lb->bi = NULL;
+    return lb;
+}
+
+void line_breaker_free(line_breaker *lb)
+{
+    if (!lb) return;
+    if (lb->bi) ubrk_close(lb->bi);
+    free(lb->u);
+    free(lb->at);
+    free(lb);
+}
+
+/* ICU's opinion, on UTF-16; maps its boundaries back to code points. */
+static void icu_breaks(line_breaker *lb, const uint32_t *cp, int n, unsigned char *brk)
+{
+    size_t need = (size_t)n * 2 + 1;
+    if (need > lb->cap) {
+        lb->cap = need * 2;
+        lb->u = xrealloc(lb->u, lb->cap * sizeof *lb->u);
+        lb->at = xrealloc(lb->at, lb->cap * sizeof *lb->at);
+    }
+    UChar *u = lb->u;
+    int *at = lb->at, len = 0;
     for (int i = 0; i < n; i++) {
         at[len] = i;
         if (cp[i] > 0xFFFF) {
@@ -80,14 +110,11 @@ static void icu_breaks(const uint32_t *cp, int n, unsigned char *brk)
     }
     at[len] = n;
     UErrorCode ec = U_ZERO_ERROR;
-    UBreakIterator *bi = ubrk_open(UBRK_LINE, "zh", u, len, &ec);
-    if (U_SUCCESS(ec)) {
-        for (int32_t b = ubrk_first(bi); b != UBRK_DONE; b = ubrk_next(bi))
-            if (b > 0 && b < len) brk[at[b]] = 1;
-        ubrk_close(bi);
-    }
-    free(u);
-    free(at);
+    if (!lb->bi) return;
+    ubrk_setText(lb->bi, u, len, &ec);
+    if (U_FAILURE(ec)) return;
+    for (int32_t b = ubrk_first(lb->bi); b != UBRK_DONE; b = ubrk_next(lb->bi))
+        if (b > 0 && b < len) brk[at[b]] = 1;
 }
 
 /* The clreq corrections, applied over ICU's answer. */
@@ -116,10 +143,10 @@ static void clreq_fix(const uint32_t *cp, int n, unsigned char *brk)
     brk[0] = 0;
 }
 
-void linebreak_find(const uint32_t *cp, int n, unsigned char *brk)
+void linebreak_find(line_breaker *lb, const uint32_t *cp, int n, unsigned char *brk)
 {
     memset(brk, 0, (size_t)n);
     if (n == 0) return;
-    icu_breaks(cp, n, brk);
+    icu_breaks(lb, cp, n, brk);
     clreq_fix(cp, n, brk);
 }

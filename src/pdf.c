@@ -139,7 +139,7 @@ static void write_run(HPDF_Stream s, const page *pg, const glyph_run *r, const u
         }
         float adj = (g[k].x - pen) * 1000 / r->size;
         if (fabsf(adj) > 0.05f) put(s, "%s", num(a, -adj));
-        put(s, "<%04X>", (unsigned)g[k].gid);
+        put(s, "<%04X>", (unsigned)used_font_cid(u, g[k].gid));
         pen = g[k].x + g[k].advance + gap;
     }
     put(s, "] TJ\nET\n");

@@ -1,6 +1,6 @@
 /* pdf_font.h — internal to the PDF stage: one used font as a PDF
  * Type0/CIDFontType2 font with an embedded subset (hb-subset), Identity-H
- * encoding (CID = glyph id), /W for the used glyphs only, and a ToUnicode
+ * encoding (CID = glyph id in the subset), /W for the used glyphs only, and a ToUnicode
  * CMap from each glyph to the text it stands for. */
 #ifndef DANGAN_PDF_FONT_H
 #define DANGAN_PDF_FONT_H
@@ -20,8 +20,12 @@ typedef struct used_font {
     used_glyph *g;
     size_t n, cap;
     HPDF_Dict dict;      /* the Type0 font, once written */
+    void *map;           /* hb_map_t: layout glyph id → CID (subset glyph id) */
     char name[16];       /* resource name, "F0" … */
 } used_font;
+
+/* The CID to write for a layout glyph id (after pdf_font_write). */
+uint32_t used_font_cid(const used_font *u, uint32_t gid);
 
 void used_font_add(used_font *u, uint32_t gid, uint32_t text_off, uint16_t text_len);
 void used_font_free(used_font *u);

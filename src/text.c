@@ -39,6 +39,7 @@ struct text_engine {
     hb_font_t *hb[MAX_FONTS];
     float upem[MAX_FONTS];
     hb_buffer_t *buf;
+    line_breaker *lb;
     /* per paragraph, reused */
     uint32_t *cp; uint32_t *off; int *font; unsigned char *brk;
     size_t ncp, cap_cp;
@@ -51,6 +52,7 @@ text_engine *text_engine_new(const font_set *fs)
     text_engine *te = xcalloc(1, sizeof *te);
     te->fs = fs;
     te->buf = hb_buffer_create();
+    te->lb = line_breaker_new();
     return te;
 }
 
@@ -60,24 +62,22 @@ void text_engine_free(text_engine *te)
     for (int i = 0; i < MAX_FONTS; i++)
         if (te->hb[i]) hb_font_destroy(te->hb[i]);
     hb_buffer_destroy(te->buf);
+    line_breaker_free(te->lb);
     free(te->cp); free(te->off); free(te->font); free(te->brk);
     free(te->g); free(te->u);
     free(te);
 }
 
-/* HarfBuzz reads the font file itself (its own, thread-safe copy of the
- * tables); positions come in font units, scaled to points by the caller. */
+/* Positions come in font units, scaled to points by the caller. The face
+ * is the process's (fonts.h); the hb_font is this engine's. */
 static hb_font_t *hb_for(text_engine *te, int font)
 {
     if (font < 0 || font >= MAX_FONTS) return NULL;
     if (!te->hb[font]) {
-        hb_blob_t *blob = hb_blob_create_from_file(fonts_file(te->fs, font));
-        hb_face_t *face = hb_face_create(blob, (unsigned)fonts_face_index(te->fs, font));
+        hb_face_t *face = fonts_hb_face(te->fs, font);
         te->hb[font] = hb_font_create(face);
         te->upem[font] = (float)hb_face_get_upem(face);
         hb_font_set_scale(te->hb[font], (int)te->upem[font], (int)te->upem[font]);
-        hb_face_destroy(face);
-        hb_blob_destroy(blob);
     }
     return te->hb[font];
 }
@@ -231,7 +231,7 @@ static void prepare(text_engine *te, const char *text, size_t len, const text_st
     te->ng = te->nu = 0;
     *bad = decode(te, text, len);
     if (*bad) return;
-    linebreak_find(te->cp, (int)te->ncp, te->brk);
+    linebreak_find(te->lb, te->cp, (int)te->ncp, te->brk);
     pick_fonts(te, st->role);
     size_t i = 0;
     while (i < te->ncp) {
