@@ -18,6 +18,7 @@
 #include <hb-subset.h>
 #include <hpdf_doc.h>
 #include <stdio.h>
+#include <zlib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,6 +216,26 @@ static HPDF_Dict stream_of(HPDF_Doc pdf, const void *data, size_t len)
     return s;
 }
 
+/* A font program, deflated here at FONT_LEVEL rather than by libharu at
+ * zlib's default: glyph outlines barely compress, and deflate's effort
+ * on them was the largest single cost of a build (measured in make bench;
+ * see the closing note of issue 3 for the figures). */
+#define FONT_LEVEL 3
+static HPDF_Dict font_stream(HPDF_Doc pdf, const void *data, size_t len)
+{
+    uLongf out_len = compressBound((uLong)len);
+    Bytef *out = xmalloc(out_len);
+    HPDF_Dict s = NULL;
+    if (compress2(out, &out_len, data, (uLong)len, FONT_LEVEL) == Z_OK) {
+        s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+        s->filter = HPDF_STREAM_FILTER_NONE;
+        HPDF_Dict_AddName(s, "Filter", "FlateDecode");
+        HPDF_Stream_Write(s->stream, out, (HPDF_UINT)out_len);
+    }
+    free(out);
+    return s ? s : stream_of(pdf, data, len);
+}
+
 int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *text,
                    char *err, size_t errlen)
 {
@@ -228,7 +249,7 @@ int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *t
     }
     unsigned len;
     const char *data = hb_blob_get_data(sub, &len);
-    HPDF_Dict file = stream_of(pdf, data, len);
+    HPDF_Dict file = font_stream(pdf, data, len);
     HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len);
     char tag[7], ps[64], name[80];
     subset_tag(u, tag);
