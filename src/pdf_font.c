@@ -221,6 +221,15 @@ static HPDF_Dict stream_of(HPDF_Doc pdf, const void *data, size_t len)
  * on them was the largest single cost of a build (measured in make bench;
  * see the closing note of issue 3 for the figures). */
 #define FONT_LEVEL 3
+
+/* libharu drops a /Filter key from a stream it did not compress itself;
+ * its write hook, called just before ">>", names the filter instead. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
 static HPDF_Dict font_stream(HPDF_Doc pdf, const void *data, size_t len)
 {
     uLongf out_len = compressBound((uLong)len);
@@ -229,7 +238,7 @@ static HPDF_Dict font_stream(HPDF_Doc pdf, const void *data, size_t len)
     if (compress2(out, &out_len, data, (uLong)len, FONT_LEVEL) == Z_OK) {
         s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
         s->filter = HPDF_STREAM_FILTER_NONE;
-        HPDF_Dict_AddName(s, "Filter", "FlateDecode");
+        s->write_fn = write_flate_filter;
         HPDF_Stream_Write(s->stream, out, (HPDF_UINT)out_len);
     }
     free(out);
