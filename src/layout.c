@@ -113,13 +113,29 @@ static void flow_text(flow *fl, const char *text, const style *s)
     text_lines_free(&tl);
 }
 
+/* Lines the paragraph `b` will need at the top of its run: all of a short
+ * one (a three-line paragraph cannot put two here and one overleaf, that
+ * would widow), two of a longer one. */
+static int lines_to_keep(flow *fl, const block *b)
+{
+    if (!b || b->kind != BLOCK_PARA || !b->text) return 2;
+    text_style ts = flow_text_style(template_style(fl->t, b->style));
+    text_lines tl;
+    memset(&tl, 0, sizeof tl);
+    text_set(fl->te, b->text, strlen(b->text), &ts, fl->measure, &tl);
+    int n = (int)tl.nlines;
+    text_lines_free(&tl);
+    return n <= 3 ? n : 2;
+}
+
 static void flow_heading(flow *fl, const block *b, const block *next)
 {
     const style *s = template_style(fl->t, b->style);
-    const style *body = template_style(fl->t, "body");
-    /* Keep with next: the heading plus two lines of what follows. */
-    float need = s->before + s->leading + s->after + 2 * body->leading;
-    if (next && next->kind == BLOCK_TABLE) need = s->before + s->leading + s->after + 3 * body->leading;
+    const style *body = template_style(fl->t, next && next->style ? next->style : "body");
+    /* Keep with next: the heading plus the lines of what follows that must
+     * share its page (a table: its first rows). */
+    int keep = next && next->kind == BLOCK_TABLE ? 3 : lines_to_keep(fl, next);
+    float need = s->before + s->leading + s->after + body->before + (float)keep * body->leading;
     if (!fl->at_top && fl->y + need > fl->bottom) flow_new_page(fl);
     float top = fl->at_top ? fl->y : fl->y + s->before;
     int pageno = fl->doc->npages - 1;
