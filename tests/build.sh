@@ -37,6 +37,61 @@ done
 grep -q "草稿" "$tmp/a.txt" && bad "final dossier carries a draft watermark" || ok
 pdfinfo -meta "$tmp/a.pdf" 2>/dev/null | grep -q "pdfaid:part" && ok || bad "no PDF/A identification in XMP"
 
+# Bookmarks: one per chapter, in order, with Chinese titles.
+qpdf --json --json-key=outlines "$tmp/a.pdf" > "$tmp/outlines.json" 2>/dev/null
+python3 - "$tmp/outlines.json" <<'PY' && ok || bad "bookmarks wrong: $(head -c 300 "$tmp/outlines.json")"
+import json, sys
+o = json.load(open(sys.argv[1]))["outlines"]
+titles = [x["title"] for x in o]
+want = ["跟岗研修登记表", "研修任务核对表", "研修日志", "听课记录", "教案", "反思与研修成果", "鉴定意见"]
+assert [t for t in titles if t in want] == want, titles
+obs = [x for x in o if x["title"] == "听课记录"][0]
+assert len(obs["kids"]) == 20, len(obs["kids"])          # one per observation
+PY
+
+# Metadata with characters XML must escape stays well-formed XMP.
+cp -R samples/li-chunyan "$tmp/meta"
+sed -i 's|<school>XX县实验学校</school>|<school>XX县实验学校 \&amp; 附属"小学"\&lt;一部\&gt;</school>|' "$tmp/meta/placement.xml"
+$bin build "$tmp/meta" -o "$tmp/meta.pdf" 2>"$tmp/err" && ok || bad "meta build failed: $(cat "$tmp/err")"
+pdfinfo -meta "$tmp/meta.pdf" > "$tmp/xmp.xml" 2>/dev/null
+python3 - "$tmp/xmp.xml" <<'PY' && ok || bad "XMP not well-formed or value lost: $(head -c 400 "$tmp/xmp.xml")"
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+text = "".join(root.itertext())
+assert 'XX县实验学校 & 附属"小学"<一部>' in text, text
+PY
+pdfinfo "$tmp/meta.pdf" | grep -q '^Author: *XX县实验学校 & 附属"小学"<一部>' && ok || bad "Info /Author differs from XMP"
+
+# Figures: a PNG and a JPEG referenced from a reflection are drawn.
+cp -R samples/li-chunyan "$tmp/fig"
+mkdir -p "$tmp/fig/photos"
+python3 - "$tmp/fig/photos/board.png" <<'PY'
+import struct, sys, zlib
+w, h = 120, 80
+raw = b"".join(b"\0" + bytes(v for x in range(w) for v in (x * 2 % 256, y * 3 % 256, 128)) for y in range(h))
+def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+open(sys.argv[1], "wb").write(png)
+PY
+pdftoppm -jpeg -r 20 -f 1 -l 1 "$tmp/a.pdf" "$tmp/fig/photos/cover" && mv "$tmp/fig/photos/cover"*.jpg "$tmp/fig/photos/cover.jpg"
+cat > "$tmp/fig/figures.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<reflections xmlns="urn:dangan:1">
+  <reflection date="2016-09-20" kind="summary">
+    <title>板书与封面</title>
+    <p>附板书照片一张。</p>
+    <figure src="photos/board.png"><caption>图1　板书</caption></figure>
+    <figure src="photos/cover.jpg"><caption>图2　封面</caption></figure>
+  </reflection>
+</reflections>
+XML
+$bin build "$tmp/fig" -o "$tmp/fig.pdf" 2>"$tmp/err" && ok || bad "figure build failed: $(cat "$tmp/err")"
+pdfimages -list "$tmp/fig.pdf" 2>/dev/null | awk 'NR > 2 {print $4, $5}' | sort > "$tmp/imgs"
+[ "$(wc -l < "$tmp/imgs")" -eq 2 ] && ok || bad "expected 2 images: $(cat "$tmp/imgs")"
+grep -q "^120 80$" "$tmp/imgs" && ok || bad "PNG 120x80 not embedded: $(cat "$tmp/imgs")"
+pdftotext -layout -enc UTF-8 "$tmp/fig.pdf" - | sed -e 's/ //g' -e 's/　//g' | grep -q "图2封面" && ok || bad "figure caption missing"
+qpdf --check "$tmp/fig.pdf" >/dev/null 2>&1 && ok || bad "qpdf --check on figures"
+
 # Rare characters in names and text: drawn, extracted, never blank.
 cp -R samples/li-chunyan "$tmp/rare"
 sed -i 's|<name>李春燕</name>|<name>王堃</name>|' "$tmp/rare/placement.xml"
