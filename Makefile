@@ -42,6 +42,8 @@ run: setup build/dangan
 	@echo "JSON: output/check.jsonl"
 	@for d in samples/*/; do n=$$(basename $$d); \
 	  build/dangan build $$d -o output/$$n.pdf && echo "PDF:  output/$$n.pdf"; done
+	@for f in samples/letter-*.xml; do n=$$(basename $$f .xml); \
+	  build/dangan letter $$f -o output/$$n.pdf && echo "PDF:  output/$$n.pdf"; done
 
 unit: $(UNITBIN)
 

@@ -14,7 +14,7 @@ typedef enum {
     BLOCK_FIGURE,       /* image path + caption text */
     BLOCK_PAGE_BREAK,
     BLOCK_TOC,          /* the table of contents, filled after layout */
-    BLOCK_SPACE,        /* vertical space, points in .space */
+    BLOCK_SPACE,        /* vertical space: .space points, or −.space body lines when negative */
 } block_kind;
 
 typedef struct cell {
@@ -29,6 +29,8 @@ typedef struct block {
     const char *style;  /* template style name ("body", "kai", "h1" …) */
     char *text;
     int keep_with_next; /* headings and labels: never last on a page */
+    float inset_em;     /* paragraphs: kept this many characters off the right edge
+                           (GB/T 9704: the date "右空四字") */
     int in_toc;         /* headings: listed in the TOC and bookmarks */
     /* tables */
     int ncols;

@@ -2,6 +2,7 @@
 #include "build.h"
 #include "dossier.h"
 #include "layout.h"
+#include "letter.h"
 #include "pdf.h"
 #include "template.h"
 #include "text.h"
@@ -11,22 +12,40 @@
 #include <stdlib.h>
 #include <time.h>
 
+static int load_template(context *ctx, const char *name, page_template *t, char *err, size_t errlen)
+{
+    char *file = xasprintf("templates/pages/%s.xml", name);
+    char *pages = path_join(ctx->home, file);
+    char *xsd = path_join(ctx->schema_dir, "page.xsd");
+    int rc = template_load(pages, xsd, t, err, errlen);
+    free(file);
+    free(pages);
+    free(xsd);
+    return rc;
+}
+
+static int write_pdf(context *ctx, document *d, const build_options *o, const char *path,
+                     char *err, size_t errlen)
+{
+    char *icc = path_join(ctx->home, "templates/sRGB.icc");
+    pdf_options po = {o->epoch >= 0 ? (time_t)o->epoch : time(NULL), icc};
+    int rc = pdf_write(d, ctx->fonts, &po, path, err, errlen);
+    free(icc);
+    return rc;
+}
+
 int build_document(context *ctx, const checked *c, const build_options *o, document **out,
                    char *err, size_t errlen)
 {
     page_template t;
-    char *pages = path_join(ctx->home, "templates/pages/dossier.xml");
-    char *xsd = path_join(ctx->schema_dir, "page.xsd");
-    int rc = template_load(pages, xsd, &t, err, errlen);
-    free(pages);
-    free(xsd);
-    if (rc != 0) return -1;
+    if (load_template(ctx, "dossier", &t, err, errlen) != 0) return -1;
+    int rc;
     block_list bl = {0};
     dossier_blocks(c, &bl);
     text_engine *te = text_engine_new(ctx->fonts);
     document *d = document_new();
     char *header = dossier_header(c);
-    layout_options lo = {header, o->draft};
+    layout_options lo = {header, o->draft, 1};
     rc = layout_document(&bl, &t, te, &lo, d, err, errlen);
     d->title = xasprintf("%s 跟岗研修档案", c->sub.teacher.name ? c->sub.teacher.name : "");
     d->author = xstrdup(c->sub.host.school ? c->sub.host.school : "");
@@ -45,10 +64,35 @@ int build_pdf(context *ctx, const checked *c, const build_options *o, const char
 {
     document *d;
     if (build_document(ctx, c, o, &d, err, errlen) != 0) return -1;
-    char *icc = path_join(ctx->home, "templates/sRGB.icc");
-    pdf_options po = {o->epoch >= 0 ? (time_t)o->epoch : time(NULL), icc};
-    int rc = pdf_write(d, ctx->fonts, &po, path, err, errlen);
-    free(icc);
+    int rc = write_pdf(ctx, d, o, path, err, errlen);
     document_free(d);
+    return rc;
+}
+
+int build_letter_pdf(context *ctx, const char *letter, const build_options *o, const char *path,
+                     char *err, size_t errlen)
+{
+    page_template t;
+    if (load_template(ctx, "letter", &t, err, errlen) != 0) return -1;
+    block_list bl = {0};
+    char *title = NULL;
+    char *xsd = path_join(ctx->schema_dir, "letter.xsd");
+    int rc = letter_blocks(letter, xsd, &bl, &title, err, errlen);
+    free(xsd);
+    document *d = document_new();
+    if (rc == 0) {
+        text_engine *te = text_engine_new(ctx->fonts);
+        layout_options lo = {NULL, o->draft, 0};
+        rc = layout_document(&bl, &t, te, &lo, d, err, errlen);
+        text_engine_free(te);
+        d->title = xstrdup(title);
+        d->author = xstrdup("");
+        d->subject = xstrdup("报送函");
+        d->keywords = xstrdup("");
+    }
+    if (rc == 0) rc = write_pdf(ctx, d, o, path, err, errlen);
+    document_free(d);
+    blocks_free(&bl);
+    free(title);
     return rc;
 }

@@ -21,4 +21,8 @@ int build_document(context *ctx, const checked *c, const build_options *o, docum
 int build_pdf(context *ctx, const checked *c, const build_options *o, const char *path,
               char *err, size_t errlen);
 
+/* The covering letter (letter.h) by the GB/T 9704 template, to path. */
+int build_letter_pdf(context *ctx, const char *letter, const build_options *o, const char *path,
+                     char *err, size_t errlen);
+
 #endif

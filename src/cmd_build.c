@@ -57,3 +57,32 @@ int cmd_build(int argc, char **argv)
     context_close(&ctx);
     return status;
 }
+
+/* `dangan letter LETTER.xml -o FILE.pdf`: the base school's covering
+ * letter, typeset by GB/T 9704-2012 (templates/pages/letter.xml). */
+int cmd_letter(int argc, char **argv)
+{
+    const char *in = NULL, *out = NULL;
+    build_options bo = {0, -1};
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+        else if (!strcmp(argv[i], "--draft")) bo.draft = 1;
+        else if (argv[i][0] == '-') return cli_fail("不认识的选项 %s（letter 接受 -o FILE.pdf、--draft）", argv[i]);
+        else if (!in) in = argv[i];
+        else return cli_fail("letter 一次只处理一份函");
+    }
+    if (!in || !out) return cli_fail("用法：dangan letter LETTER.xml -o FILE.pdf");
+    bo.epoch = source_date_epoch();
+    if (bo.epoch == -2) return cli_fail("SOURCE_DATE_EPOCH 须为非负整数（秒）");
+    context ctx;
+    char err[1024];
+    if (context_open(&ctx, NEED_SCHEMAS | NEED_FONTS, err, sizeof err) != 0) return cli_fail("%s", err);
+    int status = EXIT_GOOD;
+    if (build_letter_pdf(&ctx, in, &bo, out, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        /* A letter that does not load or validate is the input's fault. */
+        status = strstr(err, "无法写入") ? EXIT_USAGE : EXIT_SHORT;
+    }
+    context_close(&ctx);
+    return status;
+}

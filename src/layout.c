@@ -33,7 +33,9 @@ void flow_new_page(flow *fl)
 
 text_style flow_text_style(const style *s)
 {
-    return (text_style){s->role, s->size, s->indent_em * s->size, s->justify, s->align};
+    /* The indent is counted in characters of the grid, tracking included. */
+    return (text_style){s->role, s->size, s->indent_em * (s->size + s->tracking), s->justify, s->align,
+                        s->tracking};
 }
 
 /* Emits one set line at (x, baseline y), one glyph run per font change. */
@@ -90,6 +92,25 @@ static size_t lines_here(size_t fit, size_t rest)
     return k;
 }
 
+/* A centred title of several lines is set as narrow as it can be without
+ * taking another line, so its lines come out of even length (GB/T 9704
+ * 7.2.3: 排列对称，长短适宜) instead of one full line and a stub. */
+static void balance(flow *fl, const char *text, size_t len, const text_style *ts, text_lines *tl)
+{
+    size_t n = tl->nlines;
+    float lo = fl->measure / (float)n * 0.9f, hi = fl->measure;
+    for (int i = 0; i < 12 && hi - lo > 1; i++) {
+        float mid = (lo + hi) / 2;
+        text_lines t = {0};
+        text_set(fl->te, text, len, ts, mid, &t);
+        if (t.nlines == n) hi = mid;
+        else lo = mid;
+        text_lines_free(&t);
+    }
+    text_lines_free(tl);
+    text_set(fl->te, text, len, ts, hi, tl);
+}
+
 static void flow_text(flow *fl, const char *text, const style *s)
 {
     text_style ts = flow_text_style(s);
@@ -97,6 +118,7 @@ static void flow_text(flow *fl, const char *text, const style *s)
     memset(&tl, 0, sizeof tl);
     size_t len = strlen(text);
     text_set(fl->te, text, len, &ts, fl->measure, &tl);
+    if (s->align == 1 && !s->justify && tl.nlines > 1) balance(fl, text, len, &ts, &tl);
     uint32_t base = document_add_text(fl->doc, text, len);
     if (!fl->at_top) fl->y += s->before;
     size_t i = 0;
@@ -237,9 +259,9 @@ static void fill_toc(flow *fl)
         set_single(fl, num, s, x1, base, 2, 0);
         /* Dotted leader as a drawn line of dots would not extract; a row
          * of middle dots extracts as noise. A thin rule says the same. */
-        float tw = text_width(fl->te, fl->toc[i].title, strlen(fl->toc[i].title), &(text_style){s->role, s->size, 0, 0, 0});
+        float tw = text_width(fl->te, fl->toc[i].title, strlen(fl->toc[i].title), &(text_style){s->role, s->size, 0, 0, 0, 0});
         float lx = x0 + fl->toc[i].level * s->size * 2 + tw + s->size * 0.5f;
-        float rx = x1 - text_width(fl->te, num, strlen(num), &(text_style){s->role, s->size, 0, 0, 0}) - s->size * 0.5f;
+        float rx = x1 - text_width(fl->te, num, strlen(num), &(text_style){s->role, s->size, 0, 0, 0, 0}) - s->size * 0.5f;
         if (rx > lx) {
             page_item *it = page_add_item(fl->pg, ITEM_LINE);
             it->x0 = lx;
@@ -252,12 +274,12 @@ static void fill_toc(flow *fl)
     }
 }
 
-/* Running header and "— N —" footer on every page but the cover. */
+/* Running header and "— N —" footer on every page (but a cover). */
 static void header_footer(flow *fl)
 {
     const page_template *t = fl->t;
     const style *hs = template_style(t, t->header_style), *fs = template_style(t, t->footer_style);
-    for (int i = 1; i < fl->doc->npages; i++) {
+    for (int i = fl->o->plain_first ? 1 : 0; i < fl->doc->npages; i++) {
         fl->pg = &fl->doc->pages[i];
         int recto = i % 2 == 0;
         float x0 = recto ? t->inner : t->outer, x1 = x0 + fl->measure;
@@ -274,9 +296,21 @@ static void header_footer(flow *fl)
         char num[64];
         snprintf(num, sizeof num, t->footer_format, i + 1);
         float fy = t->height - t->footer_y;
-        if (t->footer_outside) set_single(fl, num, fs, recto ? x1 : x0, fy, recto ? 2 : 0, 0);
+        float inset = t->footer_inset_em * fs->size;
+        if (t->footer_outside) set_single(fl, num, fs, recto ? x1 - inset : x0 + inset, fy, recto ? 2 : 0, 0);
         else set_single(fl, num, fs, (x0 + x1) / 2, fy, 1, 0);
     }
+}
+
+/* A paragraph; a right inset narrows the measure for its lines (a page
+ * break inside it restores the full measure, as a new page does). */
+static void flow_para(flow *fl, const block *b)
+{
+    const style *s = template_style(fl->t, b->style);
+    float full = fl->measure;
+    fl->measure -= b->inset_em * s->size;
+    flow_text(fl, b->text ? b->text : "", s);
+    fl->measure = full;
 }
 
 static const block *next_block(const block_list *bl, int i)
@@ -295,12 +329,14 @@ int layout_document(const block_list *bl, const page_template *t, text_engine *t
         const block *b = &bl->b[i];
         switch (b->kind) {
         case BLOCK_HEADING: flow_heading(fl, b, next_block(bl, i)); break;
-        case BLOCK_PARA: flow_text(fl, b->text ? b->text : "", template_style(t, b->style)); break;
+        case BLOCK_PARA: flow_para(fl, b); break;
         case BLOCK_TABLE: flow_table(fl, b); break;
         case BLOCK_FIGURE: rc = flow_figure(fl, b, err, errlen); break;
         case BLOCK_PAGE_BREAK: if (!fl->at_top) flow_new_page(fl); break;
         case BLOCK_TOC: reserve_toc(fl, bl); break;
-        case BLOCK_SPACE: if (!fl->at_top) fl->y += b->space; break;
+        case BLOCK_SPACE:
+            if (!fl->at_top) fl->y += b->space >= 0 ? b->space : -b->space * template_style(t, "body")->leading;
+            break;
         }
     }
     if (rc == 0) {

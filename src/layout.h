@@ -21,6 +21,7 @@
 typedef struct layout_options {
     const char *header;      /* running header text, NULL for none */
     int draft;               /* print the template's watermark */
+    int plain_first;         /* no header or page number on page 1 (a cover) */
 } layout_options;
 
 /* 0, or -1 with err (an image that cannot be read). */

@@ -14,6 +14,7 @@ static const char USAGE[] =
     "  dangan init    DIR --profile ID\n"
     "  dangan profiles [--json]\n"
     "  dangan build   DIR -o FILE.pdf [--draft]\n"
+    "  dangan letter  LETTER.xml -o FILE.pdf           基地学校报送函（GB/T 9704）\n"
     "  dangan bundle  DIR... --school SCHOOL.xml -o BUNDLE_DIR （尚未实现）\n"
     "  dangan verify  FILE.pdf | BUNDLE_DIR             （尚未实现）\n"
     "  dangan archive BUNDLE_DIR --into ARCHIVE_DIR     （尚未实现）\n"
@@ -32,7 +33,7 @@ int cli_fail(const char *fmt, ...)
 }
 
 static const struct { const char *name; int (*run)(int, char **); } COMMANDS[] = {
-    {"check", cmd_check}, {"profiles", cmd_profiles}, {"init", cmd_init}, {"build", cmd_build},
+    {"check", cmd_check}, {"profiles", cmd_profiles}, {"init", cmd_init}, {"build", cmd_build}, {"letter", cmd_letter},
 };
 
 static const char *const PLANNED[] = {"bundle", "verify", "archive", "find"};

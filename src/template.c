@@ -41,6 +41,7 @@ static void read_style(xmlNodePtr n, style *s)
     s->indent_em = num(n, "indent", 0);
     s->before = num(n, "before", 0);
     s->after = num(n, "after", 0);
+    s->tracking = num(n, "tracking", 0);
     s->justify = flag(n, "justify");
     str(n, "align", align, sizeof align);
     s->align = !strcmp(align, "center") ? 1 : !strcmp(align, "right") ? 2 : 0;
@@ -64,6 +65,7 @@ static void read_node(xmlNodePtr n, page_template *t)
         str(n, "format", t->footer_format, sizeof t->footer_format);
         t->footer_y = num(n, "y", 40);
         t->footer_outside = flag(n, "outside");
+        t->footer_inset_em = num(n, "inset", 0);
     } else if (xml_is(n, "watermark")) {
         str(n, "text", t->watermark, sizeof t->watermark);
         t->watermark_size = num(n, "size", 100);

@@ -10,7 +10,7 @@
 
 typedef struct style {
     char name[32], role[32];
-    float size, leading, indent_em, before, after;
+    float size, leading, indent_em, before, after, tracking;
     int justify, align;          /* align: 0 left, 1 centre, 2 right */
 } style;
 
@@ -18,7 +18,8 @@ typedef struct page_template {
     float width, height, top, bottom, inner, outer;
     char header_style[32], footer_style[32], footer_format[64];
     float header_y, header_rule, footer_y;
-    int footer_outside;
+    int footer_outside;          /* page numbers at the outer edge … */
+    float footer_inset_em;       /* … this many characters in from it */
     char watermark[64];
     float watermark_size, watermark_gray, watermark_angle;
     float table_rule, table_pad, table_head_gray;

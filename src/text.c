@@ -241,6 +241,9 @@ static void prepare(text_engine *te, const char *text, size_t len, const text_st
         i = j;
     }
     compress_punct(te, st->size);
+    if (st->tracking != 0)
+        for (size_t k = 0; k < te->nu; k++)
+            if (lb_is_cjk(te->u[k].cp)) te->u[k].width += st->tracking;
 }
 
 /* A gap may stretch between two units unless both are Latin letters or

@@ -54,6 +54,9 @@ typedef struct text_style {
     float indent;        /* first-line indent, points (2 em = 2 * size) */
     int justify;         /* 1: justify all but the last line */
     int align;           /* 0 left, 1 centre, 2 right (when not justified) */
+    float tracking;      /* points added to every CJK character's advance
+                            (negative to fit GB/T 9704's 28 characters of
+                            16 pt into a 156 mm line) */
 } text_style;
 
 typedef struct text_engine text_engine;

@@ -92,6 +92,21 @@ grep -q "^120 80$" "$tmp/imgs" && ok || bad "PNG 120x80 not embedded: $(cat "$tm
 pdftotext -layout -enc UTF-8 "$tmp/fig.pdf" - | sed -e 's/ //g' -e 's/　//g' | grep -q "图2封面" && ok || bad "figure caption missing"
 qpdf --check "$tmp/fig.pdf" >/dev/null 2>&1 && ok || bad "qpdf --check on figures"
 
+# The covering letter by GB/T 9704-2012: 22 lines of 28 characters, page
+# numbers one character in from the outer edge.
+python3 - "$tmp/letter.xml" <<'PY'
+import sys
+body = "".join("<p>%s</p>" % ("跟岗教师认真完成了听课、上课和教研等各项任务，指导教师悉心指导，" * (3 + i % 4) + "特此说明。") for i in range(14))
+open(sys.argv[1], "w").write('<?xml version="1.0" encoding="UTF-8"?><letter xmlns="urn:dangan:1"><title>关于报送跟岗研修档案的函</title><to>XX县教育体育局：</to>%s<from>XX县实验学校</from><date>2016-09-30</date></letter>' % body)
+PY
+$bin letter "$tmp/letter.xml" -o "$tmp/letter.pdf" 2>"$tmp/err" && ok || bad "letter failed: $(cat "$tmp/err")"
+sub letter "$tmp/letter.pdf"
+$bin letter samples/letter-xxsy-2016.xml -o "$tmp/letter2.pdf" && ok || bad "sample letter failed"
+pdftotext -enc UTF-8 "$tmp/letter2.pdf" - | grep -q "特此函告。" && ok || bad "sample letter text"
+printf '<letter xmlns="urn:dangan:1"><title>t</title></letter>' > "$tmp/badletter.xml"
+$bin letter "$tmp/badletter.xml" -o "$tmp/bad.pdf" >/dev/null 2>&1; rc=$?
+[ $rc -eq 1 ] && [ ! -e "$tmp/bad.pdf" ] && ok || bad "invalid letter: exit $rc or a PDF written"
+
 # Rare characters in names and text: drawn, extracted, never blank.
 cp -R samples/li-chunyan "$tmp/rare"
 sed -i 's|<name>李春燕</name>|<name>王堃</name>|' "$tmp/rare/placement.xml"

@@ -169,6 +169,41 @@ def bbox_lines_words(pdf):
         yield i, words
 
 
+def check_letter(pdf):
+    """GB/T 9704-2012 on a letter of three or more pages: a full page holds
+    22 lines of body text, a full line 28 characters; the page number sits
+    one character in from the outer edge of the text block (recto right,
+    verso left), 7 mm below it."""
+    top, width, height, pitch = 104.88, 442.20, 637.80, 442.20 / 28   # margins mirror: the 28 mm 订口 is the binding edge
+    pages = {}
+    for page, block in bbox_lines(pdf):
+        pages.setdefault(id(page), []).extend(block)
+    pages = list(pages.values())
+    ok(len(pages) >= 3, "letter should run to three pages, got %d" % len(pages))
+    for i, lines in enumerate(pages):
+        left = 79.37 if i % 2 == 0 else 595.28 - 79.37 - 442.20
+        body = [l for l in lines if top - 2 <= l[3] <= top + height and not re.fullmatch(r"—\d+—", l[0])]
+        num = [l for l in lines if re.fullmatch(r"—\d+—", l[0])]
+        ok(len(num) == 1 and num[0][0] == "—%d—" % (i + 1), "page %d: page number %s" % (i + 1, [n[0] for n in num]))
+        if num:
+            n = num[0]
+            if i % 2 == 0:
+                ok(abs(n[2] - (left + width - 14)) < 1.5, "page %d: number should end 1 char left of the right edge, ends at %.1f" % (i + 1, n[2]))
+            else:
+                ok(abs(n[1] - (left + 14)) < 1.5, "page %d: number should start 1 char right of the left edge, starts at %.1f" % (i + 1, n[1]))
+        if 0 < i < len(pages) - 1:
+            ok(len(body) == 22, "page %d: %d lines, GB/T 9704 wants 22" % (i + 1, len(body)))
+            full = [l for l in body if l[2] > left + width - 8]
+            ok(len(full) >= 15, "page %d: only %d full lines" % (i + 1, len(full)))
+            # 28 cells a line; one fewer where a mark that may not start a line
+            # pulled the character before it over (clreq 推出).
+            cells = [len(t) + round((x0 - left) / pitch) for t, x0, x1, y in full]
+            ok(all(c <= 28 for c in cells), "a line of more than 28 cells: %s" % cells)
+            ok(sum(c == 28 for c in cells) >= 0.75 * len(cells), "too few lines of 28 cells: %s" % cells)
+            for text, x0, x1, y in full:
+                ok(abs(x1 - (left + width)) < 1.0, "full line ends at %.2f, not at the text block's edge %.2f" % (x1, left + width))
+
+
 def main():
     cmd, pdf = sys.argv[1], sys.argv[2]
     if cmd == "text":
@@ -179,6 +214,8 @@ def main():
         check_flush(pdf)
     elif cmd == "fonts":
         check_fonts(pdf)
+    elif cmd == "letter":
+        check_letter(pdf)
     elif cmd == "ink":
         check_ink(pdf, sys.argv[3])
     print("%s: %d passed, %d failed" % (cmd, passed, failed))

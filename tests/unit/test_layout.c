@@ -69,7 +69,7 @@ int main(void)
             nt++;
         }
         document *d = document_new();
-        layout_options lo = {"书眉", 0};
+        layout_options lo = {"书眉", 0, 1};
         CHECK(layout_document(&bl, &tpl, te, &lo, d, err, sizeof err) == 0);
         for (int t = 0; t < nt; t++) {
             const char *at = strstr(d->text, texts[t]);
@@ -127,7 +127,7 @@ int main(void)
         free(t);
     }
     document *d = document_new();
-    layout_options lo = {NULL, 0};
+    layout_options lo = {NULL, 0, 0};
     CHECK(layout_document(&bl, &tpl, te, &lo, d, err, sizeof err) == 0);
     /* Every cell rectangle lies inside the text block of its page. */
     int outside = 0, heads = 0;

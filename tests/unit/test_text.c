@@ -13,7 +13,7 @@ static text_engine *te;
 
 static text_style body(float indent, int justify)
 {
-    return (text_style){"body", 10, indent, justify, 0};
+    return (text_style){"body", 10, indent, justify, 0, 0};
 }
 
 /* The first code point of a line and the last one. */
