@@ -29,10 +29,11 @@ block *blocks_add_table(block_list *l, int ncols, const float *colw, int header_
     return b;
 }
 
-void blocks_add_cell(block *t, const char *text, int span, int head)
+cell *blocks_add_cell(block *t, const char *text, int span, int head)
 {
     t->cells = xrealloc(t->cells, (size_t)(t->ncells + 1) * sizeof *t->cells);
-    t->cells[t->ncells++] = (cell){xstrdup(text ? text : ""), span < 1 ? 1 : span, head};
+    t->cells[t->ncells] = (cell){xstrdup(text ? text : ""), span < 1 ? 1 : span, head, NULL, 0};
+    return &t->cells[t->ncells++];
 }
 
 void blocks_free(block_list *l)

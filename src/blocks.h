@@ -21,6 +21,8 @@ typedef struct cell {
     char *text;
     int span;           /* columns this cell covers (≥1) */
     int head;           /* a label cell: heading style, shaded */
+    const char *style;  /* NULL: "cell" (or "cell-head" for labels) */
+    float min_height;   /* points: room to write by hand or to seal */
 } cell;
 
 typedef struct block {
@@ -51,7 +53,7 @@ typedef struct block_list {
 block *blocks_add(block_list *l, block_kind kind, const char *style, const char *text);
 /* Adds a table of ncols columns with the given width fractions. */
 block *blocks_add_table(block_list *l, int ncols, const float *colw, int header_rows);
-void blocks_add_cell(block *table, const char *text, int span, int head);
+cell *blocks_add_cell(block *table, const char *text, int span, int head);
 void blocks_free(block_list *l);
 
 #endif

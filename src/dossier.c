@@ -172,6 +172,16 @@ static void add_form(const checked *c, block_list *out)
     cell_pair(tb, "跟岗时间", period, 3);
     free(period);
     cell_pair(tb, "研修项目", c->prof ? c->prof->title : c->profile_id, 3);
+    /* Seed 000 附件2 (跟岗教师考核表): attendance, leave and absence. */
+    char days[32], leave[32], away[64];
+    snprintf(days, sizeof days, "%ld天", c->sub.attendance_days >= 0 ? c->sub.attendance_days : c->v.attended);
+    snprintf(leave, sizeof leave, "%ld天", c->v.leave_days);
+    if (c->v.unexcused_days) snprintf(away, sizeof away, "无故缺勤%ld天", c->v.unexcused_days);
+    else snprintf(away, sizeof away, "无");
+    cell_pair(tb, "出勤天数", days, 1);
+    cell_pair(tb, "病事假天数", leave, 1);
+    cell_pair(tb, "擅自离岗情况", away, 3);
+    cell_pair(tb, "跟岗工作总结", "见本档案“反思与研修成果”", 3);
 }
 
 static void add_checklist(const checked *c, block_list *out)
@@ -352,6 +362,33 @@ static void add_reflections(const checked *c, block_list *out)
     free(v);
 }
 
+/* All paragraphs of an opinion as the text of one table cell. */
+static char *opinion_text(xmlNodePtr n)
+{
+    strbuf b;
+    sb_init(&b);
+    for (xmlNodePtr p = n ? n->children : NULL; p; p = p->next) {
+        if (!xml_is(p, "p") && !xml_is(p, "item")) continue;
+        char *t = node_text(p);
+        sb_puts(&b, t);
+        free(t);
+    }
+    return sb_steal(&b);
+}
+
+static void opinion_row(block *tb, const char *label, xmlNodePtr n, float min_height)
+{
+    char *t = opinion_text(n);
+    blocks_add_cell(tb, label, 1, 1);
+    cell *c = blocks_add_cell(tb, t, 3, 0);
+    c->style = "cell-kai";
+    c->min_height = min_height;
+    free(t);
+}
+
+/* Seed 001 附件2 (学员鉴定表) as a ruled grid: results, then the mentor's
+ * and the base school's opinions with room below for the school's seal,
+ * then who signed and when. */
 static void add_assessment(const checked *c, block_list *out)
 {
     const submission *s = &c->sub;
@@ -364,20 +401,23 @@ static void add_assessment(const checked *c, block_list *out)
     snprintf(days, sizeof days, "%ld天", s->attendance_days >= 0 ? s->attendance_days : c->v.attended);
     snprintf(score, sizeof score, "%g", s->score);
     snprintf(hours, sizeof hours, "%ld", c->v.hours);
-    cell_pair(tb, "出勤", days, 1);
-    cell_pair(tb, "成绩", s->has_score ? score : "—", 1);
-    cell_pair(tb, "结论", c->v.outcome ? c->v.outcome : "—", 1);
-    cell_pair(tb, "学时", c->v.hours >= 0 ? hours : "—", 1);
-    xmlNodePtr m = xml_child(root, "mentor-opinion"), so = xml_child(root, "school-opinion");
-    if (m) { add_heading(out, 2, "指导教师意见", 0); add_rich(c, m, "kai", out); }
-    if (so) { add_heading(out, 2, "基地学校意见", 0); add_rich(c, so, "kai", out); }
+    cell_pair(tb, "出勤天数", days, 1);
+    cell_pair(tb, "考核成绩", s->has_score ? score : "—", 1);
+    cell_pair(tb, "考核等次", c->v.outcome ? c->v.outcome : "—", 1);
+    cell_pair(tb, "认定学时", c->v.hours >= 0 ? hours : "—", 1);
+    opinion_row(tb, "指导教师意见", xml_child(root, "mentor-opinion"), 60);
+    opinion_row(tb, "基地学校意见", xml_child(root, "school-opinion"), 110);
     xmlNodePtr sg = xml_child(root, "signed");
     if (sg) {
         char *by = xml_attr(sg, "by"), *date = xml_attr(sg, "date");
         long day;
         char d[32] = "";
         if (date && date_parse(date, &day) == 0) date_zh(day, d, sizeof d);
-        char *line = xasprintf("签名：%s　　%s", by ? by : "", d);
+        char *line = xasprintf("指导教师：%s　　基地学校（盖章）：%s", s->host.mentor ? s->host.mentor : "",
+                               s->host.school ? s->host.school : "");
+        add_para(out, "signature", line);
+        free(line);
+        line = xasprintf("签署：%s　　%s", by ? by : "", d);
         add_para(out, "signature", line);
         free(line); xmlFree(by); xmlFree(date);
     }

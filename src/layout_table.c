@@ -28,7 +28,7 @@ static float set_row(flow *fl, const block *b, int first, int count, cell_set *c
         col += c->span;
         cell_set *x1 = &cs[k];
         memset(&x1->tl, 0, sizeof x1->tl);
-        x1->s = template_style(t, c->head ? "cell-head" : "cell");
+        x1->s = template_style(t, c->style ? c->style : c->head ? "cell-head" : "cell");
         x1->head = c->head;
         x1->x = x;
         x1->w = w;
@@ -37,6 +37,7 @@ static float set_row(flow *fl, const block *b, int first, int count, cell_set *c
         text_set(fl->te, c->text, len, &ts, w - 2 * pad, &x1->tl);
         x1->text_base = document_add_text(fl->doc, c->text, len);
         float ch = (float)(x1->tl.nlines ? x1->tl.nlines : 1) * x1->s->leading + 2 * pad;
+        if (ch < c->min_height) ch = c->min_height;
         if (ch > h) h = ch;
         x += w;
     }

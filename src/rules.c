@@ -373,17 +373,24 @@ static void eval_comment(const submission *s, const requirement *r, verdict *v, 
     add_row(v, r->label ? r->label : "听课记录含评课", "observation has comment", req, act, with == total);
 }
 
+long absence_days(const submission *s, const calendar *cal, const char *kind, long *line)
+{
+    long days = 0;
+    for (size_t i = 0; i < s->nabs; i++) {
+        const absence *a = &s->abs[i];
+        if (kind[0] && strcmp(kind, a->kind)) continue;
+        long from = a->from > s->start ? a->from : s->start, to = a->to < s->end ? a->to : s->end;
+        days += from <= to ? calendar_workdays(cal, from, to) : 0;
+        if (line) *line = a->line;
+    }
+    return days;
+}
+
 static void eval_absence(const submission *s, const calendar *cal, const requirement *r,
                          verdict *v, findings *f)
 {
-    long days = 0, line = s->attendance_line;
-    for (size_t i = 0; i < s->nabs; i++) {
-        const absence *a = &s->abs[i];
-        if (r->kind[0] && strcmp(r->kind, a->kind)) continue;
-        long from = a->from > s->start ? a->from : s->start, to = a->to < s->end ? a->to : s->end;
-        days += from <= to ? calendar_workdays(cal, from, to) : 0;
-        line = a->line;
-    }
+    long line = s->attendance_line;
+    long days = absence_days(s, cal, r->kind, &line);
     char rule[48], req[48], act[48];
     snprintf(rule, sizeof rule, "absence%s%s<=%g", r->kind[0] ? "." : "", r->kind, r->max);
     snprintf(req, sizeof req, "≤%g 天", r->max);
@@ -569,6 +576,8 @@ void rules_evaluate(const submission *s, const profile *p, const calendar *cal,
     v->hours = -1;
     if (s->placement < 0 || s->start > s->end) return;
     attendance_days(s, cal, v, f);
+    v->leave_days = absence_days(s, cal, "sick", NULL) + absence_days(s, cal, "personal", NULL);
+    v->unexcused_days = absence_days(s, cal, "unexcused", NULL);
     make_counts(s, v);
     for (int i = 0; i < p->nreqs; i++) {
         const requirement *r = &p->reqs[i];

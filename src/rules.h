@@ -32,6 +32,8 @@ typedef struct verdict {
     long attended;      /* attended working days used by the rules */
     const char *outcome;/* score band outcome, NULL when not judged */
     long hours;         /* 学时, -1 when none */
+    long leave_days;    /* sick and personal leave, working days (病事假天数) */
+    long unexcused_days;/* 擅自离岗 */
 } verdict;
 
 /* Checks spec §3 that hold whatever the profile: dates inside the period
@@ -46,6 +48,10 @@ void verdict_free(verdict *v);
 /* 1 when `day` is an attended working day of s: inside the period, a
  * working day, and not inside an absence. */
 int attended_day(const submission *s, const calendar *cal, long day);
+
+/* Working days of absence of a kind ("" = every kind) inside the
+ * placement period; *line (when not NULL) gets the last one's line. */
+long absence_days(const submission *s, const calendar *cal, const char *kind, long *line);
 
 /* Chinese name of a record selector: "汇报课", "听课记录", "公开课/示范课". */
 void selector_label(const selector *sel, char *buf, size_t len);
