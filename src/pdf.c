@@ -81,6 +81,14 @@ static void put(HPDF_Stream s, const char *fmt, ...)
     if (n > 0) HPDF_Stream_Write(s, (const HPDF_BYTE *)buf, (HPDF_UINT)(n < (int)sizeof buf ? n : (int)sizeof buf - 1));
 }
 
+/* "<04A3>": written by hand, as it is once per glyph on every page. */
+static void put_cid(HPDF_Stream s, uint32_t cid)
+{
+    static const char HEX[] = "0123456789ABCDEF";
+    char b[6] = {'<', HEX[(cid >> 12) & 15], HEX[(cid >> 8) & 15], HEX[(cid >> 4) & 15], HEX[cid & 15], '>'};
+    HPDF_Stream_Write(s, (const HPDF_BYTE *)b, 6);
+}
+
 /* Numbers with at most three decimals, no trailing zeros: stable bytes. */
 static const char *num(char *buf, float v)
 {
@@ -139,7 +147,7 @@ static void write_run(HPDF_Stream s, const page *pg, const glyph_run *r, const u
         }
         float adj = (g[k].x - pen) * 1000 / r->size;
         if (fabsf(adj) > 0.05f) put(s, "%s", num(a, -adj));
-        put(s, "<%04X>", (unsigned)used_font_cid(u, g[k].gid));
+        put_cid(s, used_font_cid(u, g[k].gid));
         pen = g[k].x + g[k].advance + gap;
     }
     put(s, "] TJ\nET\n");

@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <hpdf_doc.h>
+#include <libdeflate.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,11 +140,6 @@ int pdf_meta_write(HPDF_Doc pdf, const document *d, const pdf_options *o, char *
     return output_intent(pdf, o->icc_profile, err, errlen);
 }
 
-static uint64_t fnv(const unsigned char *p, size_t n, uint64_t h)
-{
-    for (size_t i = 0; i < n; i++) { h ^= p[i]; h *= 1099511628211ull; }
-    return h;
-}
 
 static const unsigned char *find_last(const unsigned char *d, size_t n, const char *s)
 {
@@ -162,7 +158,10 @@ int pdf_meta_add_id(unsigned char **data, size_t *len, char *err, size_t errlen)
         return -1;
     }
     size_t at = (size_t)(open - *data) + 2;
-    uint64_t a = fnv(*data, *len, 1469598103934665603ull), b = fnv(*data, *len, a ^ 0x9E3779B97F4A7C15ull);
+    /* Checksums, not a cryptographic hash: the id only has to change when
+     * the bytes do (the bundle's SHA-256 is what vouches for content). */
+    uint64_t a = (uint64_t)libdeflate_crc32(0, *data, *len) << 32 | libdeflate_adler32(1, *data, *len);
+    uint64_t b = (uint64_t)libdeflate_crc32(0, *data, *len / 2) << 32 | (uint32_t)*len;
     char id[96];
     int n = snprintf(id, sizeof id, "\n/ID [<%016llX%016llX> <%016llX%016llX>]",
                      (unsigned long long)a, (unsigned long long)b, (unsigned long long)a, (unsigned long long)b);
