@@ -15,6 +15,7 @@
 #include <hpdf.h>
 #include <hpdf_doc.h>
 #include <hpdf_pages.h>
+#include <libdeflate.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,23 +71,23 @@ static int write_fonts(writer *w, char *err, size_t errlen)
     return 0;
 }
 
-static void put(HPDF_Stream s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(HPDF_Stream s, const char *fmt, ...)
+static void put(strbuf *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(strbuf *s, const char *fmt, ...)
 {
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    if (n > 0) HPDF_Stream_Write(s, (const HPDF_BYTE *)buf, (HPDF_UINT)(n < (int)sizeof buf ? n : (int)sizeof buf - 1));
+    if (n > 0) sb_add(s, buf, (size_t)(n < (int)sizeof buf ? n : (int)sizeof buf - 1));
 }
 
 /* "<04A3>": written by hand, as it is once per glyph on every page. */
-static void put_cid(HPDF_Stream s, uint32_t cid)
+static void put_cid(strbuf *s, uint32_t cid)
 {
     static const char HEX[] = "0123456789ABCDEF";
     char b[6] = {'<', HEX[(cid >> 12) & 15], HEX[(cid >> 8) & 15], HEX[(cid >> 4) & 15], HEX[cid & 15], '>'};
-    HPDF_Stream_Write(s, (const HPDF_BYTE *)b, 6);
+    sb_add(s, b, 6);
 }
 
 /* Numbers with at most three decimals, no trailing zeros: stable bytes. */
@@ -126,7 +127,7 @@ static float common_gap(const placed_glyph *g, size_t n)
  * glyph to its exact x. A run whose glyphs change baseline starts a new
  * Td from the last line start, as Td is relative to it. *tc is the text
  * state's character spacing, which outlives BT/ET. */
-static void write_run(HPDF_Stream s, const page *pg, const glyph_run *r, const used_font *u, float *tc)
+static void write_run(strbuf *s, const page *pg, const glyph_run *r, const used_font *u, float *tc)
 {
     char a[24], b[24], c[24], d[24];
     const placed_glyph *g = &pg->glyphs[r->first];
@@ -153,7 +154,7 @@ static void write_run(HPDF_Stream s, const page *pg, const glyph_run *r, const u
     put(s, "] TJ\nET\n");
 }
 
-static void write_shape(HPDF_Stream s, const page *pg, const page_item *it)
+static void write_shape(strbuf *s, const page *pg, const page_item *it)
 {
     char a[24], b[24], c[24], d[24];
     int fill = it->width <= 0;
@@ -214,21 +215,68 @@ static void page_fonts(writer *w, HPDF_Page hp, const page *pg)
     }
 }
 
+/* An image: its XObject named in the page's resources, drawn by cm/Do. */
+static void write_image(writer *w, HPDF_Page hp, strbuf *s, const page_item *it)
+{
+    HPDF_Dict res = HPDF_Page_GetInheritableItem(hp, "Resources", HPDF_OCLASS_DICT);
+    HPDF_Dict xo = HPDF_Dict_GetItem(res, "XObject", HPDF_OCLASS_DICT);
+    if (!xo) {
+        xo = HPDF_Dict_New(w->pdf->mmgr);
+        HPDF_Dict_Add(res, "XObject", xo);
+    }
+    char name[16], a[24], b[24], c[24], d[24];
+    snprintf(name, sizeof name, "Im%d", it->image);
+    HPDF_Dict_Add(xo, name, w->images[it->image]);
+    put(s, "q\n%s 0 0 %s %s %s cm\n/%s Do\nQ\n", num(a, it->x1 - it->x0), num(b, it->y1 - it->y0),
+        num(c, it->x0), num(d, it->y0), name);
+}
+
+/* libharu drops a /Filter it did not apply itself; its write hook, called
+ * just before ">>", names it instead. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/* The page's operators are gathered in memory and deflated with
+ * libdeflate into libharu's content stream: libharu's own zlib pass was
+ * the largest cost left after the fonts (perf on make bench). */
+static void write_contents(HPDF_Page hp, const strbuf *b)
+{
+    HPDF_PageAttr attr = (HPDF_PageAttr)hp->attr;
+    struct libdeflate_compressor *z = libdeflate_alloc_compressor(6);
+    size_t cap = libdeflate_zlib_compress_bound(z, b->len);
+    unsigned char *out = xmalloc(cap);
+    size_t n = libdeflate_zlib_compress(z, b->s ? b->s : "", b->len, out, cap);
+    libdeflate_free_compressor(z);
+    if (n > 0) {
+        attr->contents->filter = HPDF_STREAM_FILTER_NONE;
+        attr->contents->write_fn = write_flate_filter;
+        HPDF_Stream_Write(attr->stream, out, (HPDF_UINT)n);
+    } else {
+        HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b->s, (HPDF_UINT)b->len);
+    }
+    free(out);
+}
+
 static void write_page(writer *w, const page *pg)
 {
     HPDF_Page hp = HPDF_AddPage(w->pdf);
     HPDF_Page_SetWidth(hp, pg->width);
     HPDF_Page_SetHeight(hp, pg->height);
     page_fonts(w, hp, pg);
-    HPDF_Stream s = ((HPDF_PageAttr)hp->attr)->stream;
+    strbuf s;
+    sb_init(&s);
     float tc = 0;
     for (size_t i = 0; i < pg->nitems; i++) {
         const page_item *it = &pg->items[i];
-        if (it->kind == ITEM_RUN && it->run.count) write_run(s, pg, &it->run, &w->fonts[it->run.font], &tc);
-        else if (it->kind == ITEM_IMAGE)
-            HPDF_Page_DrawImage(hp, w->images[it->image], it->x0, it->y0, it->x1 - it->x0, it->y1 - it->y0);
-        else if (it->kind != ITEM_RUN) write_shape(s, pg, it);
+        if (it->kind == ITEM_RUN && it->run.count) write_run(&s, pg, &it->run, &w->fonts[it->run.font], &tc);
+        else if (it->kind == ITEM_IMAGE) write_image(w, hp, &s, it);
+        else if (it->kind != ITEM_RUN) write_shape(&s, pg, it);
     }
+    write_contents(hp, &s);
+    sb_free(&s);
 }
 
 static void write_outline(writer *w)

@@ -216,7 +216,7 @@ static HPDF_Dict stream_of(HPDF_Doc pdf, const void *data, size_t len)
     return s;
 }
 
-/* A font program, deflated here with libdeflate rather than by libharu's
+/* A stream (font program, CMap, profile), deflated here with libdeflate rather than by libharu's
  * zlib: glyph outlines barely compress, and zlib's effort on them was
  * the largest single cost of a build (43%, perf on make bench).
  * libdeflate at level 6 is several times faster than zlib at the same
@@ -231,7 +231,7 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
     return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
 }
 
-static HPDF_Dict font_stream(HPDF_Doc pdf, const void *data, size_t len)
+HPDF_Dict pdf_deflated_stream(HPDF_Doc pdf, const void *data, size_t len)
 {
     struct libdeflate_compressor *z = libdeflate_alloc_compressor(FONT_LEVEL);
     size_t cap = z ? libdeflate_zlib_compress_bound(z, len) : 0;
@@ -262,7 +262,7 @@ int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *t
     }
     unsigned len;
     const char *data = hb_blob_get_data(sub, &len);
-    HPDF_Dict file = font_stream(pdf, data, len);
+    HPDF_Dict file = pdf_deflated_stream(pdf, data, len);
     HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len);
     char tag[7], ps[64], name[80];
     subset_tag(u, tag);
@@ -286,7 +286,7 @@ int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *t
     strbuf cmap;
     sb_init(&cmap);
     tounicode_text(u, text, &cmap);
-    HPDF_Dict tu = stream_of(pdf, cmap.s, cmap.len);
+    HPDF_Dict tu = pdf_deflated_stream(pdf, cmap.s, cmap.len);
     sb_free(&cmap);
 
     u->dict = new_indirect(pdf);

@@ -35,4 +35,7 @@ void used_font_free(used_font *u);
 int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *text,
                    char *err, size_t errlen);
 
+/* A new stream object holding data, Flate-compressed by libdeflate. */
+HPDF_Dict pdf_deflated_stream(HPDF_Doc pdf, const void *data, size_t len);
+
 #endif

@@ -1,5 +1,6 @@
 /* pdf_meta.c — see pdf_meta.h. */
 #include "pdf_meta.h"
+#include "pdf_font.h"
 #include "util.h"
 
 #include <hpdf_doc.h>
@@ -100,10 +101,8 @@ static int output_intent(HPDF_Doc pdf, const char *icc, char *err, size_t errlen
         snprintf(err, errlen, "无法读取色彩描述文件 %s", icc ? icc : "(none)");
         return -1;
     }
-    HPDF_Dict prof = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    prof->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    HPDF_Dict prof = pdf_deflated_stream(pdf, data, len);
     HPDF_Dict_AddNumber(prof, "N", 3);
-    HPDF_Stream_Write(prof->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
     free(data);
     HPDF_Dict oi = HPDF_Dict_New(pdf->mmgr);
     HPDF_Xref_Add(pdf->xref, oi);
