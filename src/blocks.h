@@ -31,6 +31,7 @@ typedef struct block {
     const char *style;  /* template style name ("body", "kai", "h1" …) */
     char *text;
     int keep_with_next; /* headings and labels: never last on a page */
+    const char *anchor; /* paragraphs: note the first line's place under this name */
     float inset_em;     /* paragraphs: kept this many characters off the right edge
                            (GB/T 9704: the date "右空四字") */
     int in_toc;         /* headings: listed in the TOC and bookmarks */

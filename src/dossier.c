@@ -418,7 +418,7 @@ static void add_assessment(const checked *c, block_list *out)
         add_para(out, "signature", line);
         free(line);
         line = xasprintf("签署：%s　　%s", by ? by : "", d);
-        add_para(out, "signature", line);
+        blocks_add(out, BLOCK_PARA, "signature", line)->anchor = "seal";
         free(line); xmlFree(by); xmlFree(date);
     }
 }

@@ -311,6 +311,12 @@ static void flow_para(flow *fl, const block *b)
     fl->measure -= b->inset_em * s->size;
     flow_text(fl, b->text ? b->text : "", s);
     fl->measure = full;
+    if (b->anchor) {
+        /* The paragraph's last line: where a seal is pressed on a signature. */
+        float top = fl->y - s->after - s->leading;
+        float base = top + (s->leading - s->size) / 2 + s->size * 0.88f;
+        document_add_anchor(fl->doc, b->anchor, fl->doc->npages - 1, fl->x0, flow_pdf_y(fl, base), fl->measure);
+    }
 }
 
 static const block *next_block(const block_list *bl, int i)

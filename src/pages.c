@@ -37,6 +37,8 @@ void document_free(document *d)
     }
     for (int i = 0; i < d->noutline; i++) free(d->outline[i].title);
     for (int i = 0; i < d->nimages; i++) free(d->images[i].path);
+    for (int i = 0; i < d->nanchors; i++) free(d->anchors[i].name);
+    free(d->anchors);
     free(d->pages);
     free(d->text);
     free(d->outline);
@@ -109,4 +111,17 @@ int document_add_image(document *d, const char *path, int is_png)
     grow_int((void **)&d->images, &d->cap_images, d->nimages + 1, sizeof *d->images);
     d->images[d->nimages] = (image_ref){xstrdup(path), is_png};
     return d->nimages++;
+}
+
+void document_add_anchor(document *d, const char *name, int page, float x, float y, float width)
+{
+    grow_int((void **)&d->anchors, &d->cap_anchors, d->nanchors + 1, sizeof *d->anchors);
+    d->anchors[d->nanchors++] = (anchor){xstrdup(name), page, x, y, width};
+}
+
+const anchor *document_anchor(const document *d, const char *name)
+{
+    for (int i = d->nanchors; i-- > 0;)
+        if (!strcmp(d->anchors[i].name, name)) return &d->anchors[i];
+    return NULL;
 }

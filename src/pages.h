@@ -30,7 +30,10 @@ typedef struct glyph_run {
     size_t first, count; /* into page->glyphs */
 } glyph_run;
 
-typedef enum { ITEM_RUN, ITEM_LINE, ITEM_RECT, ITEM_IMAGE, ITEM_PATH } item_kind;
+/* ITEM_CLIP starts clipping to the rectangle x0,y0–x1,y1 for the items
+ * that follow, until the matching ITEM_UNCLIP (a 骑缝章 shows only the
+ * slice of the seal that falls on its page). */
+typedef enum { ITEM_RUN, ITEM_LINE, ITEM_RECT, ITEM_IMAGE, ITEM_PATH, ITEM_CLIP, ITEM_UNCLIP } item_kind;
 
 /* A path in PDF operators' terms: moveto/lineto/curveto, filled or stroked. */
 typedef enum { PATH_MOVE, PATH_LINE, PATH_CURVE, PATH_CLOSE } path_op;
@@ -64,6 +67,15 @@ typedef struct outline_entry {
     float y;             /* top of the heading on that page */
 } outline_entry;
 
+/* A named place the layout noted for later stages, e.g. where the
+ * assessment's signature line is, so the stamp can press the seal on it. */
+typedef struct anchor {
+    char *name;
+    int page;
+    float x, y;          /* left, baseline */
+    float width;
+} anchor;
+
 typedef struct image_ref {
     char *path;          /* PNG or JPEG, already checked to be inside the submission */
     int is_png;
@@ -78,6 +90,8 @@ typedef struct document {
     int noutline, cap_outline;
     image_ref *images;
     int nimages, cap_images;
+    anchor *anchors;
+    int nanchors, cap_anchors;
     char *title, *author, *subject, *keywords;   /* document information */
 } document;
 
@@ -91,5 +105,8 @@ placed_glyph *page_add_glyphs(page *p, size_t n);   /* n slots at p->glyphs[p->n
 path_seg *page_add_segs(page *p, size_t n);
 void document_add_outline(document *d, int level, const char *title, int page, float y);
 int document_add_image(document *d, const char *path, int is_png);
+void document_add_anchor(document *d, const char *name, int page, float x, float y, float width);
+/* The last anchor of that name, or NULL. */
+const anchor *document_anchor(const document *d, const char *name);
 
 #endif

@@ -231,6 +231,13 @@ static void write_image(writer *w, HPDF_Page hp, strbuf *s, const page_item *it)
         num(c, it->x0), num(d, it->y0), name);
 }
 
+static void write_clip(strbuf *s, const page_item *it)
+{
+    char a[24], b[24], c[24], d[24];
+    put(s, "q\n%s %s %s %s re W n\n", num(a, it->x0), num(b, it->y0), num(c, it->x1 - it->x0),
+        num(d, it->y1 - it->y0));
+}
+
 /* libharu drops a /Filter it did not apply itself; its write hook, called
  * just before ">>", names it instead. */
 static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
@@ -273,6 +280,8 @@ static void write_page(writer *w, const page *pg)
         const page_item *it = &pg->items[i];
         if (it->kind == ITEM_RUN && it->run.count) write_run(&s, pg, &it->run, &w->fonts[it->run.font], &tc);
         else if (it->kind == ITEM_IMAGE) write_image(w, hp, &s, it);
+        else if (it->kind == ITEM_CLIP) write_clip(&s, it);
+        else if (it->kind == ITEM_UNCLIP) put(&s, "Q\n");
         else if (it->kind != ITEM_RUN) write_shape(&s, pg, it);
     }
     write_contents(hp, &s);
