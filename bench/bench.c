@@ -62,7 +62,7 @@ static double cold_run(const char *exe, const char *dir, const char *out, long *
 static double batch(context *ctx, const char *dir, int n, size_t *size)
 {
     char err[1024];
-    build_options bo = {0, 1474848000};
+    build_options bo = {0, 1474848000, NULL};
     char *icc = path_join(ctx->home, "templates/sRGB.icc");
     pdf_options po = {1474848000, icc};
     double t0 = now();

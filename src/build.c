@@ -4,6 +4,8 @@
 #include "layout.h"
 #include "letter.h"
 #include "pdf.h"
+#include "school.h"
+#include "stamp.h"
 #include "template.h"
 #include "text.h"
 #include "util.h"
@@ -59,11 +61,43 @@ int build_document(context *ctx, const checked *c, const build_options *o, docum
     return 0;
 }
 
+/* The school's seal, 骑缝章, verification codes and QR code on d. */
+static int stamp(context *ctx, const checked *c, const char *school_file, document *d,
+                 char *err, size_t errlen)
+{
+    school sc;
+    stamp_style st;
+    char *xsd = path_join(ctx->schema_dir, "school.xsd");
+    char *sxsd = path_join(ctx->schema_dir, "stamp.xsd");
+    char *style = path_join(ctx->home, "templates/stamp.xml");
+    int rc = school_load(school_file, xsd, &sc, err, errlen);
+    if (rc == 0) rc = stamp_style_load(style, sxsd, &st, err, errlen);
+    unsigned char hash[32];
+    if (rc == 0 && content_hash(&c->sub, hash) != 0) {
+        snprintf(err, errlen, "无法读取提交文件以计算哈希");
+        rc = -1;
+    }
+    if (rc == 0) {
+        text_engine *te = text_engine_new(ctx->fonts);
+        rc = stamp_document(d, ctx->fonts, te, &st, &sc, c->sub.id ? c->sub.id : "", hash, err, errlen);
+        text_engine_free(te);
+    }
+    school_free(&sc);
+    free(xsd);
+    free(sxsd);
+    free(style);
+    return rc;
+}
+
 int build_pdf(context *ctx, const checked *c, const build_options *o, const char *path,
               char *err, size_t errlen)
 {
     document *d;
     if (build_document(ctx, c, o, &d, err, errlen) != 0) return -1;
+    if (o->school && stamp(ctx, c, o->school, d, err, errlen) != 0) {
+        document_free(d);
+        return -1;
+    }
     int rc = write_pdf(ctx, d, o, path, err, errlen);
     document_free(d);
     return rc;

@@ -12,6 +12,7 @@
 typedef struct build_options {
     int draft;
     long long epoch;          /* SOURCE_DATE_EPOCH, or -1: now */
+    const char *school;       /* SCHOOL.xml: stamp the dossier (NULL: no stamp) */
 } build_options;
 
 /* Lays out c into a new document (*out). 0, or -1 with err. */

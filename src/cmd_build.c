@@ -25,15 +25,17 @@ static long long source_date_epoch(void)
 int cmd_build(int argc, char **argv)
 {
     const char *dir = NULL, *out = NULL;
-    build_options bo = {0, -1};
+    build_options bo = {0, -1, NULL};
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
         else if (!strcmp(argv[i], "--draft")) bo.draft = 1;
-        else if (argv[i][0] == '-') return cli_fail("不认识的选项 %s（build 接受 -o FILE.pdf、--draft）", argv[i]);
+        else if (!strcmp(argv[i], "--school") && i + 1 < argc) bo.school = argv[++i];
+        else if (argv[i][0] == '-') return cli_fail("不认识的选项 %s（build 接受 -o FILE.pdf、--draft、--school SCHOOL.xml）", argv[i]);
         else if (!dir) dir = argv[i];
         else return cli_fail("build 一次只处理一个文件夹（多个请用 bundle）");
     }
-    if (!dir || !out) return cli_fail("用法：dangan build DIR -o FILE.pdf [--draft]");
+    if (!dir || !out) return cli_fail("用法：dangan build DIR -o FILE.pdf [--draft] [--school SCHOOL.xml]");
+    if (bo.school && bo.draft) return cli_fail("草稿不能盖章（--draft 与 --school 不能同用）");
     bo.epoch = source_date_epoch();
     if (bo.epoch == -2) return cli_fail("SOURCE_DATE_EPOCH 须为非负整数（秒）");
     context ctx;
@@ -63,7 +65,7 @@ int cmd_build(int argc, char **argv)
 int cmd_letter(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL;
-    build_options bo = {0, -1};
+    build_options bo = {0, -1, NULL};
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
         else if (!strcmp(argv[i], "--draft")) bo.draft = 1;

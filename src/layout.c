@@ -200,6 +200,32 @@ static void set_single(flow *fl, const char *text, const style *s, float x, floa
     text_lines_free(&tl);
 }
 
+void layout_text_at(document *d, int page, text_engine *te, const char *role, float size,
+                    const char *text, float x, float y, int align, rgb color)
+{
+    page_template t;
+    memset(&t, 0, sizeof t);
+    t.height = d->pages[page].height;
+    flow fl;
+    memset(&fl, 0, sizeof fl);
+    fl.t = &t;
+    fl.te = te;
+    fl.doc = d;
+    fl.pg = &d->pages[page];
+    text_style ts = {role, size, 0, 0, 0, 0};
+    text_lines tl;
+    memset(&tl, 0, sizeof tl);
+    size_t len = strlen(text);
+    text_set(te, text, len, &ts, 1e6f, &tl);
+    uint32_t tb = document_add_text(d, text, len);
+    for (size_t i = 0; i < tl.nlines; i++) {
+        const text_line *ln = &tl.lines[i];
+        float off = align == 1 ? -ln->width / 2 : align == 2 ? -ln->width : 0;
+        emit_line(&fl, &tl, ln, x + off, t.height - y, size, color, tb);
+    }
+    text_lines_free(&tl);
+}
+
 /* The watermark goes first on the page, under everything, in light gray:
  * no transparency, so a draft is still valid PDF/A. */
 static void draw_watermark(flow *fl)

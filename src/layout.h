@@ -28,6 +28,12 @@ typedef struct layout_options {
 int layout_document(const block_list *bl, const page_template *t, text_engine *te,
                     const layout_options *o, document *out, char *err, size_t errlen);
 
+/* One line of text on page `page` of d, outside the flow (verification
+ * codes, filing stamps): baseline at PDF y, starting at x (align 0), centred
+ * on x (1) or ending at x (2). */
+void layout_text_at(document *d, int page, text_engine *te, const char *role, float size,
+                    const char *text, float x, float y, int align, rgb color);
+
 /* Pixel size of a PNG or JPEG file: 0, or -1 when not one of those. */
 int image_size(const char *path, int *w, int *h, int *is_png);
 

@@ -13,7 +13,7 @@ static const char USAGE[] =
     "  dangan check   DIR... [--profile ID] [--json] [--lang zh|en]\n"
     "  dangan init    DIR --profile ID\n"
     "  dangan profiles [--json]\n"
-    "  dangan build   DIR -o FILE.pdf [--draft]\n"
+    "  dangan build   DIR -o FILE.pdf [--draft] [--school SCHOOL.xml]\n"
     "  dangan letter  LETTER.xml -o FILE.pdf           基地学校报送函（GB/T 9704）\n"
     "  dangan bundle  DIR... --school SCHOOL.xml -o BUNDLE_DIR （尚未实现）\n"
     "  dangan verify  FILE.pdf | BUNDLE_DIR             （尚未实现）\n"

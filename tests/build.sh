@@ -107,6 +107,16 @@ printf '<letter xmlns="urn:dangan:1"><title>t</title></letter>' > "$tmp/badlette
 $bin letter "$tmp/badletter.xml" -o "$tmp/bad.pdf" >/dev/null 2>&1; rc=$?
 [ $rc -eq 1 ] && [ ! -e "$tmp/bad.pdf" ] && ok || bad "invalid letter: exit $rc or a PDF written"
 
+# The school's stamp: seals, 骑缝章, per-page codes, QR code.
+$bin build samples/li-chunyan -o "$tmp/stamped.pdf" --school samples/school-xxsy.xml 2>"$tmp/err" && ok || bad "stamped build failed: $(cat "$tmp/err")"
+sub stamp "$tmp/stamped.pdf" samples/li-chunyan LX2016-0007
+sub text "$tmp/stamped.pdf" samples/li-chunyan "$header"
+qpdf --check "$tmp/stamped.pdf" >/dev/null 2>&1 && ok || bad "qpdf --check on the stamped dossier"
+$bin build samples/li-chunyan -o "$tmp/x.pdf" --school samples/school-xxsy.xml --draft >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--draft with --school must be refused"
+printf '<school xmlns="urn:dangan:1" code="X"><name>校</name></school>' > "$tmp/bad-school.xml"
+$bin build samples/li-chunyan -o "$tmp/y.pdf" --school "$tmp/bad-school.xml" >/dev/null 2>&1; rc=$?
+[ $rc -ne 0 ] && [ ! -e "$tmp/y.pdf" ] && ok || bad "invalid SCHOOL.xml: exit $rc or a PDF written"
+
 # Rare characters in names and text: drawn, extracted, never blank.
 cp -R samples/li-chunyan "$tmp/rare"
 sed -i 's|<name>李春燕</name>|<name>王堃</name>|' "$tmp/rare/placement.xml"

@@ -9,7 +9,7 @@
 
 Prints one line per problem and "N passed, N failed" at the end; exit 1 on
 any failure. Used by tests/build.sh."""
-import glob, html, re, subprocess, sys, xml.etree.ElementTree as ET
+import glob, html, os, re, subprocess, sys, xml.etree.ElementTree as ET
 
 NS = "{urn:dangan:1}"
 NO_START = set("，。、；：？！）》」』”’…—·")
@@ -204,6 +204,57 @@ def check_letter(pdf):
                 ok(abs(x1 - (left + width)) < 1.0, "full line ends at %.2f, not at the text block's edge %.2f" % (x1, left + width))
 
 
+def read_ppm(path):
+    data = open(path, "rb").read()
+    parts = data.split(b"\n", 3)
+    w, h = map(int, parts[1].split())
+    return w, h, parts[3]
+
+
+def red_pixels(pdf, page, box, dpi=50):
+    """Red pixels of page (1-based) inside box = (x0, y0, x1, y1) in points
+    from the page's top-left."""
+    import tempfile
+    tmp = tempfile.mkdtemp()
+    run("pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), pdf, tmp + "/p")
+    f = sorted(glob.glob(tmp + "/p*.ppm"))[0]
+    w, h, px = read_ppm(f)
+    k = dpi / 72.0
+    n = 0
+    for y in range(max(0, int(box[1] * k)), min(h, int(box[3] * k))):
+        for x in range(max(0, int(box[0] * k)), min(w, int(box[2] * k))):
+            r, g, b = px[3 * (y * w + x)], px[3 * (y * w + x) + 1], px[3 * (y * w + x) + 2]
+            n += r > 150 and g < 110 and b < 110
+    return n
+
+
+def check_stamp(pdf, folder, placement_id):
+    """The seal on the cover and on the last (assessment) page, a 骑缝章
+    strip at the right edge of every page, the verification code of every
+    page in its text, the QR code on the cover (decoded with zbarimg)."""
+    import hashlib, tempfile
+    npages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", pdf)[1]).group(1))
+    ok(red_pixels(pdf, 1, (300, 430, 520, 620)) > 500, "no seal on the cover")
+    ok(red_pixels(pdf, npages, (300, 200, 560, 700)) > 500, "no seal on the assessment page")
+    ok(red_pixels(pdf, 1, (0, 0, 280, 400)) == 0, "red where no seal should be on the cover")
+    for p in range(1, npages + 1):
+        ok(red_pixels(pdf, p, (590, 300, 596, 560), dpi=100) > 0, "page %d: no 骑缝章 strip at the edge" % p)
+    h = hashlib.sha256()
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".xml"):
+            h.update(name.encode() + b"\0" + open(os.path.join(folder, name), "rb").read())
+    digest = h.digest()
+    for p in range(1, npages + 1):
+        code = hashlib.sha256(digest + p.to_bytes(4, "big")).hexdigest()[:8].upper()
+        want = "核验码 %s-%s" % (code[:4], code[4:])
+        text = run("pdftotext", "-f", str(p), "-l", str(p), "-enc", "UTF-8", pdf, "-")[1]
+        ok(want in text, "page %d: %s not found" % (p, want))
+    tmp = tempfile.mkdtemp()
+    run("pdftoppm", "-r", "100", "-png", "-f", "1", "-l", "1", pdf, tmp + "/c")
+    rc, out, err = run("zbarimg", "-q", "--raw", glob.glob(tmp + "/c*.png")[0])
+    ok(out.strip() == "%s\n%s" % (placement_id, h.hexdigest()), "QR code reads %r" % out.strip())
+
+
 def main():
     cmd, pdf = sys.argv[1], sys.argv[2]
     if cmd == "text":
@@ -214,6 +265,8 @@ def main():
         check_flush(pdf)
     elif cmd == "fonts":
         check_fonts(pdf)
+    elif cmd == "stamp":
+        check_stamp(pdf, sys.argv[3], sys.argv[4])
     elif cmd == "letter":
         check_letter(pdf)
     elif cmd == "ink":
