@@ -5,6 +5,7 @@
 #include "letter.h"
 #include "pdf.h"
 #include "school.h"
+#include "sign.h"
 #include "stamp.h"
 #include "template.h"
 #include "text.h"
@@ -13,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <errno.h>
+#include <string.h>
 
 static int load_template(context *ctx, const char *name, page_template *t, char *err, size_t errlen)
 {
@@ -62,16 +65,14 @@ int build_document(context *ctx, const checked *c, const build_options *o, docum
 }
 
 /* The school's seal, 骑缝章, verification codes and QR code on d. */
-static int stamp(context *ctx, const checked *c, const char *school_file, document *d,
-                 char *err, size_t errlen)
+static int stamp(context *ctx, const checked *c, const school *sc, document *d, char *err, size_t errlen)
 {
-    school sc;
     stamp_style st;
-    char *xsd = path_join(ctx->schema_dir, "school.xsd");
     char *sxsd = path_join(ctx->schema_dir, "stamp.xsd");
     char *style = path_join(ctx->home, "templates/stamp.xml");
-    int rc = school_load(school_file, xsd, &sc, err, errlen);
-    if (rc == 0) rc = stamp_style_load(style, sxsd, &st, err, errlen);
+    int rc = stamp_style_load(style, sxsd, &st, err, errlen);
+    free(sxsd);
+    free(style);
     unsigned char hash[32];
     if (rc == 0 && content_hash(&c->sub, hash) != 0) {
         snprintf(err, errlen, "无法读取提交文件以计算哈希");
@@ -79,27 +80,58 @@ static int stamp(context *ctx, const checked *c, const char *school_file, docume
     }
     if (rc == 0) {
         text_engine *te = text_engine_new(ctx->fonts);
-        rc = stamp_document(d, ctx->fonts, te, &st, &sc, c->sub.id ? c->sub.id : "", hash, err, errlen);
+        rc = stamp_document(d, ctx->fonts, te, &st, sc, c->sub.id ? c->sub.id : "", hash, err, errlen);
         text_engine_free(te);
     }
-    school_free(&sc);
-    free(xsd);
-    free(sxsd);
-    free(style);
+    return rc;
+}
+
+/* PDF bytes of the laid-out, stamped and (when the school has a signer)
+ * signed dossier. */
+static int dossier_bytes(context *ctx, const checked *c, const build_options *o, const school *sc,
+                         unsigned char **data, size_t *len, char *err, size_t errlen)
+{
+    document *d;
+    if (build_document(ctx, c, o, &d, err, errlen) != 0) return -1;
+    int rc = sc ? stamp(ctx, c, sc, d, err, errlen) : 0;
+    char *icc = path_join(ctx->home, "templates/sRGB.icc");
+    time_t when = o->epoch >= 0 ? (time_t)o->epoch : time(NULL);
+    pdf_options po = {when, icc};
+    if (rc == 0) rc = pdf_write_mem(d, ctx->fonts, &po, data, len, err, errlen);
+    free(icc);
+    document_free(d);
+    if (rc == 0 && sc && sc->cert) {
+        unsigned char *signed_pdf;
+        size_t signed_len;
+        rc = pdf_sign(*data, *len, sc->cert, sc->key, sc->name, when, &signed_pdf, &signed_len, err, errlen);
+        free(*data);
+        *data = rc == 0 ? signed_pdf : NULL;
+        *len = signed_len;
+    }
     return rc;
 }
 
 int build_pdf(context *ctx, const checked *c, const build_options *o, const char *path,
               char *err, size_t errlen)
 {
-    document *d;
-    if (build_document(ctx, c, o, &d, err, errlen) != 0) return -1;
-    if (o->school && stamp(ctx, c, o->school, d, err, errlen) != 0) {
-        document_free(d);
-        return -1;
+    school sc;
+    int have = 0;
+    if (o->school) {
+        char *xsd = path_join(ctx->schema_dir, "school.xsd");
+        int rc = school_load(o->school, xsd, &sc, err, errlen);
+        free(xsd);
+        if (rc != 0) return -1;
+        have = 1;
     }
-    int rc = write_pdf(ctx, d, o, path, err, errlen);
-    document_free(d);
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int rc = dossier_bytes(ctx, c, o, have ? &sc : NULL, &data, &len, err, errlen);
+    if (rc == 0 && write_file_atomic(path, data, len) != 0) {
+        snprintf(err, errlen, "无法写入 %s：%s", path, strerror(errno));
+        rc = -1;
+    }
+    free(data);
+    if (have) school_free(&sc);
     return rc;
 }
 

@@ -108,14 +108,57 @@ $bin letter "$tmp/badletter.xml" -o "$tmp/bad.pdf" >/dev/null 2>&1; rc=$?
 [ $rc -eq 1 ] && [ ! -e "$tmp/bad.pdf" ] && ok || bad "invalid letter: exit $rc or a PDF written"
 
 # The school's stamp: seals, 骑缝章, per-page codes, QR code.
-$bin build samples/li-chunyan -o "$tmp/stamped.pdf" --school samples/school-xxsy.xml 2>"$tmp/err" && ok || bad "stamped build failed: $(cat "$tmp/err")"
+grep -v "<signer" samples/school-xxsy.xml > "$tmp/unsigned-school.xml"     # stamp without a key
+$bin build samples/li-chunyan -o "$tmp/stamped.pdf" --school "$tmp/unsigned-school.xml" 2>"$tmp/err" && ok || bad "stamped build failed: $(cat "$tmp/err")"
 sub stamp "$tmp/stamped.pdf" samples/li-chunyan LX2016-0007
 sub text "$tmp/stamped.pdf" samples/li-chunyan "$header"
 qpdf --check "$tmp/stamped.pdf" >/dev/null 2>&1 && ok || bad "qpdf --check on the stamped dossier"
-$bin build samples/li-chunyan -o "$tmp/x.pdf" --school samples/school-xxsy.xml --draft >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--draft with --school must be refused"
+$bin build samples/li-chunyan -o "$tmp/x.pdf" --school "$tmp/unsigned-school.xml" --draft >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--draft with --school must be refused"
 printf '<school xmlns="urn:dangan:1" code="X"><name>校</name></school>' > "$tmp/bad-school.xml"
 $bin build samples/li-chunyan -o "$tmp/y.pdf" --school "$tmp/bad-school.xml" >/dev/null 2>&1; rc=$?
 [ $rc -ne 0 ] && [ ! -e "$tmp/y.pdf" ] && ok || bad "invalid SCHOOL.xml: exit $rc or a PDF written"
+$bin build samples/li-chunyan -o "$tmp/z.pdf" --school samples/school-xxsy.xml >/dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] && [ ! -e "$tmp/z.pdf" ] && ok || bad "a signer whose key files are missing: exit $rc, expected 2, no PDF"
+
+# The PDF signature: a throw-away CA and school certificate made here (no
+# private key is committed), then pdfsig and dangan verify on real output
+# and on every kind of tampering.
+mkdir -p "$tmp/pki"
+( cd "$tmp/pki" &&
+  openssl req -utf8 -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 3650 -subj "/CN=XX县教育体育局 CA" &&
+  openssl req -utf8 -newkey rsa:2048 -nodes -keyout school-key.pem -out school.csr -subj "/CN=XX县实验学校" &&
+  openssl x509 -req -in school.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out school-cert.pem -days 3650
+) >/dev/null 2>&1 && ok || bad "could not make test certificates"
+cp samples/school-xxsy.xml "$tmp/pki/SCHOOL.xml"
+$bin build samples/li-chunyan -o "$tmp/signed.pdf" --school "$tmp/pki/SCHOOL.xml" 2>"$tmp/err" && ok || bad "signed build failed: $(cat "$tmp/err")"
+pdfsig "$tmp/signed.pdf" > "$tmp/sig" 2>&1
+grep -q "Signature is Valid" "$tmp/sig" && ok || bad "pdfsig: $(cat "$tmp/sig")"
+grep -q "Total document signed" "$tmp/sig" && ok || bad "pdfsig: not total document signed"
+grep -q "Common Name: XX县实验学校" "$tmp/sig" && ok || bad "pdfsig: signer name $(grep 'Common Name' "$tmp/sig")"
+qpdf --check "$tmp/signed.pdf" >/dev/null 2>&1 && ok || bad "qpdf --check on the signed dossier"
+sub stamp "$tmp/signed.pdf" samples/li-chunyan LX2016-0007
+$bin verify "$tmp/signed.pdf" > "$tmp/v" 2>&1 && ok || bad "verify of an intact dossier: $(cat "$tmp/v")"
+grep -q "签名者：XX县实验学校" "$tmp/v" && ok || bad "verify names the signer: $(cat "$tmp/v")"
+size=$(stat -c %s "$tmp/signed.pdf")
+tamper() {  # tamper NAME PYTHON-EXPRESSION-ON-d
+  python3 -c "import sys; d = bytearray(open(sys.argv[1], 'rb').read()); $2; open(sys.argv[2], 'wb').write(d)" \
+    "$tmp/signed.pdf" "$tmp/$1.pdf"
+  $bin verify "$tmp/$1.pdf" >"$tmp/v" 2>&1; rc=$?
+  [ $rc -eq 1 ] && ok || bad "verify of $1: exit $rc, expected 1: $(cat "$tmp/v")"
+  grep -q "不完好" "$tmp/v" && ok || bad "verify of $1 should say what is wrong: $(cat "$tmp/v")"
+}
+tamper byte-in-text 'd[len(d) // 3] ^= 1'
+tamper byte-in-header 'd[20] ^= 1'
+tamper byte-in-signature 'i = d.rfind(b"/Contents <") + 12; d[i] = ord("F") if d[i] != ord("F") else ord("E")'
+tamper byte-in-padding 'i = d.rfind(b"/Contents <") + 11 + 16000; d[i] = ord("1")'
+tamper appended 'd += b"%% more\n"'
+tamper truncated 'del d[-100:]'
+pdfsig "$tmp/byte-in-text.pdf" 2>&1 | grep -q "Signature is Valid" && bad "pdfsig accepts a changed byte" || ok
+$bin verify "$tmp/a.pdf" >/dev/null 2>&1; [ $? -eq 1 ] && ok || bad "verify of an unsigned PDF should exit 1"
+$bin verify "$tmp/no-such.pdf" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "verify of a missing file should exit 2"
+sed 's|school-key.pem|ca-key.pem|' "$tmp/pki/SCHOOL.xml" > "$tmp/pki/WRONG.xml"
+$bin build samples/li-chunyan -o "$tmp/wrongkey.pdf" --school "$tmp/pki/WRONG.xml" >/dev/null 2>&1; rc=$?
+[ $rc -ne 0 ] && [ ! -e "$tmp/wrongkey.pdf" ] && ok || bad "a key not matching the certificate must fail, no PDF: exit $rc"
 
 # Rare characters in names and text: drawn, extracted, never blank.
 cp -R samples/li-chunyan "$tmp/rare"

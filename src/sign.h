@@ -1,0 +1,22 @@
+/* sign.h — the PDF digital signature (spec §6): a detached CMS signature
+ * by the school's certificate and key, added by incremental update with a
+ * /ByteRange that covers the whole file but the signature itself, so that
+ * pdfsig reports "Total document signed" and any later change shows.
+ * Takes: a PDF this program wrote, PEM certificate and key. Gives: the
+ * signed bytes. Only the PDF stage and this module touch PDF syntax. */
+#ifndef DANGAN_SIGN_H
+#define DANGAN_SIGN_H
+
+#include <stddef.h>
+#include <time.h>
+
+int pdf_sign(const unsigned char *in, size_t len, const char *cert_pem, const char *key_pem,
+             const char *signer_name, time_t when, unsigned char **out, size_t *out_len,
+             char *err, size_t errlen);
+
+/* The signatures of a PDF, checked: 1 when every signature's digest and
+ * CMS verify (certificate trust not judged), 0 when one fails, -1 when
+ * there is none. *name receives the first signer's common name. */
+int pdf_verify(const unsigned char *in, size_t len, char **name, char *err, size_t errlen);
+
+#endif
