@@ -88,8 +88,8 @@ static int stamp(context *ctx, const checked *c, const school *sc, document *d, 
 
 /* PDF bytes of the laid-out, stamped and (when the school has a signer)
  * signed dossier. */
-static int dossier_bytes(context *ctx, const checked *c, const build_options *o, const school *sc,
-                         unsigned char **data, size_t *len, char *err, size_t errlen)
+int build_dossier_bytes(context *ctx, const checked *c, const build_options *o, const school *sc,
+                        unsigned char **data, size_t *len, char *err, size_t errlen)
 {
     document *d;
     if (build_document(ctx, c, o, &d, err, errlen) != 0) return -1;
@@ -125,7 +125,7 @@ int build_pdf(context *ctx, const checked *c, const build_options *o, const char
     }
     unsigned char *data = NULL;
     size_t len = 0;
-    int rc = dossier_bytes(ctx, c, o, have ? &sc : NULL, &data, &len, err, errlen);
+    int rc = build_dossier_bytes(ctx, c, o, have ? &sc : NULL, &data, &len, err, errlen);
     if (rc == 0 && write_file_atomic(path, data, len) != 0) {
         snprintf(err, errlen, "无法写入 %s：%s", path, strerror(errno));
         rc = -1;

@@ -22,6 +22,13 @@ int build_document(context *ctx, const checked *c, const build_options *o, docum
 int build_pdf(context *ctx, const checked *c, const build_options *o, const char *path,
               char *err, size_t errlen);
 
+struct school;
+/* PDF bytes of the dossier, stamped and signed when sc is not NULL (and
+ * names a signer). *data is malloc'd. 0, or -1 with err. */
+int build_dossier_bytes(context *ctx, const checked *c, const build_options *o,
+                        const struct school *sc, unsigned char **data, size_t *len,
+                        char *err, size_t errlen);
+
 /* The covering letter (letter.h) by the GB/T 9704 template, to path. */
 int build_letter_pdf(context *ctx, const char *letter, const build_options *o, const char *path,
                      char *err, size_t errlen);

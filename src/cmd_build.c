@@ -7,11 +7,13 @@
 #include "util.h"
 
 #include <errno.h>
+
+long long source_date_epoch(void);
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static long long source_date_epoch(void)
+long long source_date_epoch(void)
 {
     const char *e = getenv("SOURCE_DATE_EPOCH");
     if (!e || !*e) return -1;

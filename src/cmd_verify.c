@@ -1,6 +1,9 @@
 /* cmd_verify.c — `dangan verify FILE.pdf`: is the dossier as its school
  * signed it? Exit 0 and the signer's name when intact; 1 naming what is
- * wrong. (Bundle folders: issue 4, next.) */
+ * wrong. A bundle folder: its manifest signature (against --ca when
+ * given), every file's hash, no file missing or added, every dossier's
+ * signature. */
+#include "bundle.h"
 #include "cli.h"
 #include "sign.h"
 #include "util.h"
@@ -12,11 +15,30 @@
 
 #define MAX_PDF (256u << 20)
 
+static int verify_bundle(const char *dir, const char *ca)
+{
+    char *signer = NULL, err[512] = "";
+    int rc = bundle_verify(dir, ca, stdout, &signer, err, sizeof err);
+    if (rc < 0) {
+        free(signer);
+        return cli_fail("%s", err);
+    }
+    if (rc == 1) printf("%s: 验证包完好，签名者：%s\n", dir, signer ? signer : "");
+    else printf("%s: 验证包不完好（见上）\n", dir);
+    free(signer);
+    return rc == 1 ? EXIT_GOOD : EXIT_SHORT;
+}
+
 int cmd_verify(int argc, char **argv)
 {
-    if (argc != 1 || argv[0][0] == '-') return cli_fail("用法：dangan verify FILE.pdf");
-    const char *path = argv[0];
-    if (is_dir(path)) return cli_fail("核验文件夹（验证包）尚未实现：请逐个核验 PDF");
+    const char *ca = NULL, *path = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--ca") && i + 1 < argc) ca = argv[++i];
+        else if (argv[i][0] == '-' || path) return cli_fail("用法：dangan verify FILE.pdf|BUNDLE_DIR [--ca CA.pem]");
+        else path = argv[i];
+    }
+    if (!path) return cli_fail("用法：dangan verify FILE.pdf|BUNDLE_DIR [--ca CA.pem]");
+    if (is_dir(path)) return verify_bundle(path, ca);
     char *data;
     size_t len;
     if (read_file(path, MAX_PDF, &data, &len) != 0)

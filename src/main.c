@@ -15,8 +15,8 @@ static const char USAGE[] =
     "  dangan profiles [--json]\n"
     "  dangan build   DIR -o FILE.pdf [--draft] [--school SCHOOL.xml]\n"
     "  dangan letter  LETTER.xml -o FILE.pdf           基地学校报送函（GB/T 9704）\n"
-    "  dangan bundle  DIR... --school SCHOOL.xml -o BUNDLE_DIR （尚未实现）\n"
-    "  dangan verify  FILE.pdf                         （验证包：尚未实现）\n"
+    "  dangan bundle  DIR... --school SCHOOL.xml -o BUNDLE_DIR\n"
+    "  dangan verify  FILE.pdf | BUNDLE_DIR [--ca CA.pem]\n"
     "  dangan archive BUNDLE_DIR --into ARCHIVE_DIR     （尚未实现）\n"
     "  dangan find    --archive ARCHIVE_DIR [...]       （尚未实现）\n"
     "退出码：0 通过；1 有不符合要求之处；2 用法或读写错误。\n";
@@ -33,10 +33,10 @@ int cli_fail(const char *fmt, ...)
 }
 
 static const struct { const char *name; int (*run)(int, char **); } COMMANDS[] = {
-    {"check", cmd_check}, {"profiles", cmd_profiles}, {"init", cmd_init}, {"build", cmd_build}, {"letter", cmd_letter}, {"verify", cmd_verify},
+    {"check", cmd_check}, {"profiles", cmd_profiles}, {"init", cmd_init}, {"build", cmd_build}, {"letter", cmd_letter}, {"verify", cmd_verify}, {"bundle", cmd_bundle},
 };
 
-static const char *const PLANNED[] = {"bundle", "archive", "find"};
+static const char *const PLANNED[] = {"archive", "find"};
 
 int main(int argc, char **argv)
 {

@@ -221,7 +221,7 @@ static void openssl_error(const char *what, char *err, size_t errlen)
 }
 
 /* DER CMS signature (detached, binary) of the two byte ranges. */
-static int cms_sign(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen,
+int cms_sign(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen,
                     const char *cert_pem, const char *key_pem, unsigned char **der, int *derlen,
                     char *err, size_t errlen)
 {
@@ -373,4 +373,33 @@ int pdf_verify(const unsigned char *in, size_t len, char **name, char *err, size
         return 0;
     }
     return all_ok;
+}
+
+int cms_verify(const unsigned char *der, size_t derlen, const unsigned char *data, size_t len,
+               const char *ca_file, char **name, char *err, size_t errlen)
+{
+    const unsigned char *q = der;
+    CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &q, (long)derlen);
+    if (!cms) {
+        snprintf(err, errlen, "签名文件无法解析");
+        return 0;
+    }
+    X509_STORE *store = NULL;
+    if (ca_file) {
+        store = X509_STORE_new();
+        if (X509_STORE_load_file(store, ca_file) != 1) {
+            snprintf(err, errlen, "无法读取信任证书 %s", ca_file);
+            X509_STORE_free(store);
+            CMS_ContentInfo_free(cms);
+            return 0;
+        }
+    }
+    BIO *in = BIO_new_mem_buf(data, (int)len);
+    int ok = CMS_verify(cms, NULL, store, in, NULL, CMS_BINARY | (store ? 0 : CMS_NO_SIGNER_CERT_VERIFY)) == 1;
+    if (!ok) openssl_error("签名无效", err, errlen);
+    if (ok && name) *name = signer_cn(cms);
+    BIO_free(in);
+    X509_STORE_free(store);
+    CMS_ContentInfo_free(cms);
+    return ok;
 }

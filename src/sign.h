@@ -19,4 +19,15 @@ int pdf_sign(const unsigned char *in, size_t len, const char *cert_pem, const ch
  * there is none. *name receives the first signer's common name. */
 int pdf_verify(const unsigned char *in, size_t len, char **name, char *err, size_t errlen);
 
+/* A detached, binary CMS signature (DER) of a ‖ b, by the PEM
+ * certificate and key; *der is freed with OPENSSL_free. 0, or -1 with err. */
+int cms_sign(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen,
+             const char *cert_pem, const char *key_pem, unsigned char **der, int *derlen,
+             char *err, size_t errlen);
+
+/* Checks a detached CMS signature (DER) over data; certificate trust not
+ * judged unless ca_file is given. 1 valid, 0 not; *name the signer's CN. */
+int cms_verify(const unsigned char *der, size_t derlen, const unsigned char *data, size_t len,
+               const char *ca_file, char **name, char *err, size_t errlen);
+
 #endif

@@ -124,11 +124,7 @@ $bin build samples/li-chunyan -o "$tmp/z.pdf" --school samples/school-xxsy.xml >
 # private key is committed), then pdfsig and dangan verify on real output
 # and on every kind of tampering.
 mkdir -p "$tmp/pki"
-( cd "$tmp/pki" &&
-  openssl req -utf8 -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 3650 -subj "/CN=XX县教育体育局 CA" &&
-  openssl req -utf8 -newkey rsa:2048 -nodes -keyout school-key.pem -out school.csr -subj "/CN=XX县实验学校" &&
-  openssl x509 -req -in school.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out school-cert.pem -days 3650
-) >/dev/null 2>&1 && ok || bad "could not make test certificates"
+make_pki "$tmp/pki" && ok || bad "could not make test certificates"
 cp samples/school-xxsy.xml "$tmp/pki/SCHOOL.xml"
 $bin build samples/li-chunyan -o "$tmp/signed.pdf" --school "$tmp/pki/SCHOOL.xml" 2>"$tmp/err" && ok || bad "signed build failed: $(cat "$tmp/err")"
 pdfsig "$tmp/signed.pdf" > "$tmp/sig" 2>&1

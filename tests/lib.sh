@@ -9,3 +9,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ok()  { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# make_pki DIR: a throw-away county CA and a school certificate signed by
+# it, made at test time (no private key is ever committed).
+make_pki() {
+  ( cd "$1" &&
+    openssl req -utf8 -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 3650 -subj "/CN=XX县教育体育局 CA" &&
+    openssl req -utf8 -newkey rsa:2048 -nodes -keyout school-key.pem -out school.csr -subj "/CN=XX县实验学校" &&
+    openssl x509 -req -in school.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out school-cert.pem -days 3650
+  ) >/dev/null 2>&1
+}

@@ -26,6 +26,7 @@ done
 tally "$(sh tests/cli.sh 2>&1)"
 tally "$(sh tests/cases.sh 2>&1)"
 tally "$(sh tests/build.sh 2>&1)"
+tally "$(sh tests/bundle.sh 2>&1)"
 
 echo
 echo "$pass passed, $fail failed"

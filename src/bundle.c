@@ -1,0 +1,527 @@
+/* bundle.c — see bundle.h. */
+#include "bundle.h"
+#include "blocks.h"
+#include "build.h"
+#include "check.h"
+#include "layout.h"
+#include "pdf.h"
+#include "report.h"
+#include "school.h"
+#include "sign.h"
+#include "template.h"
+#include "util.h"
+#include "xmlload.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <openssl/evp.h>
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unicode/ucol.h>
+#include <unicode/ustring.h>
+#include <unistd.h>
+
+#define MAX_BUNDLE_FILE (256u << 20)
+
+typedef struct row {
+    char *id, *name, *school, *profile, *outcome;
+    long obs, lessons, reports, reflections, days, hours;
+    double score;
+    int has_score;
+    UChar key[64];           /* the name for collation */
+} row;
+
+static void hex32(const unsigned char *h, char *out)
+{
+    for (int i = 0; i < 32; i++) snprintf(out + 2 * i, 3, "%02x", h[i]);
+}
+
+static int sha256_file(const char *path, char out[65], size_t *size)
+{
+    char *data;
+    if (read_file(path, MAX_BUNDLE_FILE, &data, size) != 0) return -1;
+    unsigned char h[32];
+    unsigned n;
+    EVP_Digest(data, *size, h, &n, EVP_sha256(), NULL);
+    free(data);
+    hex32(h, out);
+    return 0;
+}
+
+static long count_of(const verdict *v, const char *key)
+{
+    for (int i = 0; i < v->ncounts; i++)
+        if (!strcmp(v->counts[i].key, key)) return v->counts[i].value;
+    return 0;
+}
+
+static row make_row(const checked *c)
+{
+    const submission *s = &c->sub;
+    row r;
+    memset(&r, 0, sizeof r);
+    r.id = xstrdup(s->id ? s->id : "");
+    r.name = xstrdup(s->teacher.name ? s->teacher.name : "");
+    r.school = xstrdup(s->teacher.school ? s->teacher.school : "");
+    r.profile = xstrdup(c->prof && c->prof->title ? c->prof->title : c->profile_id);
+    r.outcome = xstrdup(c->v.outcome ? c->v.outcome : "");
+    r.obs = count_of(&c->v, "observation");
+    r.lessons = count_of(&c->v, "lesson");
+    r.reports = count_of(&c->v, "lesson.report");
+    r.reflections = count_of(&c->v, "reflection");
+    r.days = count_of(&c->v, "day");
+    r.hours = c->v.hours;
+    r.score = s->score;
+    r.has_score = s->has_score;
+    UErrorCode ec = U_ZERO_ERROR;
+    u_strFromUTF8(r.key, 63, NULL, r.name, -1, &ec);
+    return r;
+}
+
+static void free_row(row *r)
+{
+    free(r->id); free(r->name); free(r->school); free(r->profile); free(r->outcome);
+}
+
+static UCollator *collator;
+
+/* By pinyin, the order a Chinese register is read in (ICU's zh collation). */
+static int cmp_row(const void *a, const void *b)
+{
+    const row *x = a, *y = b;
+    UCollationResult r = ucol_strcoll(collator, x->key, -1, y->key, -1);
+    return r == UCOL_LESS ? -1 : r == UCOL_GREATER ? 1 : strcmp(x->id, y->id);
+}
+
+static int write_text(const char *path, const char *text, size_t len, char *err, size_t errlen)
+{
+    if (write_file_atomic(path, text, len) == 0) return 0;
+    snprintf(err, errlen, "无法写入 %s：%s", path, strerror(errno));
+    return -1;
+}
+
+/* The findings of a refused submission, as `check` would print them. */
+static int write_refusal(const char *tmp, const char *id, const char *dir, const checked *c,
+                         char *err, size_t errlen)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    report_text(f, dir, c, 0);
+    fclose(f);
+    char *path = xasprintf("%s/refused/%s.txt", tmp, id);
+    int rc = write_text(path, buf, len, err, errlen);
+    free(path);
+    free(buf);
+    return rc;
+}
+
+static void csv_field(strbuf *b, const char *s)
+{
+    sb_puts(b, "\"");
+    for (; *s; s++) {
+        if (*s == '"') sb_puts(b, "\"");
+        sb_add(b, s, 1);
+    }
+    sb_puts(b, "\",");
+}
+
+/* UTF-8 with a byte-order mark, so that spreadsheet programs read it as such. */
+static int write_csv(const char *tmp, row *rows, int n, char *err, size_t errlen)
+{
+    strbuf b;
+    sb_init(&b);
+    sb_puts(&b, "\xEF\xBB\xBF序号,跟岗编号,姓名,派出学校,研修项目,听课,上课,汇报课,反思,研修日志,成绩,等次,学时\r\n");
+    for (int i = 0; i < n; i++) {
+        row *r = &rows[i];
+        sb_printf(&b, "%d,", i + 1);
+        csv_field(&b, r->id);
+        csv_field(&b, r->name);
+        csv_field(&b, r->school);
+        csv_field(&b, r->profile);
+        sb_printf(&b, "%ld,%ld,%ld,%ld,%ld,", r->obs, r->lessons, r->reports, r->reflections, r->days);
+        if (r->has_score) sb_printf(&b, "%g", r->score);
+        sb_puts(&b, ",");
+        csv_field(&b, r->outcome);
+        if (r->hours >= 0) sb_printf(&b, "%ld", r->hours);
+        sb_puts(&b, "\r\n");
+    }
+    char *path = xasprintf("%s/summary.csv", tmp);
+    int rc = write_text(path, b.s, b.len, err, errlen);
+    free(path);
+    sb_free(&b);
+    return rc;
+}
+
+static int write_summary_pdf(context *ctx, const school *sc, const char *tmp, row *rows, int n,
+                             time_t when, char *err, size_t errlen)
+{
+    page_template t;
+    char *tp = path_join(ctx->home, "templates/pages/dossier.xml"), *xsd = path_join(ctx->schema_dir, "page.xsd");
+    int rc = template_load(tp, xsd, &t, err, errlen);
+    free(tp);
+    free(xsd);
+    if (rc != 0) return -1;
+    block_list bl = {0};
+    blocks_add(&bl, BLOCK_HEADING, "h1", "跟岗研修汇总表")->level = 0;
+    char *meta = xasprintf("基地学校：%s　　共 %d 人", sc->name, n);
+    blocks_add(&bl, BLOCK_PARA, "meta", meta);
+    free(meta);
+    static const float W[] = {0.06f, 0.12f, 0.26f, 0.08f, 0.08f, 0.08f, 0.08f, 0.08f, 0.08f, 0.08f};
+    block *tb = blocks_add_table(&bl, 10, W, 1);
+    const char *head[] = {"序号", "姓名", "派出学校", "听课", "上课", "反思", "日志", "成绩", "等次", "学时"};
+    for (int i = 0; i < 10; i++) blocks_add_cell(tb, head[i], 1, 1);
+    for (int i = 0; i < n; i++) {
+        char num[8][24];
+        snprintf(num[0], 24, "%d", i + 1);
+        snprintf(num[1], 24, "%ld", rows[i].obs);
+        snprintf(num[2], 24, "%ld（%ld）", rows[i].lessons, rows[i].reports);
+        snprintf(num[3], 24, "%ld", rows[i].reflections);
+        snprintf(num[4], 24, "%ld", rows[i].days);
+        snprintf(num[5], 24, rows[i].has_score ? "%g" : "—", rows[i].score);
+        snprintf(num[6], 24, "%ld", rows[i].hours);
+        const char *cells[] = {num[0], rows[i].name, rows[i].school, num[1], num[2], num[3], num[4],
+                               num[5], rows[i].outcome, rows[i].hours >= 0 ? num[6] : "—"};
+        for (int k = 0; k < 10; k++) blocks_add_cell(tb, cells[k], 1, 0);
+    }
+    blocks_add(&bl, BLOCK_PARA, "meta", "注：上课栏括号内为汇报课节数；未通过核对的提交见 refused/ 文件夹。");
+    text_engine *te = text_engine_new(ctx->fonts);
+    document *d = document_new();
+    char *header = xasprintf("%s　跟岗研修汇总表", sc->name);
+    layout_options lo = {header, 0, 0};
+    rc = layout_document(&bl, &t, te, &lo, d, err, errlen);
+    d->title = xstrdup("跟岗研修汇总表");
+    d->author = xstrdup(sc->name);
+    d->subject = xstrdup("汇总表");
+    d->keywords = xstrdup(sc->code);
+    char *icc = path_join(ctx->home, "templates/sRGB.icc"), *path = xasprintf("%s/summary.pdf", tmp);
+    pdf_options po = {when, icc};
+    if (rc == 0) rc = pdf_write(d, ctx->fonts, &po, path, err, errlen);
+    free(icc); free(path); free(header);
+    document_free(d);
+    text_engine_free(te);
+    blocks_free(&bl);
+    return rc;
+}
+
+/* Relative paths of the files under root (one level of folders), sorted,
+ * the manifest and its signature left out. */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void list_dir(const char *root, const char *sub, char ***v, int *n, int *cap)
+{
+    char *path = sub ? path_join(root, sub) : xstrdup(root);
+    DIR *d = opendir(path);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char *rel = sub ? path_join(sub, e->d_name) : xstrdup(e->d_name);
+        char *full = path_join(root, rel);
+        if (is_dir(full)) {
+            if (!sub) list_dir(root, rel, v, n, cap);
+            else { if (*n == *cap) *v = xrealloc(*v, (size_t)(*cap *= 2) * sizeof **v); (*v)[(*n)++] = xstrdup(rel); }
+            free(rel);
+        } else if (!sub && (!strcmp(rel, "manifest.xml") || !strcmp(rel, "manifest.p7s"))) {
+            free(rel);
+        } else {
+            if (*n == *cap) *v = xrealloc(*v, (size_t)(*cap *= 2) * sizeof **v);
+            (*v)[(*n)++] = rel;
+        }
+        free(full);
+    }
+    if (d) closedir(d);
+    free(path);
+}
+
+static char **bundle_files(const char *root, int *n)
+{
+    int cap = 16;
+    char **v = xmalloc((size_t)cap * sizeof *v);
+    *n = 0;
+    list_dir(root, NULL, &v, n, &cap);
+    qsort(v, (size_t)*n, sizeof *v, cmp_str);
+    return v;
+}
+
+static void xml_text(strbuf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '&') sb_puts(b, "&amp;");
+        else if (*s == '<') sb_puts(b, "&lt;");
+        else if (*s == '"') sb_puts(b, "&quot;");
+        else sb_add(b, s, 1);
+    }
+}
+
+static int write_manifest(const char *tmp, const school *sc, time_t when, char *err, size_t errlen)
+{
+    int n;
+    char **files = bundle_files(tmp, &n);
+    strbuf b;
+    sb_init(&b);
+    char date[32];
+    struct tm tm;
+    gmtime_r(&when, &tm);
+    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    sb_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<manifest xmlns=\"urn:dangan:1\" school=\"");
+    xml_text(&b, sc->code);
+    sb_puts(&b, "\" name=\"");
+    xml_text(&b, sc->name);
+    sb_printf(&b, "\" created=\"%s\">\n", date);
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        char *full = path_join(tmp, files[i]), hex[65];
+        size_t size;
+        if (sha256_file(full, hex, &size) != 0) {
+            snprintf(err, errlen, "无法读取 %s", full);
+            rc = -1;
+        } else {
+            sb_puts(&b, "  <file path=\"");
+            xml_text(&b, files[i]);
+            sb_printf(&b, "\" size=\"%zu\" sha256=\"%s\"/>\n", size, hex);
+        }
+        free(full);
+    }
+    for (int i = 0; i < n; i++) free(files[i]);
+    free(files);
+    sb_puts(&b, "</manifest>\n");
+    char *mp = xasprintf("%s/manifest.xml", tmp);
+    if (rc == 0) rc = write_text(mp, b.s, b.len, err, errlen);
+    unsigned char *der = NULL;
+    int der_len = 0;
+    if (rc == 0) rc = cms_sign((unsigned char *)b.s, b.len, NULL, 0, sc->cert, sc->key, &der, &der_len, err, errlen);
+    if (rc == 0) {
+        char *sp = xasprintf("%s/manifest.p7s", tmp);
+        rc = write_text(sp, (const char *)der, (size_t)der_len, err, errlen);
+        free(sp);
+    }
+    OPENSSL_free(der);
+    free(mp);
+    sb_free(&b);
+    return rc;
+}
+
+/* Removes a folder this run made, and everything in it. */
+static void remove_tree(const char *dir)
+{
+    int n;
+    char **files = bundle_files(dir, &n);
+    for (int i = 0; i < n; i++) {
+        char *p = path_join(dir, files[i]);
+        unlink(p);
+        free(p);
+        free(files[i]);
+    }
+    free(files);
+    static const char *const KEEP[] = {"manifest.xml", "manifest.p7s", "dossiers", "refused"};
+    for (size_t i = 0; i < 4; i++) {
+        char *p = path_join(dir, KEEP[i]);
+        if (i < 2) unlink(p); else rmdir(p);
+        free(p);
+    }
+    rmdir(dir);
+}
+
+/* One submission: its dossier, or its refusal. Adds a row when it passed. */
+static int bundle_one(context *ctx, const school *sc, const char *tmp, const char *dir, long long epoch,
+                      row *rows, int *nrows, bundle_result *r, char *err, size_t errlen)
+{
+    checked c;
+    if (check_submission(ctx, dir, NULL, &c, err, errlen) != 0) return -1;
+    const char *base = strrchr(dir, '/') && strrchr(dir, '/')[1] ? strrchr(dir, '/') + 1 : dir;
+    char *id = xstrdup(c.sub.id && *c.sub.id ? c.sub.id : base);
+    for (char *p = id; *p; p++) if (*p == '/' || *p == '\\') *p = '_';
+    char *pdf = xasprintf("%s/dossiers/%s.pdf", tmp, id), *txt = xasprintf("%s/refused/%s.txt", tmp, id);
+    int dup = access(pdf, F_OK) == 0 || access(txt, F_OK) == 0, rc = 0;
+    if (dup) {
+        snprintf(err, errlen, "%s：跟岗编号 %s 与另一份提交重复", dir, id);
+        rc = -1;
+    } else if (checked_ok(&c) && c.rules_run) {
+        build_options bo = {0, epoch, NULL};
+        unsigned char *data = NULL;
+        size_t len = 0;
+        rc = build_dossier_bytes(ctx, &c, &bo, sc, &data, &len, err, errlen);
+        if (rc == 0) rc = write_text(pdf, (const char *)data, len, err, errlen);
+        free(data);
+        if (rc == 0) { rows[(*nrows)++] = make_row(&c); r->passed++; }
+    } else {
+        rc = write_refusal(tmp, id, dir, &c, err, errlen);
+        r->refused++;
+    }
+    free(pdf); free(txt); free(id);
+    checked_free(&c);
+    return rc;
+}
+
+static int load_signing_school(context *ctx, const char *file, school *sc, char *err, size_t errlen)
+{
+    char *xsd = path_join(ctx->schema_dir, "school.xsd");
+    int rc = school_load(file, xsd, sc, err, errlen);
+    free(xsd);
+    if (rc == 0 && !sc->cert) {
+        snprintf(err, errlen, "%s 没有 <signer>：验证包必须由学校签名", file);
+        school_free(sc);
+        rc = -1;
+    }
+    return rc;
+}
+
+int bundle_make(context *ctx, char **dirs, int ndirs, const char *school_file, const char *out,
+                long long epoch, bundle_result *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    if (access(out, F_OK) == 0) {
+        snprintf(err, errlen, "%s 已存在：验证包不会覆盖已有的文件夹", out);
+        return -1;
+    }
+    for (int i = 0; i < ndirs; i++)
+        if (!is_dir(dirs[i])) { snprintf(err, errlen, "找不到提交文件夹 %s", dirs[i]); return -1; }
+    school sc;
+    if (load_signing_school(ctx, school_file, &sc, err, errlen) != 0) return -1;
+    char *tmp = xasprintf("%s.tmp-XXXXXX", out);
+    if (!mkdtemp(tmp)) {
+        snprintf(err, errlen, "无法创建 %s：%s", tmp, strerror(errno));
+        free(tmp);
+        school_free(&sc);
+        return -1;
+    }
+    char *dd = path_join(tmp, "dossiers"), *rd = path_join(tmp, "refused");
+    int rc = mkdir(dd, 0755) || mkdir(rd, 0755) ? -1 : 0;
+    free(dd);
+    free(rd);
+    row *rows = xcalloc((size_t)ndirs + 1, sizeof *rows);
+    int nrows = 0;
+    for (int i = 0; i < ndirs && rc == 0; i++)
+        rc = bundle_one(ctx, &sc, tmp, dirs[i], epoch, rows, &nrows, r, err, errlen);
+    time_t when = epoch >= 0 ? (time_t)epoch : time(NULL);
+    if (rc == 0) {
+        UErrorCode ec = U_ZERO_ERROR;
+        collator = ucol_open("zh", &ec);
+        if (collator) qsort(rows, (size_t)nrows, sizeof *rows, cmp_row);
+        ucol_close(collator);
+        collator = NULL;
+        rc = write_csv(tmp, rows, nrows, err, errlen);
+    }
+    if (rc == 0) rc = write_summary_pdf(ctx, &sc, tmp, rows, nrows, when, err, errlen);
+    if (rc == 0) rc = write_manifest(tmp, &sc, when, err, errlen);
+    if (rc == 0 && rename(tmp, out) != 0) {
+        snprintf(err, errlen, "无法把 %s 改名为 %s：%s", tmp, out, strerror(errno));
+        rc = -1;
+    }
+    if (rc != 0) remove_tree(tmp);
+    for (int i = 0; i < nrows; i++) free_row(&rows[i]);
+    free(rows);
+    free(tmp);
+    school_free(&sc);
+    return rc;
+}
+
+typedef struct listed {
+    char *path, *sha;
+    int seen;
+} listed;
+
+/* The manifest's <file> entries. -1 when it is not a manifest. */
+static int read_manifest(const char *path, listed **out, int *n, char *err, size_t errlen)
+{
+    xmlDocPtr doc = xml_load_data(path, err, errlen);
+    if (!doc) return -1;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!xml_is(root, "manifest")) {
+        snprintf(err, errlen, "%s 不是验证包清单", path);
+        xmlFreeDoc(doc);
+        return -1;
+    }
+    int cap = 16;
+    *out = xmalloc((size_t)cap * sizeof **out);
+    *n = 0;
+    for (xmlNodePtr f = root->children; f; f = f->next) {
+        if (!xml_is(f, "file")) continue;
+        char *p = xml_attr(f, "path"), *s = xml_attr(f, "sha256");
+        if (*n == cap) *out = xrealloc(*out, (size_t)(cap *= 2) * sizeof **out);
+        (*out)[(*n)++] = (listed){xstrdup(p ? p : ""), xstrdup(s ? s : ""), 0};
+        xmlFree(p);
+        xmlFree(s);
+    }
+    xmlFreeDoc(doc);
+    return 0;
+}
+
+static int check_listed(const char *dir, listed *l, int n, FILE *out)
+{
+    int problems = 0;
+    for (int i = 0; i < n; i++) {
+        char *full = path_join(dir, l[i].path), hex[65];
+        size_t size;
+        /* A path out of the bundle is never followed. */
+        if (strstr(l[i].path, "..") || l[i].path[0] == '/') {
+            fprintf(out, "%s：清单中的路径无效\n", l[i].path);
+            problems++;
+        } else if (sha256_file(full, hex, &size) != 0) {
+            fprintf(out, "%s：文件缺失\n", l[i].path);
+            problems++;
+        } else if (strcmp(hex, l[i].sha)) {
+            fprintf(out, "%s：内容被改动（SHA-256 不符）\n", l[i].path);
+            problems++;
+        } else if (strncmp(l[i].path, "dossiers/", 9) == 0) {
+            char *data, *name = NULL, err[256];
+            size_t len;
+            if (read_file(full, MAX_BUNDLE_FILE, &data, &len) == 0) {
+                if (pdf_verify((unsigned char *)data, len, &name, err, sizeof err) != 1) {
+                    fprintf(out, "%s：%s\n", l[i].path, err);
+                    problems++;
+                }
+                free(data);
+                free(name);
+            }
+        }
+        free(full);
+    }
+    return problems;
+}
+
+int bundle_verify(const char *dir, const char *ca_file, FILE *out, char **signer,
+                  char *err, size_t errlen)
+{
+    *signer = NULL;
+    char *mp = path_join(dir, "manifest.xml"), *sp = path_join(dir, "manifest.p7s");
+    char *mdata = NULL, *sdata = NULL;
+    size_t mlen, slen;
+    int rc = -1;
+    if (read_file(mp, 16u << 20, &mdata, &mlen) != 0 || read_file(sp, 1u << 20, &sdata, &slen) != 0) {
+        snprintf(err, errlen, "%s 不是验证包：缺少 manifest.xml 或 manifest.p7s", dir);
+        goto done;
+    }
+    rc = 1;
+    if (!cms_verify((unsigned char *)sdata, slen, (unsigned char *)mdata, mlen, ca_file, signer, err, errlen)) {
+        fprintf(out, "manifest.p7s：%s\n", err);
+        rc = 0;
+    }
+    listed *l = NULL;
+    int n = 0;
+    if (read_manifest(mp, &l, &n, err, errlen) != 0) {
+        rc = -1;
+        goto done;
+    }
+    if (check_listed(dir, l, n, out)) rc = 0;
+    int nf;
+    char **files = bundle_files(dir, &nf);
+    for (int i = 0; i < nf; i++) {
+        int known = 0;
+        for (int k = 0; k < n && !known; k++) known = !strcmp(files[i], l[k].path);
+        if (!known) { fprintf(out, "%s：清单之外多出的文件\n", files[i]); rc = 0; }
+        free(files[i]);
+    }
+    free(files);
+    for (int i = 0; i < n; i++) { free(l[i].path); free(l[i].sha); }
+    free(l);
+done:
+    free(mp); free(sp); free(mdata); free(sdata);
+    return rc;
+}

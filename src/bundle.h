@@ -1,0 +1,30 @@
+/* bundle.h — the base school's verification bundle (spec §6).
+ * Takes: submission folders, the school. Gives: a folder with
+ * dossiers/ID.pdf (stamped, signed) for each passing submission,
+ * refused/ID.txt for the others, summary.pdf and summary.csv (汇总表,
+ * sorted by pinyin), manifest.xml (every file's SHA-256) and
+ * manifest.p7s (the school's detached CMS signature of the manifest).
+ * Built in a temporary folder renamed into place: never half a bundle. */
+#ifndef DANGAN_BUNDLE_H
+#define DANGAN_BUNDLE_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "context.h"
+
+typedef struct bundle_result {
+    int passed, refused;
+} bundle_result;
+
+/* 0 written (refusals counted in *r), -1 nothing written (err says why). */
+int bundle_make(context *ctx, char **dirs, int ndirs, const char *school_file, const char *out,
+                long long epoch, bundle_result *r, char *err, size_t errlen);
+
+/* Checks a bundle folder: the manifest's signature (against ca_file when
+ * given), every listed file's SHA-256, no file missing or added, every
+ * dossier's PDF signature. 1 intact, 0 not (problems printed to out, one a
+ * line), -1 not a bundle. *signer gets the manifest signer's name. */
+int bundle_verify(const char *dir, const char *ca_file, FILE *out, char **signer,
+                  char *err, size_t errlen);
+
+#endif
