@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unicode/ucol.h>
 #include <unicode/ustring.h>
@@ -39,7 +40,7 @@ static void hex32(const unsigned char *h, char *out)
     for (int i = 0; i < 32; i++) snprintf(out + 2 * i, 3, "%02x", h[i]);
 }
 
-static int sha256_file(const char *path, char out[65], size_t *size)
+int sha256_file(const char *path, char out[65], size_t *size)
 {
     char *data;
     if (read_file(path, MAX_BUNDLE_FILE, &data, size) != 0) return -1;
@@ -239,7 +240,7 @@ static void list_dir(const char *root, const char *sub, char ***v, int *n, int *
     free(path);
 }
 
-static char **bundle_files(const char *root, int *n)
+char **bundle_files(const char *root, int *n)
 {
     int cap = 16;
     char **v = xmalloc((size_t)cap * sizeof *v);
@@ -359,6 +360,126 @@ static int bundle_one(context *ctx, const school *sc, const char *tmp, const cha
     return rc;
 }
 
+/* A row as one line of a worker's result file: tab-separated, tabs and
+ * line breaks inside fields made spaces. */
+static void put_field(FILE *f, const char *s)
+{
+    for (; *s; s++) fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
+    fputc('\t', f);
+}
+
+static void write_row(FILE *f, const row *r)
+{
+    put_field(f, r->id);
+    put_field(f, r->name);
+    put_field(f, r->school);
+    put_field(f, r->profile);
+    put_field(f, r->outcome);
+    fprintf(f, "%ld\t%ld\t%ld\t%ld\t%ld\t%ld\t%d\t%.17g\n", r->obs, r->lessons, r->reports,
+            r->reflections, r->days, r->hours, r->has_score, r->score);
+}
+
+static int read_row(char *line, row *r)
+{
+    char *f[13], *save = NULL;
+    int n = 0;
+    for (char *t = strtok_r(line, "\t\n", &save); t && n < 13; t = strtok_r(NULL, "\t\n", &save)) f[n++] = t;
+    if (n != 13) return -1;
+    memset(r, 0, sizeof *r);
+    r->id = xstrdup(f[0]); r->name = xstrdup(f[1]); r->school = xstrdup(f[2]);
+    r->profile = xstrdup(f[3]); r->outcome = xstrdup(f[4]);
+    r->obs = atol(f[5]); r->lessons = atol(f[6]); r->reports = atol(f[7]);
+    r->reflections = atol(f[8]); r->days = atol(f[9]); r->hours = atol(f[10]);
+    r->has_score = atoi(f[11]); r->score = strtod(f[12], NULL);
+    UErrorCode ec = U_ZERO_ERROR;
+    u_strFromUTF8(r->key, 63, NULL, r->name, -1, &ec);
+    return 0;
+}
+
+/* Worker k of n: every n-th submission from k. Its rows, counts and any
+ * error go to tmp/.worker-K; exit status 0 or 1. */
+static void worker(context *ctx, const school *sc, const char *tmp, char **dirs, int ndirs,
+                   long long epoch, int k, int n)
+{
+    char *path = xasprintf("%s/.worker-%d", tmp, k);
+    FILE *f = fopen(path, "w");
+    free(path);
+    if (!f) _exit(1);
+    row *rows = xcalloc((size_t)ndirs + 1, sizeof *rows);
+    int nrows = 0, rc = 0;
+    bundle_result r = {0, 0};
+    char err[1024] = "";
+    for (int i = k; i < ndirs && rc == 0; i += n)
+        rc = bundle_one(ctx, sc, tmp, dirs[i], epoch, rows, &nrows, &r, err, sizeof err);
+    fprintf(f, "%d\t%d\t%s\n", r.passed, r.refused, rc ? err : "");
+    for (int i = 0; i < nrows; i++) write_row(f, &rows[i]);
+    rc |= fclose(f) != 0;
+    _exit(rc ? 1 : 0);
+}
+
+/* Gathers what worker k wrote. */
+static int collect(const char *tmp, int k, row *rows, int *nrows, bundle_result *r, char *err, size_t errlen)
+{
+    char *path = xasprintf("%s/.worker-%d", tmp, k), *data;
+    size_t len;
+    int rc = read_file(path, 64u << 20, &data, &len);
+    unlink(path);
+    free(path);
+    if (rc != 0) {
+        snprintf(err, errlen, "工作进程 %d 没有留下结果", k);
+        return -1;
+    }
+    char *save = NULL, *line = strtok_r(data, "\n", &save);
+    int passed = 0, refused = 0;
+    char msg[1024] = "";
+    if (!line || sscanf(line, "%d\t%d\t%1023[^\n]", &passed, &refused, msg) < 2) rc = -1;
+    if (msg[0]) { snprintf(err, errlen, "%s", msg); rc = -1; }
+    r->passed += passed;
+    r->refused += refused;
+    while (rc == 0 && (line = strtok_r(NULL, "\n", &save))) {
+        char *copy = xstrdup(line);
+        if (read_row(copy, &rows[*nrows]) == 0) (*nrows)++;
+        free(copy);
+    }
+    free(data);
+    return rc;
+}
+
+/* Every submission checked and built on a pool of worker processes, one
+ * per core: fonts and schemas are loaded once, before the fork, and
+ * shared copy-on-write. */
+static int run_workers(context *ctx, const school *sc, const char *tmp, char **dirs, int ndirs,
+                       long long epoch, row *rows, int *nrows, bundle_result *r, char *err, size_t errlen)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int n = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
+    if (n > ndirs) n = ndirs;
+    fflush(NULL);
+    for (int k = 0; k < n; k++) {
+        pid_t pid = fork();
+        if (pid == 0) worker(ctx, sc, tmp, dirs, ndirs, epoch, k, n);
+        if (pid < 0) { snprintf(err, errlen, "无法创建工作进程：%s", strerror(errno)); n = k; break; }
+    }
+    int rc = 0, st;
+    for (int k = 0; k < n; k++) wait(&st);
+    for (int k = 0; k < n; k++)
+        if (collect(tmp, k, rows, nrows, r, err, errlen) != 0) rc = -1;
+    /* Two submissions with one placement id would have written one file. */
+    int nfiles;
+    char **files = bundle_files(tmp, &nfiles);
+    int outputs = 0;
+    for (int i = 0; i < nfiles; i++) {
+        outputs += !strncmp(files[i], "dossiers/", 9) || !strncmp(files[i], "refused/", 8);
+        free(files[i]);
+    }
+    free(files);
+    if (rc == 0 && (r->passed + r->refused != ndirs || outputs != ndirs)) {
+        snprintf(err, errlen, "有两份提交的跟岗编号相同：每份提交的 placement/@id 必须不同");
+        rc = -1;
+    }
+    return rc;
+}
+
 static int load_signing_school(context *ctx, const char *file, school *sc, char *err, size_t errlen)
 {
     char *xsd = path_join(ctx->schema_dir, "school.xsd");
@@ -397,8 +518,7 @@ int bundle_make(context *ctx, char **dirs, int ndirs, const char *school_file, c
     free(rd);
     row *rows = xcalloc((size_t)ndirs + 1, sizeof *rows);
     int nrows = 0;
-    for (int i = 0; i < ndirs && rc == 0; i++)
-        rc = bundle_one(ctx, &sc, tmp, dirs[i], epoch, rows, &nrows, r, err, errlen);
+    if (rc == 0) rc = run_workers(ctx, &sc, tmp, dirs, ndirs, epoch, rows, &nrows, r, err, errlen);
     time_t when = epoch >= 0 ? (time_t)epoch : time(NULL);
     if (rc == 0) {
         UErrorCode ec = U_ZERO_ERROR;
@@ -419,109 +539,5 @@ int bundle_make(context *ctx, char **dirs, int ndirs, const char *school_file, c
     free(rows);
     free(tmp);
     school_free(&sc);
-    return rc;
-}
-
-typedef struct listed {
-    char *path, *sha;
-    int seen;
-} listed;
-
-/* The manifest's <file> entries. -1 when it is not a manifest. */
-static int read_manifest(const char *path, listed **out, int *n, char *err, size_t errlen)
-{
-    xmlDocPtr doc = xml_load_data(path, err, errlen);
-    if (!doc) return -1;
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (!xml_is(root, "manifest")) {
-        snprintf(err, errlen, "%s 不是验证包清单", path);
-        xmlFreeDoc(doc);
-        return -1;
-    }
-    int cap = 16;
-    *out = xmalloc((size_t)cap * sizeof **out);
-    *n = 0;
-    for (xmlNodePtr f = root->children; f; f = f->next) {
-        if (!xml_is(f, "file")) continue;
-        char *p = xml_attr(f, "path"), *s = xml_attr(f, "sha256");
-        if (*n == cap) *out = xrealloc(*out, (size_t)(cap *= 2) * sizeof **out);
-        (*out)[(*n)++] = (listed){xstrdup(p ? p : ""), xstrdup(s ? s : ""), 0};
-        xmlFree(p);
-        xmlFree(s);
-    }
-    xmlFreeDoc(doc);
-    return 0;
-}
-
-static int check_listed(const char *dir, listed *l, int n, FILE *out)
-{
-    int problems = 0;
-    for (int i = 0; i < n; i++) {
-        char *full = path_join(dir, l[i].path), hex[65];
-        size_t size;
-        /* A path out of the bundle is never followed. */
-        if (strstr(l[i].path, "..") || l[i].path[0] == '/') {
-            fprintf(out, "%s：清单中的路径无效\n", l[i].path);
-            problems++;
-        } else if (sha256_file(full, hex, &size) != 0) {
-            fprintf(out, "%s：文件缺失\n", l[i].path);
-            problems++;
-        } else if (strcmp(hex, l[i].sha)) {
-            fprintf(out, "%s：内容被改动（SHA-256 不符）\n", l[i].path);
-            problems++;
-        } else if (strncmp(l[i].path, "dossiers/", 9) == 0) {
-            char *data, *name = NULL, err[256];
-            size_t len;
-            if (read_file(full, MAX_BUNDLE_FILE, &data, &len) == 0) {
-                if (pdf_verify((unsigned char *)data, len, &name, err, sizeof err) != 1) {
-                    fprintf(out, "%s：%s\n", l[i].path, err);
-                    problems++;
-                }
-                free(data);
-                free(name);
-            }
-        }
-        free(full);
-    }
-    return problems;
-}
-
-int bundle_verify(const char *dir, const char *ca_file, FILE *out, char **signer,
-                  char *err, size_t errlen)
-{
-    *signer = NULL;
-    char *mp = path_join(dir, "manifest.xml"), *sp = path_join(dir, "manifest.p7s");
-    char *mdata = NULL, *sdata = NULL;
-    size_t mlen, slen;
-    int rc = -1;
-    if (read_file(mp, 16u << 20, &mdata, &mlen) != 0 || read_file(sp, 1u << 20, &sdata, &slen) != 0) {
-        snprintf(err, errlen, "%s 不是验证包：缺少 manifest.xml 或 manifest.p7s", dir);
-        goto done;
-    }
-    rc = 1;
-    if (!cms_verify((unsigned char *)sdata, slen, (unsigned char *)mdata, mlen, ca_file, signer, err, errlen)) {
-        fprintf(out, "manifest.p7s：%s\n", err);
-        rc = 0;
-    }
-    listed *l = NULL;
-    int n = 0;
-    if (read_manifest(mp, &l, &n, err, errlen) != 0) {
-        rc = -1;
-        goto done;
-    }
-    if (check_listed(dir, l, n, out)) rc = 0;
-    int nf;
-    char **files = bundle_files(dir, &nf);
-    for (int i = 0; i < nf; i++) {
-        int known = 0;
-        for (int k = 0; k < n && !known; k++) known = !strcmp(files[i], l[k].path);
-        if (!known) { fprintf(out, "%s：清单之外多出的文件\n", files[i]); rc = 0; }
-        free(files[i]);
-    }
-    free(files);
-    for (int i = 0; i < n; i++) { free(l[i].path); free(l[i].sha); }
-    free(l);
-done:
-    free(mp); free(sp); free(mdata); free(sdata);
     return rc;
 }

@@ -27,4 +27,10 @@ int bundle_make(context *ctx, char **dirs, int ndirs, const char *school_file, c
 int bundle_verify(const char *dir, const char *ca_file, FILE *out, char **signer,
                   char *err, size_t errlen);
 
+/* Shared by bundle.c and bundle_verify.c: the bundle's files as sorted
+ * relative paths (manifest.xml and manifest.p7s left out); a file's
+ * SHA-256 in hex. */
+char **bundle_files(const char *root, int *n);
+int sha256_file(const char *path, char out[65], size_t *size);
+
 #endif
