@@ -33,8 +33,9 @@ setup:
 	@sh setup.sh
 
 # The main job: check every shipped submission (the text report on the
-# terminal, JSON lines in output/check.jsonl), then typeset each passing one
-# into output/NAME.pdf.
+# terminal, JSON lines in output/check.jsonl), typeset each passing one into
+# output/NAME.pdf, then do the base school's run: a signed verification
+# bundle in output/bundle (with a throw-away demo certificate), verified.
 run: setup build/dangan
 	@mkdir -p output
 	build/dangan check samples/*/
@@ -44,6 +45,10 @@ run: setup build/dangan
 	  build/dangan build $$d -o output/$$n.pdf && echo "PDF:  output/$$n.pdf"; done
 	@for f in samples/letter-*.xml; do n=$$(basename $$f .xml); \
 	  build/dangan letter $$f -o output/$$n.pdf && echo "PDF:  output/$$n.pdf"; done
+	@sh samples/make-demo-pki.sh output/pki
+	@rm -rf output/bundle
+	build/dangan bundle samples/*/ --school output/pki/SCHOOL.xml -o output/bundle
+	build/dangan verify output/bundle --ca output/pki/ca.pem
 
 unit: $(UNITBIN)
 

@@ -30,6 +30,7 @@
 typedef struct row {
     char *id, *name, *school, *profile, *outcome;
     long obs, lessons, reports, reflections, days, hours;
+    long met, reqs;          /* requirements met, of all the profile's */
     double score;
     int has_score;
     UChar key[64];           /* the name for collation */
@@ -75,6 +76,8 @@ static row make_row(const checked *c)
     r.reflections = count_of(&c->v, "reflection");
     r.days = count_of(&c->v, "day");
     r.hours = c->v.hours;
+    r.reqs = c->v.nrows;
+    for (int i = 0; i < c->v.nrows; i++) r.met += c->v.rows[i].met;
     r.score = s->score;
     r.has_score = s->has_score;
     UErrorCode ec = U_ZERO_ERROR;
@@ -135,7 +138,7 @@ static int write_csv(const char *tmp, row *rows, int n, char *err, size_t errlen
 {
     strbuf b;
     sb_init(&b);
-    sb_puts(&b, "\xEF\xBB\xBF序号,跟岗编号,姓名,派出学校,研修项目,听课,上课,汇报课,反思,研修日志,成绩,等次,学时\r\n");
+    sb_puts(&b, "\xEF\xBB\xBF序号,跟岗编号,姓名,派出学校,研修项目,听课,上课,汇报课,反思,研修日志,要求达到,要求总数,成绩,等次,学时\r\n");
     for (int i = 0; i < n; i++) {
         row *r = &rows[i];
         sb_printf(&b, "%d,", i + 1);
@@ -143,7 +146,8 @@ static int write_csv(const char *tmp, row *rows, int n, char *err, size_t errlen
         csv_field(&b, r->name);
         csv_field(&b, r->school);
         csv_field(&b, r->profile);
-        sb_printf(&b, "%ld,%ld,%ld,%ld,%ld,", r->obs, r->lessons, r->reports, r->reflections, r->days);
+        sb_printf(&b, "%ld,%ld,%ld,%ld,%ld,%ld,%ld,", r->obs, r->lessons, r->reports, r->reflections, r->days,
+                  r->met, r->reqs);
         if (r->has_score) sb_printf(&b, "%g", r->score);
         sb_puts(&b, ",");
         csv_field(&b, r->outcome);
@@ -171,12 +175,12 @@ static int write_summary_pdf(context *ctx, const school *sc, const char *tmp, ro
     char *meta = xasprintf("基地学校：%s　　共 %d 人", sc->name, n);
     blocks_add(&bl, BLOCK_PARA, "meta", meta);
     free(meta);
-    static const float W[] = {0.06f, 0.12f, 0.26f, 0.08f, 0.08f, 0.08f, 0.08f, 0.08f, 0.08f, 0.08f};
-    block *tb = blocks_add_table(&bl, 10, W, 1);
-    const char *head[] = {"序号", "姓名", "派出学校", "听课", "上课", "反思", "日志", "成绩", "等次", "学时"};
-    for (int i = 0; i < 10; i++) blocks_add_cell(tb, head[i], 1, 1);
+    static const float W[] = {0.06f, 0.11f, 0.21f, 0.07f, 0.09f, 0.07f, 0.07f, 0.09f, 0.07f, 0.09f, 0.07f};
+    block *tb = blocks_add_table(&bl, 11, W, 1);
+    const char *head[] = {"序号", "姓名", "派出学校", "听课", "上课", "反思", "日志", "要求", "成绩", "等次", "学时"};
+    for (int i = 0; i < 11; i++) blocks_add_cell(tb, head[i], 1, 1);
     for (int i = 0; i < n; i++) {
-        char num[8][24];
+        char num[9][24];
         snprintf(num[0], 24, "%d", i + 1);
         snprintf(num[1], 24, "%ld", rows[i].obs);
         snprintf(num[2], 24, "%ld（%ld）", rows[i].lessons, rows[i].reports);
@@ -184,11 +188,12 @@ static int write_summary_pdf(context *ctx, const school *sc, const char *tmp, ro
         snprintf(num[4], 24, "%ld", rows[i].days);
         snprintf(num[5], 24, rows[i].has_score ? "%g" : "—", rows[i].score);
         snprintf(num[6], 24, "%ld", rows[i].hours);
+        snprintf(num[7], 24, "%ld/%ld", rows[i].met, rows[i].reqs);
         const char *cells[] = {num[0], rows[i].name, rows[i].school, num[1], num[2], num[3], num[4],
-                               num[5], rows[i].outcome, rows[i].hours >= 0 ? num[6] : "—"};
-        for (int k = 0; k < 10; k++) blocks_add_cell(tb, cells[k], 1, 0);
+                               num[7], num[5], rows[i].outcome, rows[i].hours >= 0 ? num[6] : "—"};
+        for (int k = 0; k < 11; k++) blocks_add_cell(tb, cells[k], 1, 0);
     }
-    blocks_add(&bl, BLOCK_PARA, "meta", "注：上课栏括号内为汇报课节数；未通过核对的提交见 refused/ 文件夹。");
+    blocks_add(&bl, BLOCK_PARA, "meta", "注：上课栏括号内为汇报课节数；“要求”为研修项目各项要求中达到的项数；未通过核对的提交见 refused/ 文件夹。");
     text_engine *te = text_engine_new(ctx->fonts);
     document *d = document_new();
     char *header = xasprintf("%s　跟岗研修汇总表", sc->name);
@@ -375,22 +380,23 @@ static void write_row(FILE *f, const row *r)
     put_field(f, r->school);
     put_field(f, r->profile);
     put_field(f, r->outcome);
-    fprintf(f, "%ld\t%ld\t%ld\t%ld\t%ld\t%ld\t%d\t%.17g\n", r->obs, r->lessons, r->reports,
-            r->reflections, r->days, r->hours, r->has_score, r->score);
+    fprintf(f, "%ld\t%ld\t%ld\t%ld\t%ld\t%ld\t%d\t%.17g\t%ld\t%ld\n", r->obs, r->lessons, r->reports,
+            r->reflections, r->days, r->hours, r->has_score, r->score, r->met, r->reqs);
 }
 
 static int read_row(char *line, row *r)
 {
-    char *f[13], *save = NULL;
+    char *f[15], *save = NULL;
     int n = 0;
-    for (char *t = strtok_r(line, "\t\n", &save); t && n < 13; t = strtok_r(NULL, "\t\n", &save)) f[n++] = t;
-    if (n != 13) return -1;
+    for (char *t = strtok_r(line, "\t\n", &save); t && n < 15; t = strtok_r(NULL, "\t\n", &save)) f[n++] = t;
+    if (n != 15) return -1;
     memset(r, 0, sizeof *r);
     r->id = xstrdup(f[0]); r->name = xstrdup(f[1]); r->school = xstrdup(f[2]);
     r->profile = xstrdup(f[3]); r->outcome = xstrdup(f[4]);
     r->obs = atol(f[5]); r->lessons = atol(f[6]); r->reports = atol(f[7]);
     r->reflections = atol(f[8]); r->days = atol(f[9]); r->hours = atol(f[10]);
     r->has_score = atoi(f[11]); r->score = strtod(f[12], NULL);
+    r->met = atol(f[13]); r->reqs = atol(f[14]);
     UErrorCode ec = U_ZERO_ERROR;
     u_strFromUTF8(r->key, 63, NULL, r->name, -1, &ec);
     return 0;
