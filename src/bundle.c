@@ -3,6 +3,7 @@
 #include "blocks.h"
 #include "build.h"
 #include "check.h"
+#include "date.h"
 #include "layout.h"
 #include "pdf.h"
 #include "report.h"
@@ -334,6 +335,52 @@ static void remove_tree(const char *dir)
     rmdir(dir);
 }
 
+static void xml_attr_out(strbuf *b, const char *name, const char *v)
+{
+    sb_printf(b, " %s=\"", name);
+    for (; v && *v; v++) {
+        if (*v == '&') sb_puts(b, "&amp;");
+        else if (*v == '<') sb_puts(b, "&lt;");
+        else if (*v == '"') sb_puts(b, "&quot;");
+        else sb_add(b, v, 1);
+    }
+    sb_puts(b, "\"");
+}
+
+/* dossiers/ID.xml: what the bureau's archive index records of a dossier
+ * (teacher, schools, period, counts, result), signed with the rest. */
+static int write_record(const char *tmp, const char *id, const checked *c, char *err, size_t errlen)
+{
+    const submission *s = &c->sub;
+    strbuf b;
+    sb_init(&b);
+    char from[11], to[11], num[32];
+    sb_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<record xmlns=\"urn:dangan:1\"");
+    xml_attr_out(&b, "id", id);
+    xml_attr_out(&b, "profile", c->profile_id);
+    xml_attr_out(&b, "title", c->prof && c->prof->title ? c->prof->title : "");
+    sb_puts(&b, ">\n  <teacher");
+    xml_attr_out(&b, "name", s->teacher.name);
+    xml_attr_out(&b, "gender", s->teacher.gender);
+    xml_attr_out(&b, "school", s->teacher.school);
+    sb_puts(&b, "/>\n  <host");
+    xml_attr_out(&b, "school", s->host.school);
+    xml_attr_out(&b, "mentor", s->host.mentor);
+    sb_printf(&b, "/>\n  <period start=\"%s\" end=\"%s\"/>\n", date_format(s->start, from), date_format(s->end, to));
+    for (int i = 0; i < c->v.ncounts; i++)
+        sb_printf(&b, "  <count key=\"%s\" value=\"%ld\"/>\n", c->v.counts[i].key, c->v.counts[i].value);
+    sb_puts(&b, "  <result");
+    if (s->has_score) { snprintf(num, sizeof num, "%g", s->score); xml_attr_out(&b, "score", num); }
+    xml_attr_out(&b, "outcome", c->v.outcome ? c->v.outcome : "");
+    if (c->v.hours >= 0) sb_printf(&b, " hours=\"%ld\"", c->v.hours);
+    sb_puts(&b, "/>\n</record>\n");
+    char *path = xasprintf("%s/dossiers/%s.xml", tmp, id);
+    int rc = write_text(path, b.s, b.len, err, errlen);
+    free(path);
+    sb_free(&b);
+    return rc;
+}
+
 /* One submission: its dossier, or its refusal. Adds a row when it passed. */
 static int bundle_one(context *ctx, const school *sc, const char *tmp, const char *dir, long long epoch,
                       row *rows, int *nrows, bundle_result *r, char *err, size_t errlen)
@@ -354,6 +401,7 @@ static int bundle_one(context *ctx, const school *sc, const char *tmp, const cha
         size_t len = 0;
         rc = build_dossier_bytes(ctx, &c, &bo, sc, &data, &len, err, errlen);
         if (rc == 0) rc = write_text(pdf, (const char *)data, len, err, errlen);
+        if (rc == 0) rc = write_record(tmp, id, &c, err, errlen);
         free(data);
         if (rc == 0) { rows[(*nrows)++] = make_row(&c); r->passed++; }
     } else {
@@ -475,7 +523,9 @@ static int run_workers(context *ctx, const school *sc, const char *tmp, char **d
     char **files = bundle_files(tmp, &nfiles);
     int outputs = 0;
     for (int i = 0; i < nfiles; i++) {
-        outputs += !strncmp(files[i], "dossiers/", 9) || !strncmp(files[i], "refused/", 8);
+        size_t fl = strlen(files[i]);
+        outputs += (!strncmp(files[i], "dossiers/", 9) && fl > 4 && !strcmp(files[i] + fl - 4, ".pdf")) ||
+                   !strncmp(files[i], "refused/", 8);
         free(files[i]);
     }
     free(files);

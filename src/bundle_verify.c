@@ -58,7 +58,8 @@ static int check_listed(const char *dir, listed *l, int n, FILE *out)
         } else if (strcmp(hex, l[i].sha)) {
             fprintf(out, "%s：内容被改动（SHA-256 不符）\n", l[i].path);
             problems++;
-        } else if (strncmp(l[i].path, "dossiers/", 9) == 0) {
+        } else if (strncmp(l[i].path, "dossiers/", 9) == 0 && strlen(l[i].path) > 4 &&
+                   !strcmp(l[i].path + strlen(l[i].path) - 4, ".pdf")) {
             char *data, *name = NULL, err[256];
             size_t len;
             if (read_file(full, MAX_BUNDLE_FILE, &data, &len) == 0) {

@@ -23,7 +23,7 @@ B="$tmp/out/bundle"
 mkdir -p "$tmp/out"
 $bin bundle "$tmp/b" "$tmp/c" "$tmp/a" --school "$tmp/pki/SCHOOL.xml" -o "$B" >"$tmp/log" 2>&1; rc=$?
 [ $rc -eq 1 ] && ok || bad "bundle with a refusal: exit $rc, expected 1: $(cat "$tmp/log")"
-for f in dossiers/LX2016-0007.pdf dossiers/LX2016-0009.pdf refused/LX2016-0008.txt summary.pdf summary.csv manifest.xml manifest.p7s; do
+for f in dossiers/LX2016-0007.pdf dossiers/LX2016-0007.xml dossiers/LX2016-0009.pdf refused/LX2016-0008.txt summary.pdf summary.csv manifest.xml manifest.p7s; do
   [ -s "$B/$f" ] && ok || bad "missing $f"
 done
 [ -z "$(ls "$tmp/out" | grep -v '^bundle$')" ] && ok || bad "temporary folder left: $(ls "$tmp/out")"
