@@ -17,8 +17,8 @@ static const char USAGE[] =
     "  dangan letter  LETTER.xml -o FILE.pdf           基地学校报送函（GB/T 9704）\n"
     "  dangan bundle  DIR... --school SCHOOL.xml -o BUNDLE_DIR\n"
     "  dangan verify  FILE.pdf | BUNDLE_DIR [--ca CA.pem]\n"
-    "  dangan archive BUNDLE_DIR --into ARCHIVE_DIR     （尚未实现）\n"
-    "  dangan find    --archive ARCHIVE_DIR [...]       （尚未实现）\n"
+    "  dangan archive BUNDLE_DIR --into ARCHIVE_DIR\n"
+    "  dangan find    --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--json]\n"
     "退出码：0 通过；1 有不符合要求之处；2 用法或读写错误。\n";
 
 int cli_fail(const char *fmt, ...)
@@ -34,9 +34,9 @@ int cli_fail(const char *fmt, ...)
 
 static const struct { const char *name; int (*run)(int, char **); } COMMANDS[] = {
     {"check", cmd_check}, {"profiles", cmd_profiles}, {"init", cmd_init}, {"build", cmd_build}, {"letter", cmd_letter}, {"verify", cmd_verify}, {"bundle", cmd_bundle},
+    {"archive", cmd_archive}, {"find", cmd_find},
 };
 
-static const char *const PLANNED[] = {"archive", "find"};
 
 int main(int argc, char **argv)
 {
@@ -55,9 +55,6 @@ int main(int argc, char **argv)
         xmlCleanupParser();
         return rc;
     }
-    for (size_t i = 0; i < sizeof PLANNED / sizeof PLANNED[0]; i++)
-        if (!strcmp(argv[1], PLANNED[i]))
-            return cli_fail("命令 %s 尚未实现 (not implemented yet)", argv[1]);
     fputs(USAGE, stderr);
     return cli_fail("未知命令 %s (unknown command)", argv[1]);
 }

@@ -14,6 +14,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,6 +376,25 @@ int pdf_verify(const unsigned char *in, size_t len, char **name, char *err, size
     return all_ok;
 }
 
+/* A PEM file, or every *.pem of a folder (an archive's trust/). 1 when
+ * at least one certificate was loaded. */
+static int load_trust(X509_STORE *store, const char *path)
+{
+    if (!is_dir(path)) return X509_STORE_load_file(store, path) == 1;
+    DIR *d = opendir(path);
+    struct dirent *e;
+    int loaded = 0;
+    while (d && (e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".pem")) continue;
+        char *f = path_join(path, e->d_name);
+        loaded |= X509_STORE_load_file(store, f) == 1;
+        free(f);
+    }
+    if (d) closedir(d);
+    return loaded;
+}
+
 int cms_verify(const unsigned char *der, size_t derlen, const unsigned char *data, size_t len,
                const char *ca_file, char **name, char *err, size_t errlen)
 {
@@ -387,7 +407,7 @@ int cms_verify(const unsigned char *der, size_t derlen, const unsigned char *dat
     X509_STORE *store = NULL;
     if (ca_file) {
         store = X509_STORE_new();
-        if (X509_STORE_load_file(store, ca_file) != 1) {
+        if (load_trust(store, ca_file) != 1) {
             snprintf(err, errlen, "无法读取信任证书 %s", ca_file);
             X509_STORE_free(store);
             CMS_ContentInfo_free(cms);

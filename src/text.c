@@ -104,9 +104,26 @@ static void ensure_cp(text_engine *te, size_t n)
     if (cap > te->cap_cp) te->cap_cp = cap;
 }
 
-/* Decodes text, keeping one space for a white-space run unless both its
- * neighbours are CJK: XML indentation between Chinese characters must not
- * show as a gap, a space before a Latin word stays. off[i] is cp[i]'s
+/* Full-width punctuation (CJK symbols, full-width forms other than
+ * letters and digits): its glyph carries its own blank half. */
+static int fw_mark(uint32_t c)
+{
+    return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFF0F) ||
+           (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) ||
+           (c >= 0xFF5B && c <= 0xFF60);
+}
+
+/* A white-space run shows as one space unless both its neighbours are
+ * CJK (XML indentation between Chinese characters must not show as a
+ * gap) or one is a full-width mark (its blank half is the gap already:
+ * "他说：\n  Hello" has no space after the colon). */
+static int keep_space(uint32_t before, uint32_t after)
+{
+    if (fw_mark(before) || fw_mark(after)) return 0;
+    return !lb_is_cjk(before) || !lb_is_cjk(after);
+}
+
+/* Decodes text, collapsing white space (keep_space); off[i] is cp[i]'s
  * byte offset. */
 static int decode(text_engine *te, const char *s, size_t len)
 {
@@ -124,7 +141,7 @@ static int decode(text_engine *te, const char *s, size_t len)
             pending_space = 1;
             continue;
         }
-        if (pending_space && te->ncp > 0 && (!lb_is_cjk(te->cp[te->ncp - 1]) || !lb_is_cjk((uint32_t)c))) {
+        if (pending_space && te->ncp > 0 && keep_space(te->cp[te->ncp - 1], (uint32_t)c)) {
             te->cp[te->ncp] = ' ';
             te->off[te->ncp++] = pend_off;
         }
@@ -246,12 +263,28 @@ static void prepare(text_engine *te, const char *text, size_t len, const text_st
             if (lb_is_cjk(te->u[k].cp)) te->u[k].width += st->tracking;
 }
 
+static int dash_or_dots(uint32_t c)
+{
+    return c == 0x2014 || c == 0x2026 || c == 0x2E3A || c == 0x2E3B;
+}
+
 /* A gap may stretch between two units unless both are Latin letters or
- * digits of one word (never space out "2016" or "Let's"). */
+ * digits of one word (never space out "2016" or "Let's") or both halves
+ * of —— or …… (a justified line must not show a hole in the dash). */
 static int stretchable(const unit *a, const unit *b)
 {
     if (a->cp == ' ' || b->cp == ' ') return a->cp == ' ';
+    if (dash_or_dots(a->cp) && dash_or_dots(b->cp)) return 0;
     return lb_is_cjk(a->cp) || lb_is_cjk(b->cp);
+}
+
+/* Gap kinds of a justified line: 1 where stretchable(); for a line with
+ * none, 2 at its break opportunities (a URL broken after its slashes). A
+ * line with neither (one Latin word, or a piece of one broken by force)
+ * stays at its natural width: letter-spacing a word reads as an error. */
+static int gap_at(const unit *u, size_t i, int kind)
+{
+    return kind == 2 ? u[i + 1].brk != 0 : stretchable(&u[i], &u[i + 1]);
 }
 
 static void emit_line(text_engine *te, size_t from, size_t to, float x0, float measure,
@@ -261,10 +294,11 @@ static void emit_line(text_engine *te, size_t from, size_t to, float x0, float m
     while (from < to && te->u[from].cp == ' ') from++;
     while (to > from && te->u[to - 1].cp == ' ') to--;
     float natural = 0;
-    int gaps = 0;
-    for (size_t i = from; i < to; i++) {
-        natural += te->u[i].width;
-        if (i + 1 < to && stretchable(&te->u[i], &te->u[i + 1])) gaps++;
+    int gaps = 0, kind = 0;
+    for (size_t i = from; i < to; i++) natural += te->u[i].width;
+    while (justify && gaps == 0 && kind < 2) {
+        kind++;
+        for (size_t i = from; i + 1 < to; i++) gaps += gap_at(te->u, i, kind);
     }
     float extra = justify && gaps ? (measure - x0 - natural) / (float)gaps : 0;
     if (extra < 0) extra = 0;
@@ -286,14 +320,52 @@ static void emit_line(text_engine *te, size_t from, size_t to, float x0, float m
             gx += s->advance;
         }
         x += u->width;
-        if (i + 1 < to && stretchable(u, &te->u[i + 1])) x += extra;
+        if (i + 1 < to && gap_at(te->u, i, kind)) x += extra;
     }
     ln->count = out->nglyphs - ln->first;
     ln->width = ln->justified ? measure : x;
 }
 
-/* Greedy first fit at break opportunities; a unit that cannot fit even
- * alone on a line is broken before (emergency), never dropped. */
+/* Width of the unbreakable chunk starting at unit from (up to the next
+ * break opportunity), or more than limit. */
+static float chunk_width(const text_engine *te, size_t from, float limit)
+{
+    float w = te->u[from].width;
+    for (size_t i = from + 1; i < te->nu && te->u[i].brk == 0 && w <= limit; i++)
+        w += te->u[i].width;
+    return w;
+}
+
+/* 1 when a break before unit p would part the halves of a —— or a ……
+ * (within a run of one mark, the halves pair from the run's start). */
+static int splits_pair(const text_engine *te, size_t p)
+{
+    uint32_t c = te->u[p].cp;
+    if (!dash_or_dots(c)) return 0;
+    size_t k = 0;
+    while (k < p && te->u[p - 1 - k].cp == c) k++;
+    return k % 2 == 1;
+}
+
+/* Where to break by force in units (start, i], i being the first unit
+ * that does not fit: the last place that breaks no clreq rule but "words
+ * stay whole"; failing that, the last that at least keeps —— and ……
+ * together; failing that, i. */
+static size_t force_break(const text_engine *te, size_t start, size_t i)
+{
+    for (size_t p = i; p > start; p--) {
+        uint32_t a = te->u[p - 1].cp, b = te->u[p].cp;
+        if (!lb_no_start(b) && !lb_no_end(a) && a != 0x00B7 && b != 0x00B7) return p;
+    }
+    for (size_t p = i; p > start; p--)
+        if (!splits_pair(te, p)) return p;
+    return i;
+}
+
+/* Greedy first fit at break opportunities. When the text after the last
+ * opportunity is itself wider than a line it will be broken by force
+ * anyway, so it is broken here (force_break), filling this line instead
+ * of leaving it short; nothing is ever dropped. */
 static void fill_lines(text_engine *te, const text_style *st, float measure, text_lines *out)
 {
     size_t start = 0;
@@ -309,9 +381,11 @@ static void fill_lines(text_engine *te, const text_style *st, float measure, tex
             w = nw;
             i++;
         }
-        size_t end = i;
-        if (i < te->nu && last_brk > start) end = last_brk;
-        else if (i < te->nu && last_weak > start) end = last_weak;
+        size_t end = i, b = last_brk > start ? last_brk : last_weak;
+        if (i < te->nu) {
+            if (b > start && chunk_width(te, b, measure) <= measure) end = b;
+            else end = force_break(te, start, i);
+        }
         emit_line(te, start, end, x0, measure, st->justify && end < te->nu, out);
         start = end;
         first = 0;

@@ -1,0 +1,151 @@
+/* archive_db.c — see archive_db.h. WAL so that `find` reads while a
+ * filing writes; a 60 s busy timeout so that a second `archive` run
+ * waits for the first instead of failing. */
+#include "archive_db.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/utrans.h>
+#include <unicode/ustring.h>
+
+static const char SCHEMA[] =
+    "CREATE TABLE IF NOT EXISTS dossier ("
+    " number TEXT PRIMARY KEY, prefix TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    " placement_id TEXT NOT NULL, teacher TEXT NOT NULL, teacher_key TEXT NOT NULL, gender TEXT,"
+    " home_school TEXT NOT NULL, school_key TEXT NOT NULL, base_school TEXT, profile TEXT,"
+    " start TEXT, end TEXT, counts TEXT, score REAL, outcome TEXT, hours INTEGER,"
+    " sha256 TEXT NOT NULL UNIQUE, signer TEXT, filed_at TEXT NOT NULL, path TEXT NOT NULL,"
+    " UNIQUE (prefix, year, seq));";
+
+int db_exec(archive *a, const char *sql, char *err, size_t errlen)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(a->db, sql, NULL, NULL, &msg) == SQLITE_OK) return 0;
+    snprintf(err, errlen, "档案索引出错：%s", msg ? msg : sqlite3_errmsg(a->db));
+    sqlite3_free(msg);
+    return -1;
+}
+
+int db_open(archive *a, char *err, size_t errlen)
+{
+    char *path = path_join(a->dir, "index.sqlite");
+    int rc = sqlite3_open(path, &a->db);
+    free(path);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "无法打开档案索引：%s", a->db ? sqlite3_errmsg(a->db) : "内存不足");
+        return -1;
+    }
+    sqlite3_busy_timeout(a->db, 60000);
+    /* Switching a new database to WAL takes a lock the busy handler does
+     * not wait for; a reader opening it at that moment retries. */
+    int rc2 = -1;
+    for (int i = 0; i < 600 && rc2 != 0; i++) {
+        rc2 = db_exec(a, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err, errlen);
+        if (rc2 != 0) sqlite3_sleep(100);
+    }
+    if (rc2 != 0) return -1;
+    return db_exec(a, SCHEMA, err, errlen);
+}
+
+void db_close(archive *a)
+{
+    if (a->db) sqlite3_close(a->db);
+    a->db = NULL;
+}
+
+static int exists(archive *a, const char *sql, const char *v)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(a->db, sql, -1, &st, NULL) != SQLITE_OK) return 0;
+    sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
+int db_has_number(archive *a, const char *number)
+{
+    return exists(a, "SELECT 1 FROM dossier WHERE number = ?", number);
+}
+
+int db_has_sha(archive *a, const char *sha)
+{
+    return exists(a, "SELECT 1 FROM dossier WHERE sha256 = ?", sha);
+}
+
+long db_next_seq(archive *a, long year)
+{
+    sqlite3_stmt *st;
+    long seq = 1;
+    if (sqlite3_prepare_v2(a->db, "SELECT COALESCE(MAX(seq), 0) + 1 FROM dossier WHERE prefix = ? AND year = ?",
+                           -1, &st, NULL) != SQLITE_OK) return -1;
+    sqlite3_bind_text(st, 1, a->prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, year);
+    if (sqlite3_step(st) == SQLITE_ROW) seq = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return seq;
+}
+
+int db_insert(archive *a, const index_row *r, char *err, size_t errlen)
+{
+    static const char SQL[] =
+        "INSERT INTO dossier (number, prefix, year, seq, placement_id, teacher, teacher_key, gender,"
+        " home_school, school_key, base_school, profile, start, end, counts, score, outcome, hours,"
+        " sha256, signer, filed_at, path) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(a->db, SQL, -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "档案索引出错：%s", sqlite3_errmsg(a->db));
+        return -1;
+    }
+    char *tk = fold_name(r->teacher), *sk = fold_name(r->home_school);
+    const char *text[] = {r->number, a->prefix};
+    sqlite3_bind_text(st, 1, text[0], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, text[1], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, r->year);
+    sqlite3_bind_int64(st, 4, r->seq);
+    const char *more[] = {r->placement_id, r->teacher, tk, r->gender, r->home_school, sk, r->base_school,
+                          r->profile, r->start, r->end, r->counts};
+    for (int i = 0; i < 11; i++) sqlite3_bind_text(st, 5 + i, more[i], -1, SQLITE_STATIC);
+    if (r->has_score) sqlite3_bind_double(st, 16, r->score); else sqlite3_bind_null(st, 16);
+    sqlite3_bind_text(st, 17, r->outcome, -1, SQLITE_STATIC);
+    if (r->hours >= 0) sqlite3_bind_int64(st, 18, r->hours); else sqlite3_bind_null(st, 18);
+    sqlite3_bind_text(st, 19, r->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 20, r->signer, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 21, r->filed_at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 22, r->path, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+    if (rc) snprintf(err, errlen, "档案索引出错：%s", sqlite3_errmsg(a->db));
+    sqlite3_finalize(st);
+    free(tk);
+    free(sk);
+    return rc;
+}
+
+char *fold_name(const char *s)
+{
+    static UTransliterator *tr;
+    UErrorCode ec = U_ZERO_ERROR;
+    if (!tr) {
+        UChar id[96];
+        u_strFromUTF8(id, 96, NULL, "Traditional-Simplified; Fullwidth-Halfwidth; Lower", -1, &ec);
+        tr = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &ec);
+        if (U_FAILURE(ec)) tr = NULL;
+    }
+    int32_t cap = (int32_t)strlen(s) * 2 + 16, len = 0;
+    UChar *u = xmalloc((size_t)cap * sizeof *u);
+    ec = U_ZERO_ERROR;
+    u_strFromUTF8(u, cap, &len, s, -1, &ec);
+    if (tr && U_SUCCESS(ec)) {
+        int32_t limit = len;
+        utrans_transUChars(tr, u, &len, cap, 0, &limit, &ec);
+    }
+    char *out = xmalloc((size_t)len * 4 + 1);
+    int32_t n = 0;
+    ec = U_ZERO_ERROR;
+    u_strToUTF8(out, len * 4 + 1, &n, u, len, &ec);
+    if (U_FAILURE(ec)) { free(out); out = xstrdup(s); }
+    free(u);
+    return out;
+}

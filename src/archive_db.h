@@ -1,0 +1,40 @@
+/* archive_db.h — internal to the archive (archive.c, archive_find.c):
+ * the archive's state and its SQLite index. */
+#ifndef DANGAN_ARCHIVE_DB_H
+#define DANGAN_ARCHIVE_DB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include "archive.h"
+
+struct archive {
+    char *dir, *trust, *prefix;
+    sqlite3 *db;
+};
+
+typedef struct index_row {
+    char *placement_id, *number, *teacher, *gender, *home_school, *base_school, *profile;
+    char *start, *end, *counts, *outcome, *sha256, *signer, *filed_at, *path;
+    double score;
+    int has_score;
+    long hours, year, seq;
+} index_row;
+
+int db_open(archive *a, char *err, size_t errlen);
+void db_close(archive *a);
+int db_exec(archive *a, const char *sql, char *err, size_t errlen);
+int db_has_number(archive *a, const char *number);
+int db_has_sha(archive *a, const char *sha);
+long db_next_seq(archive *a, long year);
+int db_insert(archive *a, const index_row *r, char *err, size_t errlen);
+
+/* Rolls back interrupted filings (archive.c). */
+int recover(archive *a, char *err, size_t errlen);
+/* Opens the index on first use, after rolling back (archive.c). */
+int archive_db(archive *a, char *err, size_t errlen);
+
+/* Name folded for search: traditional → simplified, full-width →
+ * half-width, lower case (ICU transliteration). Caller frees. */
+char *fold_name(const char *s);
+
+#endif

@@ -1,0 +1,102 @@
+/* archive_find.c — `dangan find`: see archive.h. Names are matched
+ * folded (traditional/simplified, full/half width, case), rows sorted by
+ * teacher in pinyin order (ICU's zh collation), then by number. */
+#include "archive_db.h"
+#include "report.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ucol.h>
+#include <unicode/ustring.h>
+
+enum { C_NUMBER, C_ID, C_TEACHER, C_GENDER, C_HOME, C_BASE, C_PROFILE, C_START, C_END, C_COUNTS,
+       C_SCORE, C_OUTCOME, C_HOURS, C_SHA, C_SIGNER, C_FILED, C_PATH, C_YEAR, NCOL };
+
+static const char *const KEYS[NCOL] = {
+    "number", "placement_id", "teacher", "gender", "home_school", "base_school", "profile", "start",
+    "end", "counts", "score", "outcome", "hours", "sha256", "signer", "filed_at", "path", "year"};
+
+typedef struct found {
+    char *col[NCOL];
+    int null[NCOL];
+    UChar key[64];
+} found;
+
+static UCollator *coll;
+
+static int cmp_found(const void *x, const void *y)
+{
+    const found *a = x, *b = y;
+    UCollationResult r = ucol_strcoll(coll, a->key, -1, b->key, -1);
+    return r == UCOL_LESS ? -1 : r == UCOL_GREATER ? 1 : strcmp(a->col[C_NUMBER], b->col[C_NUMBER]);
+}
+
+static void print_json(FILE *out, const found *f)
+{
+    fputc('{', out);
+    for (int i = 0; i < NCOL; i++) {
+        if (i) fputc(',', out);
+        json_string(out, KEYS[i]);
+        fputc(':', out);
+        int numeric = i == C_SCORE || i == C_HOURS || i == C_YEAR || i == C_COUNTS;
+        if (f->null[i]) fputs("null", out);
+        else if (numeric) fputs(f->col[i], out);
+        else json_string(out, f->col[i]);
+    }
+    fputs("}\n", out);
+}
+
+static void print_text(FILE *out, const found *f)
+{
+    fprintf(out, "%s  %s  %s  %s  %s—%s  %s  %s  %s学时\n", f->col[C_NUMBER], f->col[C_TEACHER],
+            f->col[C_GENDER], f->col[C_HOME], f->col[C_START], f->col[C_END],
+            f->null[C_SCORE] ? "—" : f->col[C_SCORE], f->col[C_OUTCOME], f->null[C_HOURS] ? "—" : f->col[C_HOURS]);
+}
+
+int archive_find(archive *a, const find_query *q, int json, FILE *out, char *err, size_t errlen)
+{
+    if (archive_db(a, err, errlen) != 0) return -1;
+    static const char SQL[] =
+        "SELECT number, placement_id, teacher, gender, home_school, base_school, profile, start, end,"
+        " counts, score, outcome, hours, sha256, signer, filed_at, path, year FROM dossier"
+        " WHERE (?1 IS NULL OR instr(teacher_key, ?1) > 0) AND (?2 IS NULL OR instr(school_key, ?2) > 0"
+        " OR instr(base_school, ?2) > 0) AND (?3 = 0 OR year = ?3)";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(a->db, SQL, -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "档案索引出错：%s", sqlite3_errmsg(a->db));
+        return -1;
+    }
+    char *tk = q->teacher ? fold_name(q->teacher) : NULL, *sk = q->school ? fold_name(q->school) : NULL;
+    if (tk) sqlite3_bind_text(st, 1, tk, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 1);
+    if (sk) sqlite3_bind_text(st, 2, sk, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 2);
+    sqlite3_bind_int(st, 3, q->year);
+    found *rows = NULL;
+    int n = 0, cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n == cap) rows = xrealloc(rows, (size_t)(cap = cap ? cap * 2 : 64) * sizeof *rows);
+        found *f = &rows[n++];
+        for (int i = 0; i < NCOL; i++) {
+            const unsigned char *v = sqlite3_column_text(st, i);
+            f->null[i] = v == NULL;
+            f->col[i] = xstrdup(v ? (const char *)v : "");
+        }
+        UErrorCode ec = U_ZERO_ERROR;
+        u_strFromUTF8(f->key, 63, NULL, f->col[C_TEACHER], -1, &ec);
+    }
+    sqlite3_finalize(st);
+    UErrorCode ec = U_ZERO_ERROR;
+    coll = ucol_open("zh", &ec);
+    if (coll) qsort(rows, (size_t)n, sizeof *rows, cmp_found);
+    ucol_close(coll);
+    coll = NULL;
+    for (int i = 0; i < n; i++) {
+        if (json) print_json(out, &rows[i]);
+        else print_text(out, &rows[i]);
+        for (int k = 0; k < NCOL; k++) free(rows[i].col[k]);
+    }
+    free(rows);
+    free(tk);
+    free(sk);
+    return n;
+}

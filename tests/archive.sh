@@ -1,0 +1,118 @@
+#!/bin/sh
+# Archive tests (spec §6, issue 5): filing verified bundles, refusing what
+# is not intact or not trusted with the archive untouched, surviving a kill
+# at every step, concurrent runs, and find. Ends "archive: N passed, N failed".
+set -u
+. "$(dirname "$0")/lib.sh"
+export SOURCE_DATE_EPOCH=1474848000
+mkdir -p "$tmp/pki" "$tmp/other"
+make_pki "$tmp/pki" && make_pki "$tmp/other" && ok || bad "could not make test certificates"
+cp samples/school-xxsy.xml "$tmp/pki/SCHOOL.xml"
+
+# Two bundles: B1 with two teachers, B2 with a third (a later year).
+cp -R samples/li-chunyan "$tmp/a"
+cp -R samples/li-chunyan "$tmp/b"
+sed -i 's|<name>李春燕</name>|<name>王堃</name>|; s|LX2016-0007|LX2016-0009|' "$tmp/b/placement.xml"
+sed -i 's|LX2016-0007|LX2016-0009|' "$tmp/b/assessment.xml"
+cp -R samples/li-chunyan "$tmp/c"
+sed -i 's|<name>李春燕</name>|<name>張曉明</name>|; s|LX2016-0007|LX2016-0010|; s|<school>XX县红星乡中心小学</school>|<school>ＸＸ县东风小学</school>|' "$tmp/c/placement.xml"
+sed -i 's|LX2016-0007|LX2016-0010|' "$tmp/c/assessment.xml"
+$bin bundle "$tmp/a" "$tmp/b" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/B1" >/dev/null 2>&1 && ok || bad "bundle B1"
+$bin bundle "$tmp/c" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/B2" >/dev/null 2>&1 && ok || bad "bundle B2"
+
+new_archive() {  # new_archive DIR [CA]: an empty archive trusting the test CA
+  mkdir -p "$1/trust"
+  cp "${2:-$tmp/pki/ca.pem}" "$1/trust/county-ca.pem"
+  printf '<archive xmlns="urn:dangan:1" prefix="黟教"/>\n' > "$1/archive.xml"
+}
+tree_hash() { (cd "$1" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum); }
+consistent() {  # the index and the files agree, nothing left in staging
+  cdir=$1    # (sh has no locals: a name of its own)
+  rows=$($bin find --archive "$cdir" --json 2>/dev/null | jq -r .path | LC_ALL=C sort)
+  files=$(cd "$cdir" && find . -path ./trust -prune -o -name '*.pdf' -print | sed 's|^\./||' | LC_ALL=C sort)
+  [ "$rows" = "$files" ] && [ ! -e "$cdir/.staging" ] || { echo "index: [$rows] files: [$files]"; return 1; }
+  for p in $files; do
+    b=${p%.pdf}; [ -s "$cdir/$b.manifest.xml" ] && [ -s "$cdir/$b.manifest.p7s" ] || { echo "no manifest beside $p"; return 1; }
+  done
+}
+
+A="$tmp/arch"
+new_archive "$A"
+$bin archive "$tmp/B1" --into "$A" >"$tmp/log" 2>&1 && ok || bad "filing B1: $(cat "$tmp/log")"
+grep -q "归档 2 份" "$tmp/log" && ok || bad "filing says how many: $(cat "$tmp/log")"
+[ -s "$A/2016/XX县红星乡中心小学/黟教-2016-0001.pdf" ] && [ -s "$A/2016/XX县红星乡中心小学/黟教-2016-0002.pdf" ] \
+  && ok || bad "archive numbers and places: $(cd "$A" && find . -name '*.pdf')"
+consistent "$A" && ok || bad "index and files disagree after filing"
+
+# Ten years on, with openssl alone: the manifest's signature, then the hash.
+f="$A/2016/XX县红星乡中心小学/黟教-2016-0001"
+openssl cms -verify -binary -inform DER -in "$f.manifest.p7s" -content "$f.manifest.xml" -CAfile "$tmp/pki/ca.pem" -out /dev/null >/dev/null 2>&1 \
+  && ok || bad "openssl cms -verify of the kept manifest"
+h=$(sha256sum "$f.pdf" | cut -d' ' -f1)
+grep -q "sha256=\"$h\"" "$f.manifest.xml" && ok || bad "the filed PDF's SHA-256 is not in its manifest"
+pdfsig "$f.pdf" 2>/dev/null | grep -q "Signature is Valid" && ok || bad "the filed PDF's signature"
+
+# Filing the same bundle twice files nothing new and says so.
+before=$(tree_hash "$A")
+$bin archive "$tmp/B1" --into "$A" >"$tmp/log" 2>&1 && ok || bad "refiling: exit $?"
+grep -q "已归档过" "$tmp/log" && ok || bad "refiling should say so: $(cat "$tmp/log")"
+[ "$(tree_hash "$A")" = "$before" ] || [ "$($bin find --archive "$A" --json | wc -l)" -eq 2 ] && ok || bad "refiling changed the archive"
+[ "$($bin find --archive "$A" --json | wc -l)" -eq 2 ] && ok || bad "refiling added rows"
+
+# Refusals leave the archive byte-for-byte as it was.
+refuse() {  # refuse WHAT BUNDLE [TRUSTED-CA]
+  R="$tmp/r-$1"; rm -rf "$R"; new_archive "$R" "${3:-$tmp/pki/ca.pem}"
+  before=$(tree_hash "$R")
+  $bin archive "$2" --into "$R" >"$tmp/log" 2>&1; rc=$?
+  [ $rc -eq 1 ] && ok || bad "$1: exit $rc, expected 1: $(cat "$tmp/log")"
+  [ "$(tree_hash "$R")" = "$before" ] && ok || bad "$1: the archive changed: $(cd "$R" && find . -type f)"
+}
+refuse untrusted "$tmp/B1" "$tmp/other/ca.pem"
+rm -rf "$tmp/T1"; cp -R "$tmp/B1" "$tmp/T1"
+python3 -c "import sys; p=sys.argv[1]; d=bytearray(open(p,'rb').read()); d[4000]^=1; open(p,'wb').write(d)" "$tmp/T1/dossiers/LX2016-0007.pdf"
+refuse tampered "$tmp/T1"
+rm -rf "$tmp/T2"; cp -R "$tmp/B1" "$tmp/T2"; rm "$tmp/T2/dossiers/LX2016-0009.pdf"
+refuse missing "$tmp/T2"
+rm -rf "$tmp/T3"; cp -R "$tmp/B1" "$tmp/T3"; rm "$tmp/T3/manifest.p7s"
+refuse not-a-bundle "$tmp/T3"
+
+# Killed at every step of a filing: afterwards index and files agree, and
+# the filing can simply be run again.
+for step in 1 2 3 4 5; do
+  K="$tmp/k$step"; new_archive "$K"
+  $bin archive "$tmp/B2" --into "$K" >/dev/null 2>&1
+  DANGAN_ABORT_AT=$step $bin archive "$tmp/B1" --into "$K" >/dev/null 2>&1; rc=$?
+  [ $rc -ge 128 ] && ok || bad "step $step: the process should have been killed (exit $rc)"
+  consistent "$K" && ok || bad "step $step: index and files disagree after the kill"
+  n=$($bin find --archive "$K" --json | wc -l)
+  { [ $step -eq 5 ] && [ "$n" -eq 3 ]; } || { [ $step -lt 5 ] && [ "$n" -eq 1 ]; } && ok || bad "step $step: $n rows"
+  $bin archive "$tmp/B1" --into "$K" >/dev/null 2>&1 && ok || bad "step $step: filing again failed"
+  consistent "$K" && [ "$($bin find --archive "$K" --json | wc -l)" -eq 3 ] && ok || bad "step $step: not complete after filing again"
+done
+
+# Two archive runs at once on one archive: both filed, numbers unique.
+C="$tmp/conc"; new_archive "$C"
+$bin archive "$tmp/B1" --into "$C" >"$tmp/c1" 2>&1 & p1=$!
+$bin archive "$tmp/B2" --into "$C" >"$tmp/c2" 2>&1 & p2=$!
+wait $p1; r1=$?; wait $p2; r2=$?
+[ $r1 -eq 0 ] && [ $r2 -eq 0 ] && ok || bad "concurrent runs: exits $r1 $r2: $(cat "$tmp/c1" "$tmp/c2")"
+consistent "$C" && ok || bad "concurrent runs: index and files disagree"
+[ "$($bin find --archive "$C" --json | jq -r .number | sort -u | wc -l)" -eq 3 ] && ok || bad "concurrent runs: numbers not unique"
+
+# find by each field; names tolerant of traditional and full-width forms.
+$bin archive "$tmp/B2" --into "$A" >/dev/null 2>&1
+q() { $bin find --archive "$A" "$@" --json 2>/dev/null | jq -r .teacher | tr '\n' ' '; }
+[ "$(q)" = "李春燕 王堃 張曉明 " ] && ok || bad "all rows in pinyin order: $(q)"
+[ "$(q --teacher 张晓明)" = "張曉明 " ] && ok || bad "simplified finds traditional: $(q --teacher 张晓明)"
+[ "$(q --teacher 王堃)" = "王堃 " ] && ok || bad "teacher: $(q --teacher 王堃)"
+[ "$(q --school XX县东风)" = "張曉明 " ] && ok || bad "half-width finds full-width: $(q --school XX县东风)"
+[ "$(q --school 红星乡)" = "李春燕 王堃 " ] && ok || bad "school: $(q --school 红星乡)"
+[ "$(q --year 2016 | wc -w)" -eq 3 ] && [ -z "$(q --year 2017)" ] && ok || bad "year"
+$bin find --archive "$A" --teacher 李春燕 --json | jq -e '.number == "黟教-2016-0001" and .gender == "女" and .base_school == "XX县实验学校" and .counts.observation == 20 and .score == 88 and .hours == 60 and (.sha256 | length) == 64 and .signer == "XX县实验学校"' >/dev/null \
+  && ok || bad "find --json fields: $($bin find --archive "$A" --teacher 李春燕 --json)"
+$bin find --archive "$A" --teacher 李春燕 | grep -q "^黟教-2016-0001  李春燕" && ok || bad "find text output"
+$bin find --archive "$tmp/nowhere" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "find in a folder that is not an archive: exit 2"
+$bin archive "$tmp/B1" --into "$tmp/nowhere" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "archive into a folder that is not an archive: exit 2"
+
+echo "archive: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
