@@ -74,9 +74,11 @@ archive *archive_open(const char *dir, const char *schema_dir, char *err, size_t
     a->dir = xstrdup(dir);
     a->trust = xstrdup(trust);
     xmlNodePtr root = xmlDocGetRootElement(doc);
-    char *p = xml_attr(root, "prefix");
+    char *p = xml_attr(root, "prefix"), *c = xml_attr(root, "county");
     a->prefix = xstrdup(p);
+    a->county = xstrdup(c ? c : "");
     xmlFree(p);
+    xmlFree(c);
 done:
     if (doc) xmlFreeDoc(doc);
     free(conf);
@@ -92,6 +94,7 @@ void archive_close(archive *a)
     free(a->dir);
     free(a->trust);
     free(a->prefix);
+    free(a->county);
     free(a);
 }
 
@@ -415,4 +418,9 @@ int archive_file(archive *a, const char *bundle, FILE *out, file_result *r, char
     free(signer);
     close(lfd);
     return rc;
+}
+
+const char *archive_county(const archive *a)
+{
+    return a->county;
 }

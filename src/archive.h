@@ -39,4 +39,18 @@ typedef struct find_query {
  * lines when json. Returns the number of rows, -1 on error. */
 int archive_find(archive *a, const find_query *q, int json, FILE *out, char *err, size_t errlen);
 
+/* One index row, all fields as text ("" when empty). */
+enum { AR_NUMBER, AR_ID, AR_TEACHER, AR_GENDER, AR_HOME, AR_BASE, AR_PROFILE, AR_START, AR_END,
+       AR_COUNTS, AR_SCORE, AR_OUTCOME, AR_HOURS, AR_SHA, AR_SIGNER, AR_FILED, AR_PATH, AR_YEAR, AR_NCOL };
+typedef struct archive_row {
+    char *col[AR_NCOL];
+    int null[AR_NCOL];
+} archive_row;
+
+/* The rows of archive_find, for other outputs (the 备案表). -1 on error. */
+int archive_query(archive *a, const find_query *q, archive_row **rows, char *err, size_t errlen);
+void archive_rows_free(archive_row *rows, int n);
+/* The county's name from archive.xml (county="黟县"), or "". */
+const char *archive_county(const archive *a);
+
 #endif

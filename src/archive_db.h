@@ -8,7 +8,7 @@
 #include "archive.h"
 
 struct archive {
-    char *dir, *trust, *prefix;
+    char *dir, *trust, *prefix, *county;
     sqlite3 *db;
 };
 

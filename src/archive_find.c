@@ -10,16 +10,16 @@
 #include <unicode/ucol.h>
 #include <unicode/ustring.h>
 
-enum { C_NUMBER, C_ID, C_TEACHER, C_GENDER, C_HOME, C_BASE, C_PROFILE, C_START, C_END, C_COUNTS,
-       C_SCORE, C_OUTCOME, C_HOURS, C_SHA, C_SIGNER, C_FILED, C_PATH, C_YEAR, NCOL };
+enum { C_NUMBER = AR_NUMBER, C_TEACHER = AR_TEACHER, C_GENDER = AR_GENDER, C_HOME = AR_HOME,
+       C_START = AR_START, C_END = AR_END, C_COUNTS = AR_COUNTS, C_SCORE = AR_SCORE,
+       C_OUTCOME = AR_OUTCOME, C_HOURS = AR_HOURS, C_YEAR = AR_YEAR, NCOL = AR_NCOL };
 
 static const char *const KEYS[NCOL] = {
     "number", "placement_id", "teacher", "gender", "home_school", "base_school", "profile", "start",
     "end", "counts", "score", "outcome", "hours", "sha256", "signer", "filed_at", "path", "year"};
 
 typedef struct found {
-    char *col[NCOL];
-    int null[NCOL];
+    archive_row r;
     UChar key[64];
 } found;
 
@@ -29,10 +29,10 @@ static int cmp_found(const void *x, const void *y)
 {
     const found *a = x, *b = y;
     UCollationResult r = ucol_strcoll(coll, a->key, -1, b->key, -1);
-    return r == UCOL_LESS ? -1 : r == UCOL_GREATER ? 1 : strcmp(a->col[C_NUMBER], b->col[C_NUMBER]);
+    return r == UCOL_LESS ? -1 : r == UCOL_GREATER ? 1 : strcmp(a->r.col[C_NUMBER], b->r.col[C_NUMBER]);
 }
 
-static void print_json(FILE *out, const found *f)
+static void print_json(FILE *out, const archive_row *f)
 {
     fputc('{', out);
     for (int i = 0; i < NCOL; i++) {
@@ -47,14 +47,14 @@ static void print_json(FILE *out, const found *f)
     fputs("}\n", out);
 }
 
-static void print_text(FILE *out, const found *f)
+static void print_text(FILE *out, const archive_row *f)
 {
     fprintf(out, "%s  %s  %s  %s  %s—%s  %s  %s  %s学时\n", f->col[C_NUMBER], f->col[C_TEACHER],
             f->col[C_GENDER], f->col[C_HOME], f->col[C_START], f->col[C_END],
             f->null[C_SCORE] ? "—" : f->col[C_SCORE], f->col[C_OUTCOME], f->null[C_HOURS] ? "—" : f->col[C_HOURS]);
 }
 
-int archive_find(archive *a, const find_query *q, int json, FILE *out, char *err, size_t errlen)
+int archive_query(archive *a, const find_query *q, archive_row **out, char *err, size_t errlen)
 {
     if (archive_db(a, err, errlen) != 0) return -1;
     static const char SQL[] =
@@ -78,11 +78,11 @@ int archive_find(archive *a, const find_query *q, int json, FILE *out, char *err
         found *f = &rows[n++];
         for (int i = 0; i < NCOL; i++) {
             const unsigned char *v = sqlite3_column_text(st, i);
-            f->null[i] = v == NULL;
-            f->col[i] = xstrdup(v ? (const char *)v : "");
+            f->r.null[i] = v == NULL;
+            f->r.col[i] = xstrdup(v ? (const char *)v : "");
         }
         UErrorCode ec = U_ZERO_ERROR;
-        u_strFromUTF8(f->key, 63, NULL, f->col[C_TEACHER], -1, &ec);
+        u_strFromUTF8(f->key, 63, NULL, f->r.col[C_TEACHER], -1, &ec);
     }
     sqlite3_finalize(st);
     UErrorCode ec = U_ZERO_ERROR;
@@ -90,13 +90,29 @@ int archive_find(archive *a, const find_query *q, int json, FILE *out, char *err
     if (coll) qsort(rows, (size_t)n, sizeof *rows, cmp_found);
     ucol_close(coll);
     coll = NULL;
-    for (int i = 0; i < n; i++) {
-        if (json) print_json(out, &rows[i]);
-        else print_text(out, &rows[i]);
-        for (int k = 0; k < NCOL; k++) free(rows[i].col[k]);
-    }
+    *out = xcalloc((size_t)n + 1, sizeof **out);
+    for (int i = 0; i < n; i++) (*out)[i] = rows[i].r;
     free(rows);
     free(tk);
     free(sk);
+    return n;
+}
+
+void archive_rows_free(archive_row *rows, int n)
+{
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < NCOL; k++) free(rows[i].col[k]);
+    free(rows);
+}
+
+int archive_find(archive *a, const find_query *q, int json, FILE *out, char *err, size_t errlen)
+{
+    archive_row *rows;
+    int n = archive_query(a, q, &rows, err, errlen);
+    for (int i = 0; i < n; i++) {
+        if (json) print_json(out, &rows[i]);
+        else print_text(out, &rows[i]);
+    }
+    if (n >= 0) archive_rows_free(rows, n);
     return n;
 }

@@ -4,11 +4,14 @@
 #include "archive.h"
 #include "cli.h"
 #include "context.h"
+#include "register.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+long long source_date_epoch(void);
 
 int cmd_archive(int argc, char **argv)
 {
@@ -43,7 +46,8 @@ int cmd_find(int argc, char **argv)
 {
     const char *dir = NULL;
     find_query q = {NULL, NULL, 0};
-    int json = 0;
+    int json = 0, reg = 0;
+    const char *out = NULL;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--archive") && i + 1 < argc) dir = argv[++i];
         else if (!strcmp(argv[i], "--teacher") && i + 1 < argc) q.teacher = argv[++i];
@@ -54,17 +58,21 @@ int cmd_find(int argc, char **argv)
             if (*end || y < 1900 || y > 2999) return cli_fail("--year 须为四位年份");
             q.year = (int)y;
         } else if (!strcmp(argv[i], "--json")) json = 1;
+        else if (!strcmp(argv[i], "--register")) reg = 1;
+        else if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
         else return cli_fail("用法：dangan find --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--json]");
     }
     if (!dir) return cli_fail("用法：dangan find --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--json]");
+    if (reg != (out != NULL)) return cli_fail("备案表：dangan find --archive ARCHIVE_DIR [...] --register -o FILE.pdf");
     context ctx;
     char err[1024] = "";
-    if (context_open(&ctx, NEED_SCHEMAS, err, sizeof err) != 0) return cli_fail("%s", err);
+    if (context_open(&ctx, reg ? NEED_SCHEMAS | NEED_FONTS : NEED_SCHEMAS, err, sizeof err) != 0) return cli_fail("%s", err);
     archive *a = archive_open(dir, ctx.schema_dir, err, sizeof err);
-    context_close(&ctx);
-    if (!a) return cli_fail("%s", err);
-    int n = archive_find(a, &q, json, stdout, err, sizeof err);
+    if (!a) { context_close(&ctx); return cli_fail("%s", err); }
+    int rc = reg ? register_write(&ctx, a, &q, out, source_date_epoch(), err, sizeof err)
+                 : archive_find(a, &q, json, stdout, err, sizeof err) < 0 ? -1 : 0;
     archive_close(a);
-    if (n < 0) return cli_fail("%s", err);
+    context_close(&ctx);
+    if (rc != 0) return cli_fail("%s", err);
     return EXIT_GOOD;
 }

@@ -19,6 +19,7 @@ static const char USAGE[] =
     "  dangan verify  FILE.pdf | BUNDLE_DIR [--ca CA.pem]\n"
     "  dangan archive BUNDLE_DIR --into ARCHIVE_DIR\n"
     "  dangan find    --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--json]\n"
+    "                 [--register -o FILE.pdf]            跟岗教师备案表（PDF 与 CSV）\n"
     "退出码：0 通过；1 有不符合要求之处；2 用法或读写错误。\n";
 
 int cli_fail(const char *fmt, ...)

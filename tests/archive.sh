@@ -114,5 +114,17 @@ $bin find --archive "$A" --teacher 李春燕 | grep -q "^黟教-2016-0001  李�
 $bin find --archive "$tmp/nowhere" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "find in a folder that is not an archive: exit 2"
 $bin archive "$tmp/B1" --into "$tmp/nowhere" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "archive into a folder that is not an archive: exit 2"
 
+# The yearly 备案表 (seed 000 附件1): ruled-grid PDF and CSV, one row a teacher.
+sed -i 's|prefix="黟教"|prefix="黟教" county="黟县"|' "$A/archive.xml"
+$bin find --archive "$A" --year 2016 --register -o "$tmp/reg.pdf" 2>"$tmp/err" && ok || bad "register: $(cat "$tmp/err")"
+[ -s "$tmp/reg.pdf" ] && [ -s "$tmp/reg.csv" ] && ok || bad "register PDF and CSV"
+head -c 3 "$tmp/reg.csv" | od -An -tx1 | grep -q "ef bb bf" && ok || bad "register CSV BOM"
+[ "$(sed -n '2,4p' "$tmp/reg.csv" | cut -d, -f3 | tr '\n' ' ')" = '"李春燕" "王堃" "張曉明" ' ] && ok || bad "register rows: $(cat "$tmp/reg.csv")"
+pdftotext -layout -enc UTF-8 "$tmp/reg.pdf" - | sed 's/ //g' > "$tmp/reg.txt"
+grep -q "2016至2017学年度黟县跟岗教师备案表" "$tmp/reg.txt" && grep -q "派出学校（盖章）" "$tmp/reg.txt" && grep -q "張曉明" "$tmp/reg.txt" \
+  && ok || bad "register PDF text: $(head -5 "$tmp/reg.txt")"
+qpdf --check "$tmp/reg.pdf" >/dev/null 2>&1 && ok || bad "register qpdf --check"
+$bin find --archive "$A" --register >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--register without -o: exit 2"
+
 echo "archive: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
