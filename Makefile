@@ -49,6 +49,11 @@ run: setup build/dangan
 	@rm -rf output/bundle
 	build/dangan bundle samples/*/ --school output/pki/SCHOOL.xml -o output/bundle
 	build/dangan verify output/bundle --ca output/pki/ca.pem
+	@rm -rf output/archive && mkdir -p output/archive/trust && cp output/pki/ca.pem output/archive/trust/
+	@echo '<archive xmlns="urn:dangan:1" prefix="XX教" county="XX县"/>' > output/archive/archive.xml
+	build/dangan archive output/bundle --into output/archive
+	build/dangan find --archive output/archive
+	build/dangan find --archive output/archive --register -o output/register.pdf
 
 unit: $(UNITBIN)
 
