@@ -74,11 +74,13 @@ archive *archive_open(const char *dir, const char *schema_dir, char *err, size_t
     a->dir = xstrdup(dir);
     a->trust = xstrdup(trust);
     xmlNodePtr root = xmlDocGetRootElement(doc);
-    char *p = xml_attr(root, "prefix"), *c = xml_attr(root, "county");
+    char *p = xml_attr(root, "prefix"), *c = xml_attr(root, "county"), *fo = xml_attr(root, "fonds"),
+         *re = xml_attr(root, "retention");
     a->prefix = xstrdup(p);
     a->county = xstrdup(c ? c : "");
-    xmlFree(p);
-    xmlFree(c);
+    a->fonds = xstrdup(fo ? fo : "");
+    a->retention = xstrdup(re ? re : "永久");
+    xmlFree(p); xmlFree(c); xmlFree(fo); xmlFree(re);
 done:
     if (doc) xmlFreeDoc(doc);
     free(conf);
@@ -95,6 +97,8 @@ void archive_close(archive *a)
     free(a->trust);
     free(a->prefix);
     free(a->county);
+    free(a->fonds);
+    free(a->retention);
     free(a);
 }
 
@@ -253,6 +257,23 @@ static void stage_file(filing *f, const char *from, const char *dest_dir, const 
     f->moves[f->nmoves++] = (move){staged, final};
 }
 
+/* The dossier with its 归档章, staged. */
+static void stage_stamped(archive *a, filing *f, const char *from, const char *dest_dir, const char *name,
+                          long year, long seq, const char *number, int *rc, char *err, size_t errlen)
+{
+    char *staged = path_join(f->stage, name), *final = path_join(dest_dir, name), *data = NULL;
+    unsigned char *out = NULL;
+    size_t len, out_len;
+    if (*rc == 0 && (!a->fonts || read_file(from, 256u << 20, &data, &len) != 0)) *rc = -1;
+    if (*rc == 0 && archive_stamp(a->fonts, (unsigned char *)data, len, a->fonds, year, a->retention, seq,
+                                  number, &out, &out_len, err, errlen) != 0) *rc = -1;
+    if (*rc == 0 && write_file_atomic(staged, out, out_len) != 0) *rc = -1;
+    free(data);
+    free(out);
+    f->moves = xrealloc(f->moves, (size_t)(f->nmoves + 1) * sizeof *f->moves);
+    f->moves[f->nmoves++] = (move){staged, final};
+}
+
 /* One dossier of the bundle: number it, stage its files, insert its row
  * (uncommitted). 1 when already filed. */
 static int file_one(archive *a, const char *bundle, const char *id, const char *signer, filing *f,
@@ -276,7 +297,7 @@ static int file_one(archive *a, const char *bundle, const char *id, const char *
     char *n_pdf = xasprintf("%s.pdf", number), *n_man = xasprintf("%s.manifest.xml", number),
          *n_sig = xasprintf("%s.manifest.p7s", number), *man = path_join(bundle, "manifest.xml"),
          *sig = path_join(bundle, "manifest.p7s");
-    stage_file(f, pdf, dest, n_pdf, &rc);
+    stage_stamped(a, f, pdf, dest, n_pdf, year, seq, number, &rc, err, errlen);
     stage_file(f, man, dest, n_man, &rc);
     stage_file(f, sig, dest, n_sig, &rc);
     char now[32];
@@ -288,7 +309,7 @@ static int file_one(archive *a, const char *bundle, const char *id, const char *
     index_row row = {ri.id, number, ri.teacher, ri.gender, ri.school, ri.host, ri.profile, ri.start, ri.end,
                      ri.counts.s, ri.outcome, sha, (char *)signer, now, rel, ri.score, ri.has_score, ri.hours,
                      year, seq};
-    if (rc != 0) snprintf(err, errlen, "无法暂存 %s：%s", pdf, strerror(errno));
+    if (rc != 0 && !*err) snprintf(err, errlen, "无法暂存 %s：%s", pdf, strerror(errno));
     else rc = db_insert(a, &row, err, errlen);
     f->numbers = xrealloc(f->numbers, (size_t)(f->nnumbers + 1) * sizeof *f->numbers);
     f->numbers[f->nnumbers++] = number;
@@ -423,4 +444,9 @@ int archive_file(archive *a, const char *bundle, FILE *out, file_result *r, char
 const char *archive_county(const archive *a)
 {
     return a->county;
+}
+
+void archive_set_fonts(archive *a, const struct font_set *fs)
+{
+    a->fonts = fs;
 }

@@ -21,6 +21,9 @@ typedef struct archive archive;
  * back) on first use, so a refused bundle leaves the folder untouched. */
 archive *archive_open(const char *dir, const char *schema_dir, char *err, size_t errlen);
 void archive_close(archive *a);
+struct font_set;
+/* The fonts for the 归档章's letters; without them filing refuses. */
+void archive_set_fonts(archive *a, const struct font_set *fs);
 
 typedef struct file_result {
     int filed, already;

@@ -6,9 +6,11 @@
 #include <sqlite3.h>
 #include <stddef.h>
 #include "archive.h"
+#include "fonts.h"
 
 struct archive {
-    char *dir, *trust, *prefix, *county;
+    char *dir, *trust, *prefix, *county, *fonds, *retention;
+    const font_set *fonts;      /* for the 归档章's letters */
     sqlite3 *db;
 };
 
@@ -32,6 +34,11 @@ int db_insert(archive *a, const index_row *r, char *err, size_t errlen);
 int recover(archive *a, char *err, size_t errlen);
 /* Opens the index on first use, after rolling back (archive.c). */
 int archive_db(archive *a, char *err, size_t errlen);
+
+/* The 归档章 added to a dossier's bytes (archive_stamp.c). */
+int archive_stamp(const font_set *fs, const unsigned char *in, size_t len, const char *fonds,
+                  long year, const char *retention, long seq, const char *number,
+                  unsigned char **out, size_t *out_len, char *err, size_t errlen);
 
 /* Name folded for search: traditional → simplified, full-width →
  * half-width, lower case (ICU transliteration). Caller frees. */

@@ -25,13 +25,14 @@ int cmd_archive(int argc, char **argv)
     if (!is_dir(bundle)) return cli_fail("找不到验证包 %s", bundle);
     context ctx;
     char err[1024] = "";
-    if (context_open(&ctx, NEED_SCHEMAS, err, sizeof err) != 0) return cli_fail("%s", err);
+    if (context_open(&ctx, NEED_SCHEMAS | NEED_FONTS, err, sizeof err) != 0) return cli_fail("%s", err);
     archive *a = archive_open(into, ctx.schema_dir, err, sizeof err);
-    context_close(&ctx);
-    if (!a) return cli_fail("%s", err);
+    if (!a) { context_close(&ctx); return cli_fail("%s", err); }
+    archive_set_fonts(a, ctx.fonts);
     file_result r;
     int rc = archive_file(a, bundle, stdout, &r, err, sizeof err);
     archive_close(a);
+    context_close(&ctx);
     if (rc == 1) {
         printf("%s: 未归档：验证包不完好或签名者不受信任（档案库未作任何改动）\n", bundle);
         return EXIT_SHORT;

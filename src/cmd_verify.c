@@ -44,10 +44,12 @@ int cmd_verify(int argc, char **argv)
     if (read_file(path, MAX_PDF, &data, &len) != 0)
         return cli_fail("无法读取 %s：%s", path, strerror(errno));
     char *name = NULL, err[512] = "";
-    int rc = pdf_verify((unsigned char *)data, len, &name, err, sizeof err);
+    int stamped = 0;
+    int rc = pdf_verify_stamped((unsigned char *)data, len, &name, &stamped, err, sizeof err);
     free(data);
     if (rc == 1) {
-        printf("%s: 完好，签名者：%s\n", path, name ? name : "");
+        printf("%s: 完好，签名者：%s%s\n", path, name ? name : "",
+               stamped ? "；签名的版本之后由档案库加盖了归档章（增量更新，签名的版本未变）" : "");
         free(name);
         return EXIT_GOOD;
     }

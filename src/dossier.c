@@ -104,6 +104,8 @@ static void add_cover(const checked *c, block_list *out)
     char from[32], to[32];
     date_zh(s->start, from, sizeof from);
     date_zh(s->end, to, sizeof to);
+    /* The top of the cover stays free: the bureau's 归档章 goes there. */
+    blocks_add(out, BLOCK_SPACE, NULL, NULL)->space = 110;
     blocks_add(out, BLOCK_PARA, "cover-title", c->prof && c->prof->title ? c->prof->title : "跟岗研修");
     blocks_add(out, BLOCK_PARA, "cover-sub", "跟岗研修档案");
     const char *rows[][2] = {

@@ -366,8 +366,8 @@ int layout_document(const block_list *bl, const page_template *t, text_engine *t
         case BLOCK_FIGURE: rc = flow_figure(fl, b, err, errlen); break;
         case BLOCK_PAGE_BREAK: if (!fl->at_top) flow_new_page(fl); break;
         case BLOCK_TOC: reserve_toc(fl, bl); break;
-        case BLOCK_SPACE:
-            if (!fl->at_top) fl->y += b->space >= 0 ? b->space : -b->space * template_style(t, "body")->leading;
+        case BLOCK_SPACE:   /* deliberate, so kept even at a page's top */
+            fl->y += b->space >= 0 ? b->space : -b->space * template_style(t, "body")->leading;
             break;
         }
     }

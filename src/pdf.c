@@ -364,3 +364,13 @@ int pdf_write(const document *d, const font_set *fs, const pdf_options *o,
     free(data);
     return rc;
 }
+
+void pdf_page_operators(const page *pg, strbuf *out)
+{
+    for (size_t i = 0; i < pg->nitems; i++) {
+        const page_item *it = &pg->items[i];
+        if (it->kind == ITEM_LINE || it->kind == ITEM_RECT || it->kind == ITEM_PATH) write_shape(out, pg, it);
+        else if (it->kind == ITEM_CLIP) write_clip(out, it);
+        else if (it->kind == ITEM_UNCLIP) put(out, "Q\n");
+    }
+}

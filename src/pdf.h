@@ -27,4 +27,10 @@ int pdf_write(const document *d, const font_set *fs, const pdf_options *o,
 int pdf_write_mem(const document *d, const font_set *fs, const pdf_options *o,
                   unsigned char **data, size_t *len, char *err, size_t errlen);
 
+#include "util.h"
+/* The content-stream operators of a page's rules, rectangles, paths and
+ * clips (glyph runs and images are not drawn): for stamps added to an
+ * existing PDF by incremental update (the archive's 归档章). */
+void pdf_page_operators(const page *pg, strbuf *out);
+
 #endif

@@ -351,9 +351,37 @@ static int verify_one(const unsigned char *in, size_t len, const char *p, int *c
     return ok;
 }
 
+#define STAMP_MARK "%dangan-archive-stamp"
+
+/* 1 when data[from..len) is one update written by pdf_append_stamp. */
+static int is_stamp_update(const unsigned char *in, size_t len, size_t from)
+{
+    size_t k = strlen(STAMP_MARK);
+    while (from < len && (in[from] == '\n' || in[from] == '\r')) from++;
+    if (len - from < k || memcmp(in + from, STAMP_MARK, k)) return 0;
+    /* Exactly one more revision: one %%EOF after the mark, and nothing
+     * after it but a line end. */
+    int eofs = 0;
+    size_t last = 0;
+    for (size_t i = from; i + 5 <= len; i++)
+        if (!memcmp(in + i, "%%EOF", 5)) { eofs++; last = i + 5; }
+    while (last < len && (in[last] == '\n' || in[last] == '\r')) last++;
+    return eofs == 1 && last == len;
+}
+
 int pdf_verify(const unsigned char *in, size_t len, char **name, char *err, size_t errlen)
 {
+    int stamped;
+    int rc = pdf_verify_stamped(in, len, name, &stamped, err, errlen);
+    return rc;
+}
+
+int pdf_verify_stamped(const unsigned char *in, size_t len, char **name, int *stamped,
+                       char *err, size_t errlen)
+{
     *name = NULL;
+    *stamped = 0;
+    size_t last_end = 0;
     int found = 0, all_ok = 1, last_covers = 0;
     static const char KEY[] = "/ByteRange [";
     for (size_t i = 0; i + sizeof KEY < len; i++) {
@@ -364,12 +392,18 @@ int pdf_verify(const unsigned char *in, size_t len, char **name, char *err, size
         buf[k] = '\0';
         found++;
         if (!verify_one(in, len, buf, &last_covers, name, err, errlen)) all_ok = 0;
+        unsigned long r[4];
+        if (sscanf(buf, "/ByteRange [%lu %lu %lu %lu]", &r[0], &r[1], &r[2], &r[3]) == 4) last_end = r[2] + r[3];
     }
     if (!found) {
         snprintf(err, errlen, "文件没有数字签名");
         return -1;
     }
     if (all_ok && !last_covers) {
+        if (last_end && is_stamp_update(in, len, last_end)) {
+            *stamped = 1;
+            return 1;
+        }
         snprintf(err, errlen, "签名之后文件被追加了内容");
         return 0;
     }
@@ -422,4 +456,68 @@ int cms_verify(const unsigned char *der, size_t derlen, const unsigned char *dat
     X509_STORE_free(store);
     CMS_ContentInfo_free(cms);
     return ok;
+}
+
+int pdf_append_stamp(const unsigned char *in, size_t len, const char *ops, size_t opslen,
+                     unsigned char **out, size_t *out_len, char *err, size_t errlen)
+{
+    trailer t;
+    long page = -1;
+    char *pg = NULL;
+    if (read_trailer(in, len, &t) == 0) {
+        page = first_page(in, len, t.root);
+        pg = page > 0 ? object_dict(in, len, page) : NULL;
+    }
+    const char *c = pg ? strstr(pg, "/Contents") : NULL;
+    if (!c) {
+        snprintf(err, errlen, "PDF 结构无法识别，不能加盖归档章");
+        free(pg);
+        return -1;
+    }
+    long stream = t.size;
+    /* The page's /Contents becomes [old… stamp]. */
+    const char *v = c + 9;
+    while (*v == ' ' || *v == '\n' || *v == '\r') v++;
+    strbuf np;
+    sb_init(&np);
+    sb_add(&np, pg, (size_t)(c - pg));
+    if (*v == '[') {
+        const char *e = strchr(v, ']');
+        if (!e) { free(pg); sb_free(&np); snprintf(err, errlen, "页面内容数组无效"); return -1; }
+        sb_puts(&np, "/Contents ");
+        sb_add(&np, v, (size_t)(e - v));
+        sb_printf(&np, " %ld 0 R]", stream);
+        sb_puts(&np, e + 1);
+    } else {
+        long old = strtol(v, NULL, 10);
+        const char *e = strstr(v, " R");
+        if (old <= 0 || !e) { free(pg); sb_free(&np); snprintf(err, errlen, "页面内容引用无效"); return -1; }
+        sb_printf(&np, "/Contents [%ld 0 R %ld 0 R]", old, stream);
+        sb_puts(&np, e + 2);
+    }
+    strbuf b;
+    sb_init(&b);
+    sb_add(&b, (const char *)in, len);
+    if (len && in[len - 1] != '\n') sb_puts(&b, "\n");
+    sb_puts(&b, STAMP_MARK "\n");
+    size_t s_off = b.len;
+    sb_printf(&b, "%ld 0 obj\n<< /Length %zu >>\nstream\nq\n", stream, opslen + 4);
+    sb_add(&b, ops, opslen);
+    sb_puts(&b, "Q\n\nendstream\nendobj\n");
+    size_t p_off = b.len;
+    sb_printf(&b, "%ld 0 obj\n%s\nendobj\n", page, np.s);
+    size_t xref = b.len;
+    xref_entry e[2] = {{stream, s_off}, {page, p_off}};
+    qsort(e, 2, sizeof *e, cmp_entry);
+    sb_puts(&b, "xref\n");
+    for (int i = 0; i < 2; i++) sb_printf(&b, "%ld 1\n%010zu 00000 n\r\n", e[i].num, e[i].off);
+    sb_printf(&b, "trailer\n<<\n/Size %ld\n/Root %ld 0 R\n", stream + 1, t.root);
+    if (t.info > 0) sb_printf(&b, "/Info %ld 0 R\n", t.info);
+    if (t.id[0]) sb_printf(&b, "%s\n", t.id);
+    sb_printf(&b, "/Prev %ld\n>>\nstartxref\n%zu\n%%%%EOF\n", t.prev, xref);
+    free(pg);
+    sb_free(&np);
+    *out_len = b.len;
+    *out = (unsigned char *)sb_steal(&b);
+    return 0;
 }

@@ -14,10 +14,20 @@ int pdf_sign(const unsigned char *in, size_t len, const char *cert_pem, const ch
              const char *signer_name, time_t when, unsigned char **out, size_t *out_len,
              char *err, size_t errlen);
 
+/* Appends ops to page 1's content by an incremental update, marked as
+ * the archive's stamp so that verify can tell it from tampering: the
+ * signed revision stays byte for byte as signed. */
+int pdf_append_stamp(const unsigned char *in, size_t len, const char *ops, size_t opslen,
+                     unsigned char **out, size_t *out_len, char *err, size_t errlen);
+
 /* The signatures of a PDF, checked: 1 when every signature's digest and
  * CMS verify (certificate trust not judged), 0 when one fails, -1 when
  * there is none. *name receives the first signer's common name. */
 int pdf_verify(const unsigned char *in, size_t len, char **name, char *err, size_t errlen);
+/* Same; *stamped is set when the signed revision is followed by exactly
+ * the archive's stamp update (pdf_append_stamp), which is allowed. */
+int pdf_verify_stamped(const unsigned char *in, size_t len, char **name, int *stamped,
+                       char *err, size_t errlen);
 
 /* A detached, binary CMS signature (DER) of a ‖ b, by the PEM
  * certificate and key; *der is freed with OPENSSL_free. 0, or -1 with err. */

@@ -44,13 +44,27 @@ grep -q "归档 2 份" "$tmp/log" && ok || bad "filing says how many: $(cat "$tm
   && ok || bad "archive numbers and places: $(cd "$A" && find . -name '*.pdf')"
 consistent "$A" && ok || bad "index and files disagree after filing"
 
-# Ten years on, with openssl alone: the manifest's signature, then the hash.
+# Ten years on, with openssl alone: the manifest's signature, then the
+# hash of the signed revision (the first SIZE bytes; the 归档章 follows).
 f="$A/2016/XX县红星乡中心小学/黟教-2016-0001"
 openssl cms -verify -binary -inform DER -in "$f.manifest.p7s" -content "$f.manifest.xml" -CAfile "$tmp/pki/ca.pem" -out /dev/null >/dev/null 2>&1 \
   && ok || bad "openssl cms -verify of the kept manifest"
-h=$(sha256sum "$f.pdf" | cut -d' ' -f1)
-grep -q "sha256=\"$h\"" "$f.manifest.xml" && ok || bad "the filed PDF's SHA-256 is not in its manifest"
-pdfsig "$f.pdf" 2>/dev/null | grep -q "Signature is Valid" && ok || bad "the filed PDF's signature"
+entry=$(grep 'path="dossiers/LX2016-0007.pdf"' "$f.manifest.xml")
+size=$(printf '%s' "$entry" | sed 's/.*size="\([0-9]*\)".*/\1/')
+sha=$(printf '%s' "$entry" | sed 's/.*sha256="\([0-9a-f]*\)".*/\1/')
+[ "$(head -c "$size" "$f.pdf" | sha256sum | cut -d' ' -f1)" = "$sha" ] && ok || bad "the signed revision's SHA-256 is not the manifest's"
+pdfsig "$f.pdf" > "$tmp/sig" 2>&1
+grep -q "Signature is Valid" "$tmp/sig" && ok || bad "the school's signature no longer verifies its revision: $(cat "$tmp/sig")"
+$bin verify "$f.pdf" > "$tmp/v" 2>&1 && grep -q "归档章" "$tmp/v" && grep -q "签名者：XX县实验学校" "$tmp/v" \
+  && ok || bad "verify reports the signature and the 归档章: $(cat "$tmp/v")"
+python3 -c "
+import sys; sys.argv = ['', '']; exec(open('tests/tools/pdfcheck.py').read().split('def main():')[0])
+n = red_pixels('$f.pdf', 1, (380, 20, 570, 120), dpi=72)
+sys.exit(0 if n > 200 else 1)" && ok || bad "no red 归档章 at the top right of page 1"
+pdftotext -enc UTF-8 "$f.pdf" - 2>"$tmp/err" >/dev/null; [ ! -s "$tmp/err" ] && ok || bad "pdftotext on the filed dossier: $(cat "$tmp/err")"
+qpdf --check "$f.pdf" >/dev/null 2>&1 && ok || bad "qpdf --check on the filed dossier"
+python3 -c "import sys; p=sys.argv[1]; d=open(p,'rb').read(); open(sys.argv[2],'wb').write(d + b'%% extra\n')" "$f.pdf" "$tmp/more.pdf"
+$bin verify "$tmp/more.pdf" >/dev/null 2>&1; [ $? -eq 1 ] && ok || bad "bytes after the 归档章 must not verify"
 
 # Filing the same bundle twice files nothing new and says so.
 before=$(tree_hash "$A")
