@@ -373,6 +373,9 @@ static int write_record(const char *tmp, const char *id, const checked *c, char 
     if (s->has_score) { snprintf(num, sizeof num, "%g", s->score); xml_attr_out(&b, "score", num); }
     xml_attr_out(&b, "outcome", c->v.outcome ? c->v.outcome : "");
     if (c->v.hours >= 0) sb_printf(&b, " hours=\"%ld\"", c->v.hours);
+    long met = 0;
+    for (int i = 0; i < c->v.nrows; i++) met += c->v.rows[i].met;
+    sb_printf(&b, " met=\"%ld\" of=\"%d\"", met, c->v.nrows);
     sb_puts(&b, "/>\n</record>\n");
     char *path = xasprintf("%s/dossiers/%s.xml", tmp, id);
     int rc = write_text(path, b.s, b.len, err, errlen);
@@ -502,10 +505,53 @@ static int collect(const char *tmp, int k, row *rows, int *nrows, bundle_result 
 /* Every submission checked and built on a pool of worker processes, one
  * per core: fonts and schemas are loaded once, before the fork, and
  * shared copy-on-write. */
-static int run_workers(context *ctx, const school *sc, const char *tmp, char **dirs, int ndirs,
-                       long long epoch, row *rows, int *nrows, bundle_result *r, char *err, size_t errlen)
+/* Files done so far (dossiers and refusals), for the progress line. */
+static int done_count(const char *tmp)
 {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int n = 0;
+    static const char *const SUB[] = {"dossiers", "refused"};
+    for (int i = 0; i < 2; i++) {
+        char *d = path_join(tmp, SUB[i]);
+        DIR *dir = opendir(d);
+        struct dirent *e;
+        while (dir && (e = readdir(dir))) {
+            size_t l = strlen(e->d_name);
+            n += l > 4 && (!strcmp(e->d_name + l - 4, ".pdf") || !strcmp(e->d_name + l - 4, ".txt"));
+        }
+        if (dir) closedir(dir);
+        free(d);
+    }
+    return n;
+}
+
+/* Waits for the workers; on a terminal, one line of progress: done/total,
+ * rate and time left. */
+static void wait_workers(const char *tmp, int n, int total)
+{
+    int tty = isatty(2), left = n;
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (left > 0) {
+        int st;
+        pid_t p = tty ? waitpid(-1, &st, WNOHANG) : wait(&st);
+        if (p > 0) { left--; continue; }
+        if (p < 0) break;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double s = (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
+        int done = done_count(tmp);
+        double rate = s > 0 ? done / s : 0;
+        fprintf(stderr, "\r%d/%d  %.1f 份/秒  剩余约 %.0f 秒   ", done, total, rate,
+                rate > 0 ? (total - done) / rate : 0.0);
+        struct timespec nap = {0, 200000000};
+        nanosleep(&nap, NULL);
+    }
+    if (tty) fprintf(stderr, "\r%d/%d 完成%30s\n", total, total, "");
+}
+
+static int run_workers(context *ctx, const school *sc, const char *tmp, char **dirs, int ndirs,
+                       long long epoch, int jobs, row *rows, int *nrows, bundle_result *r, char *err, size_t errlen)
+{
+    long cores = jobs > 0 ? jobs : sysconf(_SC_NPROCESSORS_ONLN);
     int n = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
     if (n > ndirs) n = ndirs;
     fflush(NULL);
@@ -514,8 +560,8 @@ static int run_workers(context *ctx, const school *sc, const char *tmp, char **d
         if (pid == 0) worker(ctx, sc, tmp, dirs, ndirs, epoch, k, n);
         if (pid < 0) { snprintf(err, errlen, "无法创建工作进程：%s", strerror(errno)); n = k; break; }
     }
-    int rc = 0, st;
-    for (int k = 0; k < n; k++) wait(&st);
+    int rc = 0;
+    wait_workers(tmp, n, ndirs);
     for (int k = 0; k < n; k++)
         if (collect(tmp, k, rows, nrows, r, err, errlen) != 0) rc = -1;
     /* Two submissions with one placement id would have written one file. */
@@ -549,10 +595,38 @@ static int load_signing_school(context *ctx, const char *file, school *sc, char 
     return rc;
 }
 
-int bundle_make(context *ctx, char **dirs, int ndirs, const char *school_file, const char *out,
-                long long epoch, bundle_result *r, char *err, size_t errlen)
+static int bundle_build(context *ctx, char **dirs, int ndirs, const char *school_file, const char *out,
+                        long long epoch, int jobs, bundle_result *r, char *err, size_t errlen);
+
+/* The submissions of shard k of n: every n-th in name order, from the
+ * k-th, so that n machines given the same list cover it exactly once. */
+static char **shard_of(char **dirs, int ndirs, int k, int n, int *out_n)
+{
+    char **v = xmalloc(((size_t)ndirs + 1) * sizeof *v);
+    memcpy(v, dirs, (size_t)ndirs * sizeof *v);
+    qsort(v, (size_t)ndirs, sizeof *v, cmp_str);
+    int m = 0;
+    for (int i = 0; i < ndirs; i++)
+        if (n <= 0 || i % n == k - 1) v[m++] = v[i];
+    *out_n = m;
+    return v;
+}
+
+int bundle_make(context *ctx, char **all, int nall, const char *school_file, const char *out,
+                const bundle_options *o, bundle_result *r, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
+    long long epoch = o->epoch;
+    int ndirs;
+    char **dirs = shard_of(all, nall, o->shard, o->shards, &ndirs);
+    int rc0 = bundle_build(ctx, dirs, ndirs, school_file, out, epoch, o->jobs, r, err, errlen);
+    free(dirs);
+    return rc0;
+}
+
+static int bundle_build(context *ctx, char **dirs, int ndirs, const char *school_file, const char *out,
+                        long long epoch, int jobs, bundle_result *r, char *err, size_t errlen)
+{
     if (access(out, F_OK) == 0) {
         snprintf(err, errlen, "%s 已存在：验证包不会覆盖已有的文件夹", out);
         return -1;
@@ -574,7 +648,139 @@ int bundle_make(context *ctx, char **dirs, int ndirs, const char *school_file, c
     free(rd);
     row *rows = xcalloc((size_t)ndirs + 1, sizeof *rows);
     int nrows = 0;
-    if (rc == 0) rc = run_workers(ctx, &sc, tmp, dirs, ndirs, epoch, rows, &nrows, r, err, errlen);
+    if (rc == 0 && ndirs > 0) rc = run_workers(ctx, &sc, tmp, dirs, ndirs, epoch, jobs, rows, &nrows, r, err, errlen);
+    time_t when = epoch >= 0 ? (time_t)epoch : time(NULL);
+    if (rc == 0) {
+        UErrorCode ec = U_ZERO_ERROR;
+        collator = ucol_open("zh", &ec);
+        if (collator) qsort(rows, (size_t)nrows, sizeof *rows, cmp_row);
+        ucol_close(collator);
+        collator = NULL;
+        rc = write_csv(tmp, rows, nrows, err, errlen);
+    }
+    if (rc == 0) rc = write_summary_pdf(ctx, &sc, tmp, rows, nrows, when, err, errlen);
+    if (rc == 0) rc = write_manifest(tmp, &sc, when, err, errlen);
+    if (rc == 0 && rename(tmp, out) != 0) {
+        snprintf(err, errlen, "无法把 %s 改名为 %s：%s", tmp, out, strerror(errno));
+        rc = -1;
+    }
+    if (rc != 0) remove_tree(tmp);
+    for (int i = 0; i < nrows; i++) free_row(&rows[i]);
+    free(rows);
+    free(tmp);
+    school_free(&sc);
+    return rc;
+}
+
+/* A 汇总表 row from a shard's dossiers/ID.xml record. */
+static int row_from_record(const char *path, row *r)
+{
+    char err[256];
+    xmlDocPtr doc = xml_load_data(path, err, sizeof err);
+    if (!doc) return -1;
+    xmlNodePtr root = xmlDocGetRootElement(doc), t = xml_child(root, "teacher"), res = xml_child(root, "result");
+    memset(r, 0, sizeof *r);
+    char *v[8] = {xml_attr(root, "id"), xml_attr(t, "name"), xml_attr(t, "school"), xml_attr(root, "title"),
+                  xml_attr(res, "outcome"), xml_attr(res, "score"), xml_attr(res, "hours"), NULL};
+    r->id = xstrdup(v[0] ? v[0] : "");
+    r->name = xstrdup(v[1] ? v[1] : "");
+    r->school = xstrdup(v[2] ? v[2] : "");
+    r->profile = xstrdup(v[3] ? v[3] : "");
+    r->outcome = xstrdup(v[4] ? v[4] : "");
+    r->has_score = v[5] != NULL;
+    r->score = v[5] ? strtod(v[5], NULL) : 0;
+    r->hours = v[6] ? atol(v[6]) : -1;
+    for (int i = 0; i < 7; i++) xmlFree(v[i]);
+    char *met = xml_attr(res, "met"), *of = xml_attr(res, "of");
+    r->met = met ? atol(met) : 0;
+    r->reqs = of ? atol(of) : 0;
+    xmlFree(met);
+    xmlFree(of);
+    for (xmlNodePtr c = root->children; c; c = c->next) {
+        if (!xml_is(c, "count")) continue;
+        char *k = xml_attr(c, "key"), *val = xml_attr(c, "value");
+        long n = val ? atol(val) : 0;
+        if (k && !strcmp(k, "observation")) r->obs = n;
+        else if (k && !strcmp(k, "lesson")) r->lessons = n;
+        else if (k && !strcmp(k, "lesson.report")) r->reports = n;
+        else if (k && !strcmp(k, "reflection")) r->reflections = n;
+        else if (k && !strcmp(k, "day")) r->days = n;
+        xmlFree(k);
+        xmlFree(val);
+    }
+    UErrorCode ec = U_ZERO_ERROR;
+    u_strFromUTF8(r->key, 63, NULL, r->name, -1, &ec);
+    xmlFreeDoc(doc);
+    return 0;
+}
+
+/* Copies a shard's dossiers and refusals into tmp; rows from its records. */
+static int merge_part(const char *part, const char *tmp, row **rows, int *nrows, int *cap,
+                      bundle_result *r, char *err, size_t errlen)
+{
+    int nf, rc = 0;
+    char **files = bundle_files(part, &nf);
+    for (int i = 0; i < nf; i++) {
+        const char *rel = files[i];
+        size_t l = strlen(rel);
+        int dossier = !strncmp(rel, "dossiers/", 9), refusal = !strncmp(rel, "refused/", 8);
+        if (rc == 0 && (dossier || refusal)) {
+            char *from = path_join(part, rel), *to = path_join(tmp, rel), *data;
+            size_t len;
+            if (access(to, F_OK) == 0) {
+                snprintf(err, errlen, "%s 出现在两个分片中：同一份提交被处理了两次", rel);
+                rc = -1;
+            } else if (read_file(from, MAX_BUNDLE_FILE, &data, &len) != 0) {
+                snprintf(err, errlen, "无法读取 %s", from);
+                rc = -1;
+            } else {
+                rc = write_text(to, data, len, err, errlen);
+                free(data);
+            }
+            if (rc == 0 && dossier && l > 4 && !strcmp(rel + l - 4, ".xml")) {
+                if (*nrows == *cap) *rows = xrealloc(*rows, (size_t)(*cap = *cap * 2 + 8) * sizeof **rows);
+                if (row_from_record(from, &(*rows)[*nrows]) == 0) (*nrows)++;
+            }
+            if (rc == 0 && dossier && l > 4 && !strcmp(rel + l - 4, ".pdf")) r->passed++;
+            if (rc == 0 && refusal) r->refused++;
+            free(from);
+            free(to);
+        }
+        free(files[i]);
+    }
+    free(files);
+    return rc;
+}
+
+int bundle_merge(context *ctx, char **parts, int nparts, const char *school_file, const char *out,
+                 long long epoch, bundle_result *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    if (access(out, F_OK) == 0) {
+        snprintf(err, errlen, "%s 已存在：验证包不会覆盖已有的文件夹", out);
+        return -1;
+    }
+    for (int i = 0; i < nparts; i++) {
+        char *signer = NULL;
+        int v = bundle_verify(parts[i], NULL, stderr, &signer, err, errlen);
+        free(signer);
+        if (v != 1) {
+            if (v == 0) snprintf(err, errlen, "分片 %s 不完好（见上）", parts[i]);
+            return -1;
+        }
+    }
+    school sc;
+    if (load_signing_school(ctx, school_file, &sc, err, errlen) != 0) return -1;
+    char *tmp = xasprintf("%s.tmp-XXXXXX", out);
+    int rc = mkdtemp(tmp) ? 0 : -1;
+    if (rc) snprintf(err, errlen, "无法创建 %s：%s", tmp, strerror(errno));
+    char *dd = path_join(tmp, "dossiers"), *rd = path_join(tmp, "refused");
+    if (rc == 0 && (mkdir(dd, 0755) || mkdir(rd, 0755))) rc = -1;
+    free(dd);
+    free(rd);
+    row *rows = NULL;
+    int nrows = 0, cap = 0;
+    for (int i = 0; i < nparts && rc == 0; i++) rc = merge_part(parts[i], tmp, &rows, &nrows, &cap, r, err, errlen);
     time_t when = epoch >= 0 ? (time_t)epoch : time(NULL);
     if (rc == 0) {
         UErrorCode ec = U_ZERO_ERROR;

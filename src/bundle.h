@@ -16,9 +16,22 @@ typedef struct bundle_result {
     int passed, refused;
 } bundle_result;
 
-/* 0 written (refusals counted in *r), -1 nothing written (err says why). */
+typedef struct bundle_options {
+    int jobs;                /* worker processes; 0: one per core */
+    int shard, shards;       /* --shard K/N: the K-th of N shares (1-based); 0/0: all */
+    long long epoch;         /* SOURCE_DATE_EPOCH, or -1 */
+} bundle_options;
+
+/* 0 written (refusals counted in *r), -1 nothing written (err says why).
+ * With a shard, only every N-th submission (in name order) from the K-th
+ * is bundled: N runs on N machines cover all, and bundle_merge joins them. */
 int bundle_make(context *ctx, char **dirs, int ndirs, const char *school_file, const char *out,
-                long long epoch, bundle_result *r, char *err, size_t errlen);
+                const bundle_options *o, bundle_result *r, char *err, size_t errlen);
+
+/* Joins shard bundles (each verified first) into one bundle with one
+ * 汇总表, one manifest and one signature. 0, or -1 with nothing written. */
+int bundle_merge(context *ctx, char **parts, int nparts, const char *school_file, const char *out,
+                 long long epoch, bundle_result *r, char *err, size_t errlen);
 
 /* Checks a bundle folder: the manifest's signature (against ca_file when
  * given), every listed file's SHA-256, no file missing or added, every

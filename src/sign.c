@@ -221,6 +221,24 @@ static void openssl_error(const char *what, char *err, size_t errlen)
     snprintf(err, errlen, "%s：%s", what, e ? buf : "未知错误");
 }
 
+/* Detached, binary CMS. With SOURCE_DATE_EPOCH the signing time is that
+ * instant rather than now, so that a rebuilt or sharded run signs to the
+ * same bytes (RSA PKCS#1 v1.5 is deterministic; ECDSA is not). */
+static CMS_ContentInfo *signed_cms(X509 *cert, EVP_PKEY *key, BIO *data)
+{
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    if (!e || !*e) return CMS_sign(cert, key, NULL, data, CMS_DETACHED | CMS_BINARY);
+    int flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL;
+    CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
+    CMS_SignerInfo *si = cms ? CMS_add1_signer(cms, cert, key, NULL, flags) : NULL;
+    ASN1_TIME *t = ASN1_TIME_set(NULL, (time_t)strtoll(e, NULL, 10));
+    int ok = si && t && CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t, -1) &&
+             CMS_final(cms, data, NULL, flags);
+    ASN1_TIME_free(t);
+    if (!ok) { CMS_ContentInfo_free(cms); return NULL; }
+    return cms;
+}
+
 /* DER CMS signature (detached, binary) of the two byte ranges. */
 int cms_sign(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen,
                     const char *cert_pem, const char *key_pem, unsigned char **der, int *derlen,
@@ -238,7 +256,7 @@ int cms_sign(const unsigned char *a, size_t alen, const unsigned char *b, size_t
         openssl_error(!cert ? "无法读取签名证书" : "无法读取签名私钥", err, errlen);
     } else if (!X509_check_private_key(cert, key)) {
         snprintf(err, errlen, "签名私钥与证书不匹配");
-    } else if (!(cms = CMS_sign(cert, key, NULL, data, CMS_DETACHED | CMS_BINARY))) {
+    } else if (!(cms = signed_cms(cert, key, data))) {
         openssl_error("签名失败", err, errlen);
     } else {
         *der = NULL;
