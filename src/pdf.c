@@ -146,10 +146,16 @@ static void write_run(strbuf *s, const page *pg, const glyph_run *r, const used_
             lx = pen = g[k].x;
             ly = g[k].y;
         }
+        /* pen is where the viewer's pen is, so an adjustment too small to
+         * write is carried to the next glyph instead of lost, and the one
+         * written moves the pen by what its printed digits say. */
         float adj = (g[k].x - pen) * 1000 / r->size;
-        if (fabsf(adj) > 0.05f) put(s, "%s", num(a, -adj));
+        if (fabsf(adj) > 0.05f) {
+            put(s, "%s", num(a, -adj));
+            pen -= (float)lroundf(-adj * 1000) / 1000 * r->size / 1000;   /* as num() printed it */
+        }
         put_cid(s, used_font_cid(u, g[k].gid));
-        pen = g[k].x + g[k].advance + gap;
+        pen += g[k].advance + gap;
     }
     put(s, "] TJ\nET\n");
 }
@@ -297,6 +303,9 @@ static void write_outline(writer *w)
         int lv = o->level < 0 ? 0 : o->level > 3 ? 3 : o->level;
         HPDF_Outline parent = lv > 0 && parents[lv - 1] ? parents[lv - 1] : NULL;
         HPDF_Outline ol = HPDF_CreateOutline(w->pdf, parent, o->title, utf8);
+        /* libharu's UTF-8 encoder writes characters above U+FFFF as
+         * spaces (𠮷 in a name); the title is rewritten as UTF-16BE. */
+        if (ol) HPDF_Dict_Add(ol, "Title", pdf_text_string(w->pdf, o->title));
         HPDF_Page hp = HPDF_GetPageByIndex(w->pdf, (HPDF_UINT)o->page);
         if (ol && hp) {
             HPDF_Destination dst = HPDF_Page_CreateDestination(hp);

@@ -153,8 +153,12 @@ static HPDF_Array widths(HPDF_Doc pdf, hb_font_t *hf, const used_font *u)
         size_t j = i;
         HPDF_Array run = HPDF_Array_New(pdf->mmgr);
         do {
+            /* Not rounded to whole units: the page's TJ adjustments are
+             * computed from the layout's exact advance, and a viewer adds
+             * up these widths, so a rounded width would shift the glyphs
+             * after it (0.8/1000 em for a space of WenQuanYi). */
             hb_position_t adv = hb_font_get_glyph_h_advance(hf, u->g[j].gid);
-            HPDF_Array_AddNumber(run, (HPDF_INT32)((long)adv * 1000 / upem));
+            HPDF_Array_AddReal(run, (HPDF_REAL)((double)adv * 1000 / upem));
             j++;
         } while (j < u->n && used_font_cid(u, u->g[j].gid) == used_font_cid(u, u->g[j - 1].gid) + 1);
         HPDF_Array_AddNumber(w, (HPDF_INT32)used_font_cid(u, u->g[i].gid));

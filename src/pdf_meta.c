@@ -13,7 +13,7 @@
 #define PRODUCER "dangan 0.1"
 
 /* A PDF text string: UTF-16BE with its byte-order mark, written as hex. */
-static HPDF_Binary text_string(HPDF_Doc pdf, const char *s)
+HPDF_Binary pdf_text_string(HPDF_Doc pdf, const char *s)
 {
     size_t len = strlen(s), i = 0, n = 2;
     unsigned char *b = xmalloc(len * 4 + 2);
@@ -87,7 +87,7 @@ static void info(HPDF_Doc pdf, const document *d, const struct tm *t)
     const char *keys[] = {"Title", "Author", "Subject", "Keywords"};
     const char *vals[] = {d->title, d->author, d->subject, d->keywords};
     for (int i = 0; i < 4; i++)
-        if (vals[i]) HPDF_Dict_Add(pdf->info, keys[i], text_string(pdf, vals[i]));
+        if (vals[i]) HPDF_Dict_Add(pdf->info, keys[i], pdf_text_string(pdf, vals[i]));
     HPDF_Date dt = {t->tm_year + 1900, t->tm_mon + 1, t->tm_mday, t->tm_hour, t->tm_min, t->tm_sec, 'Z', 0, 0};
     HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, dt);
     HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, dt);

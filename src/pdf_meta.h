@@ -9,6 +9,10 @@
 #include "pages.h"
 #include "pdf.h"
 
+/* A PDF text string: UTF-16BE with its byte-order mark (surrogate pairs
+ * above U+FFFF), for titles libharu's encoders would mangle. */
+HPDF_Binary pdf_text_string(HPDF_Doc pdf, const char *s);
+
 int pdf_meta_write(HPDF_Doc pdf, const document *d, const pdf_options *o, char *err, size_t errlen);
 
 /* Inserts /ID into the trailer of a saved file (libharu writes one only
