@@ -14,7 +14,7 @@ LIBOBJ  := $(filter-out build/obj/main.o build/obj/cmd_%.o,$(OBJ))
 UNIT    := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNIT:tests/unit/%.c=build/tests/%)
 
-.PHONY: all run test unit setup clean bench
+.PHONY: all run test unit setup clean bench bench-peers
 
 all: build/dangan
 
@@ -63,12 +63,22 @@ test: setup build/dangan $(UNITBIN)
 build/bench: bench/bench.c $(LIBOBJ) build/dangan
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Isrc -o $@ bench/bench.c $(LIBOBJ) $(LDLIBS)
 
-# Speed, size and memory (figures, not assertions): the reference sample
-# and a generated ~39-page dossier (bench/gen.py, fixed seed).
+# Speed, size and memory (figures, not assertions): the reference sample,
+# generated dossiers of about 10, 40 and 160 pages (bench/gen.py, fixed
+# seed), and the same text by XeLaTeX, FOP and WeasyPrint when installed.
 bench: setup build/bench
+	@python3 bench/gen.py build/bench-10 0.1 >/dev/null
 	@python3 bench/gen.py build/bench-39 1 >/dev/null
+	@python3 bench/gen.py build/bench-160 4 >/dev/null
 	@build/bench samples/li-chunyan 100
-	@build/bench build/bench-39 100
+	@build/bench build/bench-10 100
+	@build/bench build/bench-39 100 | tee build/bench-39.txt
+	@build/bench build/bench-160 20
+	@sh bench/peers.sh build/bench-39 $$(sed 's/.*batch\/[0-9]* cores *\([0-9.]*\) ms.*/\1/' build/bench-39.txt)
+
+# The tools dangan is compared with (large: TeX Live's Chinese support).
+bench-peers:
+	apt-get install -y --no-install-recommends fop texlive-xetex texlive-lang-chinese weasyprint bc
 
 clean:
 	rm -rf build

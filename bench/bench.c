@@ -58,6 +58,8 @@ static double cold_run(const char *exe, const char *dir, const char *out, long *
     return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? now() - t0 : -1;
 }
 
+static int last_pages;
+
 /* n dossiers in this process; returns seconds, *size the PDF's bytes. */
 static double batch(context *ctx, const char *dir, int n, size_t *size)
 {
@@ -77,6 +79,7 @@ static double batch(context *ctx, const char *dir, int n, size_t *size)
             exit(1);
         }
         free(pdf);
+        last_pages = d->npages;
         document_free(d);
         checked_free(&c);
     }
@@ -138,10 +141,11 @@ int main(int argc, char **argv)
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("%-28s cold %7.1f ms  batch/1 core %6.2f ms  batch/%d cores %6.2f ms/dossier  "
-           "%7.1f KiB  peak %5.1f MiB (cold) %5.1f MiB (batch)\n",
-           dir, median(cold, 5) * 1e3, median(one, 3) * 1e3, cores, median(all, 3) * 1e3,
-           (double)size / 1024, (double)max_rss / 1024, (double)ru.ru_maxrss / 1024);
+    double one_ms = median(one, 3) * 1e3;
+    printf("%-22s %3d pages  cold %6.1f ms  batch/1 core %6.2f ms (%.2f ms/page)  batch/%d cores %6.2f ms/dossier  "
+           "%6.1f KiB  peak %4.1f MiB (cold) %4.1f MiB (batch)\n",
+           dir, last_pages, median(cold, 5) * 1e3, one_ms, one_ms / (last_pages ? last_pages : 1), cores,
+           median(all, 3) * 1e3, (double)size / 1024, (double)max_rss / 1024, (double)ru.ru_maxrss / 1024);
     context_close(&ctx);
     return 0;
 }
