@@ -8,26 +8,28 @@ CFLAGS  += -std=c11 -Wall -Wextra -MMD -MP
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(shell pkg-config --cflags $(PKGS))
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lhpdf -lpng -lz -lm
 
+# B: the build folder (build-asan for the sanitizer run).
+B       ?= build
 SRC     := $(wildcard src/*.c)
-OBJ     := $(SRC:src/%.c=build/obj/%.o)
-LIBOBJ  := $(filter-out build/obj/main.o build/obj/cmd_%.o,$(OBJ))
+OBJ     := $(SRC:src/%.c=$(B)/obj/%.o)
+LIBOBJ  := $(filter-out $(B)/obj/main.o $(B)/obj/cmd_%.o,$(OBJ))
 UNIT    := $(wildcard tests/unit/test_*.c)
-UNITBIN := $(UNIT:tests/unit/%.c=build/tests/%)
+UNITBIN := $(UNIT:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all run test unit setup clean bench bench-peers
+.PHONY: all run test unit setup clean bench bench-peers test-sanitize test-valgrind
 
-all: build/dangan
+all: $(B)/dangan
 
-build/dangan: $(OBJ)
+$(B)/dangan: $(OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-build/obj/%.o: src/%.c
+$(B)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-build/tests/%: tests/unit/%.c $(LIBOBJ)
+$(B)/tests/%: tests/unit/%.c $(LIBOBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Isrc -o $@ $< $(LIBOBJ) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc -o $@ $< $(LIBOBJ) $(LDLIBS)
 
 setup:
 	@sh setup.sh
@@ -80,7 +82,20 @@ bench: setup build/bench
 bench-peers:
 	apt-get install -y --no-install-recommends fop texlive-xetex texlive-lang-chinese weasyprint bc
 
+# The whole suite again with AddressSanitizer and UndefinedBehaviorSanitizer
+# (any report fails: UB aborts, leaks make a non-zero exit).
+SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+test-sanitize: setup
+	@$(MAKE) -s B=build-asan CFLAGS="$(SAN)" LDFLAGS="-fsanitize=address,undefined" \
+	  build-asan/dangan $(UNIT:tests/unit/%.c=build-asan/tests/%)
+	@DANGAN_BIN=build-asan/dangan DANGAN_UNIT_DIR=build-asan/tests ASAN_OPTIONS=detect_leaks=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh
+
+# Every command on the samples under valgrind: no errors, no definite leaks.
+test-valgrind: setup build/dangan
+	@sh tests/valgrind.sh
+
 clean:
-	rm -rf build
+	rm -rf build build-asan
 
 -include $(OBJ:.o=.d)

@@ -118,5 +118,5 @@ void findings_sort(findings *f)
 {
     /* The overflow marker stays last. */
     size_t n = f->n > MAX_FINDINGS ? MAX_FINDINGS : f->n;
-    qsort(f->v, n, sizeof *f->v, cmp_finding);
+    if (n > 1) qsort(f->v, n, sizeof *f->v, cmp_finding);
 }

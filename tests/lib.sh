@@ -2,7 +2,7 @@
 # root, count passes and failures, a scratch folder removed on exit.
 # Sourced after `set -u`; the caller prints "NAME: $pass passed, $fail failed".
 cd "$(dirname "$0")/.."
-bin=build/dangan
+bin=${DANGAN_BIN:-build/dangan}
 pass=0
 fail=0
 tmp=$(mktemp -d)

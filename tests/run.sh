@@ -17,7 +17,7 @@ tally() {  # reads a runner's output, echoes it, adds its closing counts
   [ "$f" -eq 0 ]
 }
 
-for t in build/tests/test_*; do
+for t in ${DANGAN_UNIT_DIR:-build/tests}/test_*; do
   [ -x "$t" ] || continue
   out=$("$t" 2>&1); rc=$?
   # A non-zero exit that still reports "0 failed" is a failure too.
