@@ -60,3 +60,15 @@ int checked_ok(const checked *c)
 {
     return c->f.errors == 0;
 }
+
+int checked_typesettable(const checked *c)
+{
+    static const char *const BLOCKING[] = {"xml.", "schema.", "file.", "glyph.", "ref.", "profile."};
+    if (!c->rules_run) return 0;
+    for (size_t i = 0; i < c->f.n; i++) {
+        if (c->f.v[i].sev != SEV_ERROR) continue;
+        for (size_t k = 0; k < sizeof BLOCKING / sizeof BLOCKING[0]; k++)
+            if (!strncmp(c->f.v[i].code, BLOCKING[k], strlen(BLOCKING[k]))) return 0;
+    }
+    return 1;
+}

@@ -29,4 +29,9 @@ void checked_free(checked *c);
 /* 1 when the submission has no error findings. */
 int checked_ok(const checked *c);
 
+/* 1 when it can be typeset at all, even as a draft: every file loaded,
+ * the rules run, every character drawable, every image usable. Shortfalls
+ * against the program (counts, dates, scores) do not stop a draft. */
+int checked_typesettable(const checked *c);
+
 #endif

@@ -2,6 +2,7 @@
 #include "rules.h"
 #include "date.h"
 #include "util.h"
+#include "image.h"
 #include "validate.h"
 
 #include <stdio.h>
@@ -112,19 +113,6 @@ static void check_journal_days(const submission *s, findings *f)
     free(v);
 }
 
-/* PNG and JPEG only (spec §2): check the magic bytes, not the name. */
-static int image_kind_ok(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return 0;
-    unsigned char m[8] = {0};
-    size_t n = fread(m, 1, sizeof m, fp);
-    fclose(fp);
-    static const unsigned char png[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    if (n == 8 && !memcmp(m, png, 8)) return 1;
-    return n >= 3 && m[0] == 0xFF && m[1] == 0xD8 && m[2] == 0xFF;
-}
-
 static void check_figure(const submission *s, const figure_ref *g, findings *f)
 {
     const char *src = g->src;
@@ -140,9 +128,16 @@ static void check_figure(const submission *s, const figure_ref *g, findings *f)
     } else if (!path_inside(s->dir, path)) {
         why_zh = "文件是指向提交文件夹之外的链接";
         why_en = "the file links to outside the submission folder";
-    } else if (!image_kind_ok(path)) {
-        why_zh = "不是 PNG 或 JPEG 图片";
-        why_en = "it is not a PNG or JPEG image";
+    } else {
+        /* PNG and JPEG only (spec §2), by their headers, not their names. */
+        int w, h, png;
+        if (image_size(path, &w, &h, &png) != 0) {
+            why_zh = "不是 PNG 或 JPEG 图片";
+            why_en = "it is not a PNG or JPEG image";
+        } else if ((long)w * h > MAX_IMAGE_PIXELS) {
+            why_zh = "图片像素过多（上限 4000 万像素），请缩小后再用";
+            why_en = "it has too many pixels (40 megapixels at most): scale it down";
+        }
     }
     free(path);
     if (why_zh)

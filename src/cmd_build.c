@@ -51,9 +51,10 @@ int cmd_build(int argc, char **argv)
         report_text(stderr, dir, &c, 0);
         fprintf(stderr, "dangan: 有错误，未生成档案（可加 --draft 生成草稿）\n");
         status = EXIT_SHORT;
-    } else if (!c.rules_run) {
+    } else if (!checked_typesettable(&c)) {
         report_text(stderr, dir, &c, 0);
-        status = cli_fail("文件有错误，无法排版，草稿也不能生成");
+        status = EXIT_SHORT;
+        fprintf(stderr, "dangan: 文件、字符或图片有错误，无法排版，草稿也不能生成\n");
     } else if (build_pdf(&ctx, &c, &bo, out, err, sizeof err) != 0) {
         status = cli_fail("%s", err);
     }

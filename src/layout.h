@@ -17,6 +17,7 @@
 #include "pages.h"
 #include "template.h"
 #include "text.h"
+#include "image.h"
 
 typedef struct layout_options {
     const char *header;      /* running header text, NULL for none */
@@ -34,7 +35,5 @@ int layout_document(const block_list *bl, const page_template *t, text_engine *t
 void layout_text_at(document *d, int page, text_engine *te, const char *role, float size,
                     const char *text, float x, float y, int align, rgb color);
 
-/* Pixel size of a PNG or JPEG file: 0, or -1 when not one of those. */
-int image_size(const char *path, int *w, int *h, int *is_png);
 
 #endif
