@@ -16,7 +16,7 @@ LIBOBJ  := $(filter-out $(B)/obj/main.o $(B)/obj/cmd_%.o,$(OBJ))
 UNIT    := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNIT:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all run test unit setup clean bench bench-peers test-sanitize test-valgrind
+.PHONY: all run test unit setup clean bench bench-peers test-sanitize test-valgrind fuzz
 
 all: $(B)/dangan
 
@@ -26,6 +26,10 @@ $(B)/dangan: $(OBJ)
 $(B)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/fuzz/%: tests/fuzz/%.c $(LIBOBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(LIBOBJ) $(LDLIBS) $(LDFLAGS)
 
 $(B)/tests/%: tests/unit/%.c $(LIBOBJ)
 	@mkdir -p $(@D)
@@ -95,7 +99,25 @@ test-sanitize: setup
 test-valgrind: setup build/dangan
 	@sh tests/valgrind.sh
 
+# libFuzzer (clang): the loader+validator+rules, the text engine, verify.
+# Each runs FUZZ_SECONDS from the seed corpora in tests/fuzz/ with a fixed
+# seed (CI: 60 s each); a crash leaves build-fuzz/crash-* and fails.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+fuzz: setup
+	@$(MAKE) -s B=build-fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
+	  build-fuzz/fuzz/fuzz_check build-fuzz/fuzz/fuzz_text build-fuzz/fuzz/fuzz_verify
+	@for t in check text verify; do \
+	  rm -rf build-fuzz/corpus-$$t && cp -R tests/fuzz/$$t build-fuzz/corpus-$$t && \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s" && \
+	  build-fuzz/fuzz/fuzz_$$t -seed=1 -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -max_len=65536 \
+	    -timeout=10 -print_final_stats=1 -artifact_prefix=build-fuzz/ build-fuzz/corpus-$$t \
+	    2>build-fuzz/fuzz_$$t.log | tail -n 0; rc=$$?; \
+	  grep -E "^stat::number_of_executed_units|^==[0-9]+==ERROR|^SUMMARY" build-fuzz/fuzz_$$t.log; \
+	  if grep -q "^==[0-9]*==ERROR\|deadly signal\|^SUMMARY" build-fuzz/fuzz_$$t.log; then echo "fuzz_$$t: FAILED (build-fuzz/fuzz_$$t.log)"; exit 1; fi; \
+	done
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(OBJ:.o=.d)

@@ -1,0 +1,45 @@
+/* libFuzzer target: `verify`. The input as a PDF (pdf_verify), then split
+ * at its first NUL into manifest.xml and manifest.p7s of a bundle folder
+ * (bundle_verify). Nothing may crash, hang or leak. */
+#include "bundle.h"
+#include "sign.h"
+#include "util.h"
+
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/dangan-fuzz-verify-XXXXXX";
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc; (void)argv;
+    xmlInitParser();
+    if (!mkdtemp(dir)) exit(1);
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+    char *name = NULL, err[512];
+    int stamped;
+    pdf_verify_stamped(data, size, &name, &stamped, err, sizeof err);
+    free(name);
+    const unsigned char *nul = memchr(data, 0, size);
+    size_t a = nul ? (size_t)(nul - data) : size;
+    char *m = path_join(dir, "manifest.xml"), *p = path_join(dir, "manifest.p7s");
+    write_file_atomic(m, data, a);
+    write_file_atomic(p, nul ? nul + 1 : data, nul ? size - a - 1 : 0);
+    FILE *out = fopen("/dev/null", "w");
+    char *signer = NULL;
+    bundle_verify(dir, NULL, out, &signer, err, sizeof err);
+    fclose(out);
+    free(signer);
+    unlink(m);
+    unlink(p);
+    free(m);
+    free(p);
+    return 0;
+}
