@@ -68,6 +68,11 @@ hostile bigimage ref.missing
 base many; { printf '%s\n<observations xmlns="urn:dangan:1">\n' "$H"; i=0; while [ $i -lt 10000 ]; do printf '<observation date="2016-09-13" period="%d"><topic>t</topic><notes><p>n</p></notes><comment><p>c</p></comment></observation>\n' $((i % 12 + 1)); i=$((i+1)); done; printf '</observations>\n'; } > "$tmp/many/extra.xml"
 hostile many date.clash
 
+# A UTF-8 byte-order mark is read, not refused (editors on Windows write one).
+base bom; { printf '\357\273\277'; cat samples/li-chunyan/reflections.xml; } > "$tmp/bom/reflections.xml"
+$bin check --json "$tmp/bom" > "$tmp/bom.json"; rc=$?
+[ $rc -eq 0 ] && jq -e '.findings | length == 0' "$tmp/bom.json" >/dev/null && ok || bad "UTF-8 with BOM: exit $rc $(head -c 300 "$tmp/bom.json")"
+
 # Killed mid-way, build and bundle leave no partial output: the target is
 # either absent or whole; anything left is only under a temporary name.
 python3 bench/gen.py "$tmp/big" 4 >/dev/null
