@@ -382,6 +382,11 @@ static int check_placement_rules(submission *s, int fi, findings *f)
 
 static void check_cross_refs(submission *s, findings *f)
 {
+    /* A placement.xml that is there but broken has its own findings;
+     * "missing" would send the teacher looking for the wrong thing. */
+    int present = 0;
+    for (int i = 0; i < s->nfiles; i++) present |= !strcmp(s->files[i].name, "placement.xml");
+    if (s->placement < 0 && present) return;
     if (s->placement < 0) {
         finding_add(f, SEV_ERROR, "file.missing", "placement.xml", 0, "placement.xml",
                     "缺少 placement.xml（跟岗信息：教师、基地校、起止时间、项目）",
