@@ -119,6 +119,19 @@ static int dir_is_empty(const char *dir)
     return empty;
 }
 
+/* Text that goes inside an XML comment may not contain "--" (a profile's
+ * title or label could): it would end the comment and break the file. */
+static char *comment_safe(const char *s)
+{
+    strbuf b;
+    sb_init(&b);
+    for (; *s; s++) {
+        sb_add(&b, s, 1);
+        if (s[0] == '-' && s[1] == '-') sb_puts(&b, " ");
+    }
+    return sb_steal(&b);
+}
+
 static int write_skeleton(const context *ctx, const profile *p, const char *dir)
 {
     static const char *const FILES[] = {"placement.xml", "journal.xml", "observations.xml",
@@ -132,7 +145,8 @@ static int write_skeleton(const context *ctx, const profile *p, const char *dir)
     date_format(today, start);
     date_format(today + 13, end);
     const char *keys[] = {"@PROFILE@", "@TITLE@", "@REQUIREMENTS@", "@ID@", "@START@", "@END@"};
-    const char *vals[] = {p->id, p->title ? p->title : "", reqs.s, "NEW-0001", start, end};
+    char *title = comment_safe(p->title ? p->title : ""), *req_text = comment_safe(reqs.s ? reqs.s : "");
+    const char *vals[] = {p->id, title, req_text, "NEW-0001", start, end};
     char *sk = path_join(ctx->home, "templates/skeleton");
     int rc = 0;
     for (size_t i = 0; i < sizeof FILES / sizeof FILES[0] && rc == 0; i++) {
@@ -151,6 +165,8 @@ static int write_skeleton(const context *ctx, const profile *p, const char *dir)
     }
     free(sk);
     sb_free(&reqs);
+    free(title);
+    free(req_text);
     return rc;
 }
 

@@ -74,5 +74,11 @@ expect_rc 2 "init without profile" $bin init "$tmp/y"
 expect_rc 2 "bundle not yet available" $bin bundle samples/li-chunyan -o "$tmp/bundle"
 [ ! -e "$tmp/bundle" ] && ok || bad "nothing may be written"
 
+# A profile title with "--" must not break the comment init writes it into.
+mkdir -p "$tmp/home" && cp -R templates fonts "$tmp/home/"
+sed -i 's|<title>\(.*\)</title>|<title>\1--测试--</title>|' "$tmp/home/templates/profiles/yixian-2022.xml"
+DANGAN_HOME="$tmp/home" $bin init "$tmp/dash" --profile yixian-2022 >/dev/null 2>&1 && xmllint --noout "$tmp/dash/placement.xml" 2>/dev/null \
+  && ok || bad "init with -- in the profile title wrote a broken placement.xml"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
