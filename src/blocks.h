@@ -28,7 +28,7 @@ typedef struct cell {
 typedef struct block {
     block_kind kind;
     int level;          /* heading level */
-    const char *style;  /* template style name ("body", "kai", "h1" …) */
+    const char *style;  /* template style name ("body", "comment", "h1" …) */
     char *text;
     int keep_with_next; /* headings and labels: never last on a page */
     const char *anchor; /* paragraphs: note the first line's place under this name */

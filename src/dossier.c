@@ -278,7 +278,7 @@ static void add_observations(const checked *c, block_list *out)
         xmlNodePtr com = xml_child(v[i]->node, "comment");
         if (com) {
             add_heading(out, 2, "评课", 0);
-            add_rich(c, com, "kai", out);
+            add_rich(c, com, "comment", out);
         }
     }
     free(v);

@@ -83,11 +83,19 @@ static void put(strbuf *s, const char *fmt, ...)
 }
 
 /* "<04A3>": written by hand, as it is once per glyph on every page. */
+/* Inside a TJ array, glyphs with no adjustment between them share one hex
+ * string: "<01E800D6>" rather than "<01E8><00D6>". A '>' can end the
+ * buffer here only as the close of the previous glyph's string. */
 static void put_cid(strbuf *s, uint32_t cid)
 {
     static const char HEX[] = "0123456789ABCDEF";
     char b[6] = {'<', HEX[(cid >> 12) & 15], HEX[(cid >> 8) & 15], HEX[(cid >> 4) & 15], HEX[cid & 15], '>'};
-    sb_add(s, b, 6);
+    if (s->len && s->s[s->len - 1] == '>') {
+        s->len--;
+        sb_add(s, b + 1, 5);
+    } else {
+        sb_add(s, b, 6);
+    }
 }
 
 /* Numbers with at most three decimals, no trailing zeros: stable bytes. */

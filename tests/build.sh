@@ -36,6 +36,11 @@ for h in "目录" "跟岗研修登记表" "研修任务核对表" "研修日志"
 done
 grep -q "草稿" "$tmp/a.txt" && bad "final dossier carries a draft watermark" || ok
 pdfinfo -meta "$tmp/a.pdf" 2>/dev/null | grep -q "pdfaid:part" && ok || bad "no PDF/A identification in XMP"
+# Size is deterministic: the reference dossier stays within issue 3's
+# 230 KiB (it was 267 KiB while comments and notes were set in Kai, a
+# third font embedded for them alone).
+size=$(stat -c %s "$tmp/a.pdf")
+[ "$size" -le $((230 * 1024)) ] && ok || bad "reference dossier is $size bytes, over 230 KiB"
 
 # Bookmarks: one per chapter, in order, with Chinese titles.
 qpdf --json --json-key=outlines "$tmp/a.pdf" > "$tmp/outlines.json" 2>/dev/null
