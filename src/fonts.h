@@ -33,9 +33,8 @@ int fonts_face_index(const font_set *fs, int i);
  * do not measure need not include FreeType. */
 void *fonts_face(const font_set *fs, int i);
 /* The HarfBuzz face of font i (hb_face_t *), made on first use and kept
- * for the process, for shaping, metrics and subsetting. (A face prepared
- * with hb_subset_preprocess was measured: batch no faster, cold start 3×
- * slower and 55 MiB more memory.) Not thread-safe on first use; batch
+ * for the process, for shaping, metrics and the font tables subsetting
+ * reads. Not thread-safe on first use; batch
  * workers are processes. */
 void *fonts_hb_face(const font_set *fs, int i);
 

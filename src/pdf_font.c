@@ -3,19 +3,17 @@
  * libharu's own TrueType support embeds whole tables (250–640 KB a font),
  * writes an invalid ToUnicode and loses every character above U+FFFF. So
  * the font objects are built here with libharu's object API, and the font
- * program is a real subset made by HarfBuzz.
+ * program is a real subset (ttf_subset.c).
  *
  * The subset renumbers glyphs densely (CID = new glyph id, /CIDToGIDMap
- * /Identity); the subset plan's old→new map says which CID each layout
- * glyph becomes. Measured: retaining the old ids instead costs only ~1.5 KB
+ * /Identity). Measured: retaining the old ids instead costs only ~1.5 KB
  * a font after Flate, but doubles the bytes Flate must chew through, and
  * compression was 43% of a dossier's build time. */
 #include "pdf_font.h"
 #include "util.h"
 
-#define HB_EXPERIMENTAL_API     /* the subset plan (old→new glyph map) */
 #include <hb.h>
-#include <hb-subset.h>
+#include <hb-ot.h>
 #include <hpdf_doc.h>
 #include <stdio.h>
 #include <libdeflate.h>
@@ -47,40 +45,24 @@ void used_font_add(used_font *u, uint32_t gid, uint32_t text_off, uint16_t text_
 
 uint32_t used_font_cid(const used_font *u, uint32_t gid)
 {
-    hb_codepoint_t cid = u->map ? hb_map_get((const hb_map_t *)u->map, gid) : gid;
-    return cid == HB_MAP_VALUE_INVALID ? 0 : cid;
+    return ttf_subset_new_id(&u->sub, gid);
 }
 
 void used_font_free(used_font *u)
 {
-    if (u->map) hb_map_destroy(u->map);
+    ttf_subset_free(&u->sub);
     free(u->g);
     memset(u, 0, sizeof *u);
 }
 
-/* Subsets the font to the used glyphs; keeps the old→new map in u. */
-static hb_blob_t *subset(hb_face_t *face, used_font *u)
+/* Subsets the font to the used glyphs, into u->sub. */
+static int subset(hb_face_t *face, used_font *u)
 {
-    hb_subset_input_t *in = hb_subset_input_create_or_fail();
-    if (!in) return NULL;
-    hb_set_t *gs = hb_subset_input_glyph_set(in);
-    for (size_t i = 0; i < u->n; i++) hb_set_add(gs, u->g[i].gid);
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
-    /* Tables a PDF viewer never reads from an embedded CID font. */
-    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-    static const char *const DROP[] = {"GSUB", "GPOS", "GDEF", "morx", "kern", "vhea", "vmtx",
-                                       "EBDT", "EBLC", "EBSC", "BASE", "JSTF", "DSIG", "gasp"};
-    for (size_t i = 0; i < sizeof DROP / sizeof DROP[0]; i++) hb_set_add(drop, hb_tag_from_string(DROP[i], 4));
-    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(face, in);
-    hb_subset_input_destroy(in);
-    if (!plan) return NULL;
-    u->map = hb_map_copy(hb_subset_plan_old_to_new_glyph_mapping(plan));
-    hb_face_t *sub = hb_subset_plan_execute_or_fail(plan);
-    hb_subset_plan_destroy(plan);
-    if (!sub) return NULL;
-    hb_blob_t *blob = hb_face_reference_blob(sub);
-    hb_face_destroy(sub);
-    return blob;
+    uint32_t *gids = xmalloc((u->n + 1) * sizeof *gids);
+    for (size_t i = 0; i < u->n; i++) gids[i] = u->g[i].gid;
+    int rc = ttf_subset_make(face, gids, u->n, &u->sub);
+    free(gids);
+    return rc;
 }
 
 /* A deterministic six-letter subset tag from the glyph set (PDF 9.6.4). */
@@ -258,16 +240,13 @@ int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *t
 {
     hb_face_t *face = fonts_hb_face(fs, u->font);
     hb_font_t *hf = hb_font_create(face);
-    hb_blob_t *sub = subset(face, u);
     int rc = -1;
-    if (!sub) {
+    if (subset(face, u) != 0) {
         snprintf(err, errlen, "字体子集化失败：%s", fonts_file(fs, u->font));
         goto done;
     }
-    unsigned len;
-    const char *data = hb_blob_get_data(sub, &len);
-    HPDF_Dict file = pdf_deflated_stream(pdf, data, len);
-    HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len);
+    HPDF_Dict file = pdf_deflated_stream(pdf, u->sub.data, u->sub.len);
+    HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)u->sub.len);
     char tag[7], ps[64], name[80];
     subset_tag(u, tag);
     ps_name(face, fonts_id(fs, u->font), ps, sizeof ps);
@@ -304,7 +283,6 @@ int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *t
     HPDF_Dict_Add(u->dict, "ToUnicode", tu);
     rc = 0;
 done:
-    hb_blob_destroy(sub);
     hb_font_destroy(hf);
     return rc;
 }

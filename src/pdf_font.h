@@ -1,5 +1,5 @@
 /* pdf_font.h — internal to the PDF stage: one used font as a PDF
- * Type0/CIDFontType2 font with an embedded subset (hb-subset), Identity-H
+ * Type0/CIDFontType2 font with an embedded subset (ttf_subset.h), Identity-H
  * encoding (CID = glyph id in the subset), /W for the used glyphs only, and a ToUnicode
  * CMap from each glyph to the text it stands for. */
 #ifndef DANGAN_PDF_FONT_H
@@ -8,6 +8,7 @@
 #include <hpdf.h>
 #include <stdint.h>
 #include "fonts.h"
+#include "ttf_subset.h"
 
 typedef struct used_glyph {
     uint32_t gid;
@@ -20,7 +21,7 @@ typedef struct used_font {
     used_glyph *g;
     size_t n, cap;
     HPDF_Dict dict;      /* the Type0 font, once written */
-    void *map;           /* hb_map_t: layout glyph id → CID (subset glyph id) */
+    ttf_subset sub;      /* the embedded program: layout glyph id → CID */
     char name[16];       /* resource name, "F0" … */
 } used_font;
 
