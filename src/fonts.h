@@ -25,6 +25,14 @@ int fonts_covers(const font_set *fs, const char *role, uint32_t cp);
 /* Index of the first font of role's chain that has cp, or -1. */
 int fonts_pick(const font_set *fs, const char *role, uint32_t cp);
 
+/* The same by role index (fonts_role: the index of a role's name, or -1),
+ * for callers picking a font for every character of a text. */
+int fonts_role(const font_set *fs, const char *name);
+int fonts_pick_in(const font_set *fs, int role, uint32_t cp);
+
+/* 1 when cp can be drawn in every role of the manifest. */
+int fonts_covers_every_role(const font_set *fs, uint32_t cp);
+
 int fonts_count(const font_set *fs);
 const char *fonts_id(const font_set *fs, int i);
 const char *fonts_file(const font_set *fs, int i);

@@ -13,19 +13,10 @@
 
 #define MAX_REPORTED 100
 
-static const char *const ROLES[] = {"body", "heading", "kai"};
-
 typedef struct seen {
     uint32_t cp[MAX_REPORTED];
     int n;
 } seen;
-
-static int drawable(const font_set *fs, uint32_t cp)
-{
-    for (size_t i = 0; i < sizeof ROLES / sizeof ROLES[0]; i++)
-        if (!fonts_covers(fs, ROLES[i], cp)) return 0;
-    return 1;
-}
 
 static int already(seen *sn, uint32_t cp)
 {
@@ -43,7 +34,7 @@ static void scan_text(const char *t, const char *file, long line, const font_set
         int32_t cp = utf8_next(t, len, &i);
         if (cp < 0) { i = at + 1; continue; }
         if (cp >= 0x20 && cp < 0x7F) continue;   /* ASCII: every font has it */
-        if (drawable(fs, (uint32_t)cp) || already(sn, (uint32_t)cp)) continue;
+        if (fonts_covers_every_role(fs, (uint32_t)cp) || already(sn, (uint32_t)cp)) continue;
         sn->cp[sn->n++] = (uint32_t)cp;
         /* Control characters are named by code only: printed raw they
          * would corrupt the terminal or the JSON line. */

@@ -98,19 +98,31 @@ static void put_cid(strbuf *s, uint32_t cid)
     }
 }
 
-/* Numbers with at most three decimals, no trailing zeros: stable bytes. */
+/* Numbers with at most three decimals, no trailing zeros: stable bytes.
+ * Written by hand: with snprintf, number formatting was 5% of a build. */
 static const char *num(char *buf, float v)
 {
     long m = lroundf(v * 1000);
-    snprintf(buf, 24, "%s%ld", m < 0 ? "-" : "", labs(m) / 1000);
-    if (labs(m) % 1000) {
-        size_t n = strlen(buf);
-        snprintf(buf + n, 24 - n, ".%03ld", labs(m) % 1000);
-        n = strlen(buf);
-        while (buf[n - 1] == '0') buf[--n] = '\0';
+    unsigned long whole = (unsigned long)labs(m) / 1000, frac = (unsigned long)labs(m) % 1000;
+    char digits[24];
+    int k = 0;
+    char *p = buf;
+    if (m < 0) *p++ = '-';
+    do { digits[k++] = (char)('0' + whole % 10); whole /= 10; } while (whole);
+    while (k) *p++ = digits[--k];
+    if (frac) {
+        *p++ = '.';
+        for (unsigned long unit = 100; frac; unit /= 10) {
+            *p++ = (char)('0' + frac / unit);
+            frac %= unit;
+        }
     }
+    *p = '\0';
     return buf;
 }
+
+/* The printed value of v, as a viewer reads it back. */
+static double printed(float v) { return (double)lroundf(v * 1000) / 1000; }
 
 /* The spacing most glyphs of a run share beyond their advance: a
  * justified line adds the same amount after every character, and saying
@@ -130,42 +142,108 @@ static float common_gap(const placed_glyph *g, size_t n)
     return best;
 }
 
-/* One run (one line of one font): BT, font, colour, character spacing, a
- * Td to the first glyph, then a TJ array whose adjustments bring each
- * glyph to its exact x. A run whose glyphs change baseline starts a new
- * Td from the last line start, as Td is relative to it. *tc is the text
- * state's character spacing, which outlives BT/ET. */
-static void write_run(strbuf *s, const page *pg, const glyph_run *r, const used_font *u, float *tc)
+/* What the page's open text object has already said, so that a run
+ * repeats none of it: runs share one BT … ET until a shape, image or clip
+ * comes between; font, colour and character spacing are set only when
+ * they change; each run moves by Td from the previous line start. Tf, Tc
+ * and the colour outlive ET but not Q, so a clip forgets them. */
+typedef struct text_state {
+    int open;                   /* inside BT … ET */
+    const used_font *font;      /* NULL: unknown */
+    float size, tc;
+    rgb color;
+    int color_known, tc_known;
+    double lx, ly;              /* line start, as printed */
+} text_state;
+
+static void text_end(strbuf *s, text_state *ts)
 {
-    char a[24], b[24], c[24], d[24];
-    const placed_glyph *g = &pg->glyphs[r->first];
-    put(s, "BT\n/%s %s Tf\n%s %s %s rg\n", u->name, num(a, r->size), num(b, r->color.r),
-        num(c, r->color.g), num(d, r->color.b));
-    float gap = common_gap(g, r->count);
-    if (fabsf(gap - *tc) > 0.0005f) {
-        put(s, "%s Tc\n", num(a, gap));
-        *tc = gap;
+    if (ts->open) sb_puts(s, "ET\n");
+    ts->open = 0;
+}
+
+static void text_forget(strbuf *s, text_state *ts)
+{
+    text_end(s, ts);
+    ts->font = NULL;
+    ts->color_known = ts->tc_known = 0;
+}
+
+/* "dx dy Td" to (x, y); the line start becomes what the digits say. */
+static void move_to(strbuf *s, text_state *ts, float x, float y)
+{
+    char a[24];
+    float dx = (float)(x - ts->lx), dy = (float)(y - ts->ly);
+    sb_puts(s, num(a, dx));
+    sb_puts(s, " ");
+    sb_puts(s, num(a, dy));
+    sb_puts(s, " Td\n");
+    ts->lx += printed(dx);
+    ts->ly += printed(dy);
+}
+
+static void run_state(strbuf *s, text_state *ts, const glyph_run *r, const used_font *u, float gap)
+{
+    char a[24];
+    if (!ts->open) {
+        sb_puts(s, "BT\n");
+        ts->open = 1;
+        ts->lx = ts->ly = 0;
     }
-    float lx = g[0].x, ly = g[0].y, pen = lx;
-    put(s, "%s %s Td\n[", num(a, lx), num(b, ly));
+    if (ts->font != u || ts->size != r->size) {
+        sb_puts(s, "/");
+        sb_puts(s, u->name);
+        sb_puts(s, " ");
+        sb_puts(s, num(a, r->size));
+        sb_puts(s, " Tf\n");
+        ts->font = u;
+        ts->size = r->size;
+    }
+    if (!ts->color_known || memcmp(&ts->color, &r->color, sizeof r->color)) {
+        char b[24], c[24];
+        put(s, "%s %s %s rg\n", num(a, r->color.r), num(b, r->color.g), num(c, r->color.b));
+        ts->color = r->color;
+        ts->color_known = 1;
+    }
+    if (!ts->tc_known || fabsf(gap - ts->tc) > 0.0005f) {
+        sb_puts(s, num(a, gap));
+        sb_puts(s, " Tc\n");
+        ts->tc = gap;
+        ts->tc_known = 1;
+    }
+}
+
+/* One run (one line of one font): the text state it needs, a Td to its
+ * first glyph, then a TJ array whose adjustments bring each glyph to its
+ * exact x. A glyph on another baseline starts a new Td. */
+static void write_run(strbuf *s, const page *pg, const glyph_run *r, const used_font *u, text_state *ts)
+{
+    char a[24];
+    const placed_glyph *g = &pg->glyphs[r->first];
+    float gap = common_gap(g, r->count);
+    run_state(s, ts, r, u, gap);
+    move_to(s, ts, g[0].x, g[0].y);
+    sb_puts(s, "[");
+    float pen = (float)ts->lx;
     for (size_t k = 0; k < r->count; k++) {
-        if (fabsf(g[k].y - ly) > 0.001f) {
-            put(s, "] TJ\n%s %s Td\n[", num(a, g[k].x - lx), num(b, g[k].y - ly));
-            lx = pen = g[k].x;
-            ly = g[k].y;
+        if (fabsf(g[k].y - (float)ts->ly) > 0.001f) {
+            sb_puts(s, "] TJ\n");
+            move_to(s, ts, g[k].x, g[k].y);
+            sb_puts(s, "[");
+            pen = (float)ts->lx;
         }
         /* pen is where the viewer's pen is, so an adjustment too small to
          * write is carried to the next glyph instead of lost, and the one
          * written moves the pen by what its printed digits say. */
         float adj = (g[k].x - pen) * 1000 / r->size;
         if (fabsf(adj) > 0.05f) {
-            put(s, "%s", num(a, -adj));
-            pen -= (float)lroundf(-adj * 1000) / 1000 * r->size / 1000;   /* as num() printed it */
+            sb_puts(s, num(a, -adj));
+            pen -= (float)printed(-adj) * r->size / 1000;
         }
         put_cid(s, used_font_cid(u, g[k].gid));
         pen += g[k].advance + gap;
     }
-    put(s, "] TJ\nET\n");
+    sb_puts(s, "] TJ\n");
 }
 
 static void write_shape(strbuf *s, const page *pg, const page_item *it)
@@ -289,15 +367,20 @@ static void write_page(writer *w, const page *pg)
     page_fonts(w, hp, pg);
     strbuf s;
     sb_init(&s);
-    float tc = 0;
+    text_state ts = {0};
     for (size_t i = 0; i < pg->nitems; i++) {
         const page_item *it = &pg->items[i];
-        if (it->kind == ITEM_RUN && it->run.count) write_run(&s, pg, &it->run, &w->fonts[it->run.font], &tc);
-        else if (it->kind == ITEM_IMAGE) write_image(w, hp, &s, it);
-        else if (it->kind == ITEM_CLIP) write_clip(&s, it);
-        else if (it->kind == ITEM_UNCLIP) put(&s, "Q\n");
-        else if (it->kind != ITEM_RUN) write_shape(&s, pg, it);
+        if (it->kind == ITEM_RUN) {
+            if (it->run.count) write_run(&s, pg, &it->run, &w->fonts[it->run.font], &ts);
+            continue;
+        }
+        text_end(&s, &ts);
+        if (it->kind == ITEM_IMAGE) write_image(w, hp, &s, it);
+        else if (it->kind == ITEM_CLIP) { text_forget(&s, &ts); write_clip(&s, it); }
+        else if (it->kind == ITEM_UNCLIP) { text_forget(&s, &ts); put(&s, "Q\n"); }
+        else write_shape(&s, pg, it);
     }
+    text_end(&s, &ts);
     write_contents(hp, &s);
     sb_free(&s);
 }

@@ -20,37 +20,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Called for every glyph of the document: a direct table from glyph id
+ * to the glyph's place in u->g (a sorted insert was 4% of a build).
+ * u->g is sorted by glyph id once, before the font is written. */
 void used_font_add(used_font *u, uint32_t gid, uint32_t text_off, uint16_t text_len)
 {
-    /* Glyphs arrive roughly in text order; a small linear probe from the
-     * end would miss repeats, so keep the list sorted and search it. */
-    size_t lo = 0, hi = u->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (u->g[mid].gid < gid) lo = mid + 1;
-        else hi = mid;
-    }
-    if (lo < u->n && u->g[lo].gid == gid) {
-        if (!u->g[lo].text_len && text_len) u->g[lo] = (used_glyph){gid, text_off, text_len};
+    if (gid > 0xFFFF) return;                   /* TrueType glyph ids are 16-bit */
+    if (!u->slot) u->slot = xcalloc(0x10000, sizeof *u->slot);
+    uint32_t at = u->slot[gid];
+    if (at) {
+        used_glyph *g = &u->g[at - 1];
+        if (!g->text_len && text_len) *g = (used_glyph){gid, text_off, text_len};
         return;
     }
     if (u->n == u->cap) {
         u->cap = u->cap ? u->cap * 2 : 256;
         u->g = xrealloc(u->g, u->cap * sizeof *u->g);
     }
-    memmove(u->g + lo + 1, u->g + lo, (u->n - lo) * sizeof *u->g);
-    u->g[lo] = (used_glyph){gid, text_off, text_len};
-    u->n++;
+    u->g[u->n++] = (used_glyph){gid, text_off, text_len};
+    u->slot[gid] = (uint32_t)u->n;
+}
+
+static int by_gid(const void *a, const void *b)
+{
+    uint32_t x = ((const used_glyph *)a)->gid, y = ((const used_glyph *)b)->gid;
+    return x < y ? -1 : x > y;
 }
 
 uint32_t used_font_cid(const used_font *u, uint32_t gid)
 {
-    return ttf_subset_new_id(&u->sub, gid);
+    return u->slot && gid <= 0xFFFF ? u->slot[gid] : ttf_subset_new_id(&u->sub, gid);
 }
 
 void used_font_free(used_font *u)
 {
     ttf_subset_free(&u->sub);
+    free(u->slot);
     free(u->g);
     memset(u, 0, sizeof *u);
 }
@@ -241,10 +246,13 @@ int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *t
     hb_face_t *face = fonts_hb_face(fs, u->font);
     hb_font_t *hf = hb_font_create(face);
     int rc = -1;
+    qsort(u->g, u->n, sizeof *u->g, by_gid);
     if (subset(face, u) != 0) {
         snprintf(err, errlen, "字体子集化失败：%s", fonts_file(fs, u->font));
         goto done;
     }
+    /* From here the table answers used_font_cid: gid → CID, once per glyph. */
+    for (size_t i = 0; u->slot && i < u->n; i++) u->slot[u->g[i].gid] = ttf_subset_new_id(&u->sub, u->g[i].gid);
     HPDF_Dict file = pdf_deflated_stream(pdf, u->sub.data, u->sub.len);
     HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)u->sub.len);
     char tag[7], ps[64], name[80];

@@ -18,8 +18,10 @@ typedef struct used_glyph {
 
 typedef struct used_font {
     int font;            /* font_set index */
-    used_glyph *g;
+    used_glyph *g;       /* sorted by gid from pdf_font_write on */
     size_t n, cap;
+    uint32_t *slot;      /* gid → 1 + index in g while glyphs are added,
+                            gid → CID once the font is written */
     HPDF_Dict dict;      /* the Type0 font, once written */
     ttf_subset sub;      /* the embedded program: layout glyph id → CID */
     char name[16];       /* resource name, "F0" … */

@@ -164,14 +164,15 @@ static int joins_previous(uint32_t c)
  * their neighbour's font so a run is not split for them. */
 static void pick_fonts(text_engine *te, const char *role)
 {
-    int first = fonts_pick(te->fs, role, 0x4E00);
+    int ri = fonts_role(te->fs, role);
+    int first = fonts_pick_in(te->fs, ri, 0x4E00);
     if (first < 0) first = 0;
     for (size_t i = 0; i < te->ncp; i++) {
         uint32_t c = te->cp[i];
         int f = -1;
         if (i > 0 && (joins_previous(c) || c == ' ')) f = te->font[i - 1];
         if (f < 0 || (c != ' ' && !joins_previous(c))) {
-            int p = fonts_pick(te->fs, role, c);
+            int p = fonts_pick_in(te->fs, ri, c);
             if (p >= 0) f = p;
         }
         te->font[i] = f >= 0 ? f : first;
