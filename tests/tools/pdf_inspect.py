@@ -44,6 +44,17 @@ TOKEN = re.compile(rb"\s*(?:(<[0-9A-Fa-f\s]*>)|(\[)|(\])|(/[^\s/\[\]<>()]+)|"
                    rb"([-+]?(?:\d+\.?\d*|\.\d+))|(\((?:\\.|[^\\)])*\))|([A-Za-z'\"*]+))")
 
 
+ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def unescape(body):
+    """The bytes of a literal string's body (PDF 32000 7.3.4.2)."""
+    return re.sub(rb"\\([0-7]{1,3}|\r\n|[\s\S])",
+                  lambda m: bytes([int(m.group(1), 8) & 255]) if m.group(1)[:1].isdigit()
+                  else b"" if m.group(1) in (b"\r\n", b"\r", b"\n")
+                  else ESCAPES.get(m.group(1), m.group(1)), body)
+
+
 def tokens(data):
     pos = 0
     while pos < len(data):
@@ -66,7 +77,7 @@ def tokens(data):
         elif num:
             yield ("num", float(num))
         elif lit:
-            yield ("str", lit[1:-1])
+            yield ("str", unescape(lit[1:-1]))
         else:
             yield ("op", op.decode())
 
