@@ -111,13 +111,28 @@ static void balance(flow *fl, const char *text, size_t len, const text_style *ts
     text_set(fl->te, text, len, ts, hi, tl);
 }
 
-static void flow_text(flow *fl, const char *text, const style *s)
+static void drop_ahead(flow *fl)
+{
+    text_lines_free(&fl->ahead_lines);
+    memset(&fl->ahead_lines, 0, sizeof fl->ahead_lines);
+    fl->ahead = NULL;
+}
+
+/* Sets text in style s across pages; b, when it is the block whose lines
+ * were set ahead at this measure, brings them. */
+static void flow_text(flow *fl, const char *text, const style *s, const block *b)
 {
     text_style ts = flow_text_style(s);
     text_lines tl;
     memset(&tl, 0, sizeof tl);
     size_t len = strlen(text);
-    text_set(fl->te, text, len, &ts, fl->measure, &tl);
+    if (b && b == fl->ahead && fl->measure == fl->ahead_measure) {
+        tl = fl->ahead_lines;
+        memset(&fl->ahead_lines, 0, sizeof fl->ahead_lines);
+        fl->ahead = NULL;
+    } else {
+        text_set(fl->te, text, len, &ts, fl->measure, &tl);
+    }
     if (s->align == 1 && !s->justify && tl.nlines > 1) balance(fl, text, len, &ts, &tl);
     uint32_t base = document_add_text(fl->doc, text, len);
     if (!fl->at_top) fl->y += s->before;
@@ -142,11 +157,11 @@ static int lines_to_keep(flow *fl, const block *b)
 {
     if (!b || b->kind != BLOCK_PARA || !b->text) return 2;
     text_style ts = flow_text_style(template_style(fl->t, b->style));
-    text_lines tl;
-    memset(&tl, 0, sizeof tl);
-    text_set(fl->te, b->text, strlen(b->text), &ts, fl->measure, &tl);
-    int n = (int)tl.nlines;
-    text_lines_free(&tl);
+    drop_ahead(fl);
+    text_set(fl->te, b->text, strlen(b->text), &ts, fl->measure, &fl->ahead_lines);
+    fl->ahead = b;
+    fl->ahead_measure = fl->measure;
+    int n = (int)fl->ahead_lines.nlines;
     return n <= 3 ? n : 2;
 }
 
@@ -163,7 +178,7 @@ static void flow_heading(flow *fl, const block *b, const block *next)
     int pageno = fl->doc->npages - 1;
     if (b->in_toc && fl->ntoc < MAX_TOC) fl->toc[fl->ntoc++] = (toc_entry){b->text, b->level, pageno};
     if (b->in_toc || b->level <= 1) document_add_outline(fl->doc, b->level, b->text, pageno, flow_pdf_y(fl, top));
-    flow_text(fl, b->text, s);
+    flow_text(fl, b->text, s, NULL);
 }
 
 void flow_rect(flow *fl, float x, float ytop, float w, float h, float stroke, float gray)
@@ -335,7 +350,7 @@ static void flow_para(flow *fl, const block *b)
     const style *s = template_style(fl->t, b->style);
     float full = fl->measure;
     fl->measure -= b->inset_em * s->size;
-    flow_text(fl, b->text ? b->text : "", s);
+    flow_text(fl, b->text ? b->text : "", s, b);
     fl->measure = full;
     if (b->anchor) {
         /* The paragraph's last line: where a seal is pressed on a signature. */
@@ -375,6 +390,7 @@ int layout_document(const block_list *bl, const page_template *t, text_engine *t
         if (fl->toc_pages) fill_toc(fl);
         header_footer(fl);
     }
+    drop_ahead(fl);
     free(fl);
     return rc;
 }
