@@ -7,6 +7,10 @@
  *            dossier on 1 core, and on every core (one worker process per
  *            core, N split between them);
  *     size   bytes of the PDF; peak RSS of the batch process.
+ *   bench DIR --blocks   the dossier's block list (what dossier.c says
+ *            the dossier holds: headings, paragraphs by style, forms and
+ *            tables, page breaks, the TOC) as JSON lines, so that
+ *            bench/export.py gives the peer tools the same content;
  *   bench DIR N --profile   only N dossiers in this process, for perf or
  *            valgrind --tool=callgrind (instruction counts do not vary
  *            with the machine's other load, wall times here do).
@@ -14,6 +18,8 @@
 #include "build.h"
 #include "check.h"
 #include "context.h"
+#include "dossier.h"
+#include "report.h"
 #include "pdf.h"
 #include "util.h"
 
@@ -105,6 +111,65 @@ static double parallel(context *ctx, const char *dir, int n, int workers)
     return now() - t0;
 }
 
+static void print_cell(const cell *c)
+{
+    printf("{\"text\":");
+    json_string(stdout, c->text ? c->text : "");
+    printf(",\"span\":%d,\"head\":%d,\"style\":", c->span, c->head);
+    json_string(stdout, c->style ? c->style : (c->head ? "cell-head" : "cell"));
+    printf(",\"min_height\":%g}", (double)c->min_height);
+}
+
+static void print_table(const block *b)
+{
+    printf("{\"kind\":\"table\",\"header_rows\":%d,\"widths\":[", b->header_rows);
+    for (int i = 0; i < b->ncols; i++) printf("%s%g", i ? "," : "", (double)b->colw[i]);
+    printf("],\"rows\":[[");
+    for (int i = 0, col = 0; i < b->ncells; i++) {
+        if (col == b->ncols) { printf("],["); col = 0; }
+        else if (col) printf(",");
+        print_cell(&b->cells[i]);
+        col += b->cells[i].span > 0 ? b->cells[i].span : 1;
+    }
+    printf("]]}\n");
+}
+
+static void print_block(const block *b)
+{
+    static const char *const KIND[] = {"heading", "para", "table", "figure", "page-break", "toc", "space"};
+    if (b->kind == BLOCK_TABLE) { print_table(b); return; }
+    printf("{\"kind\":\"%s\",\"level\":%d,\"in_toc\":%d,\"space\":%g,\"style\":", KIND[b->kind],
+           b->level, b->in_toc, (double)b->space);
+    json_string(stdout, b->style ? b->style : "body");
+    printf(",\"text\":");
+    json_string(stdout, b->text ? b->text : "");
+    printf("}\n");
+}
+
+static int print_blocks(const char *dir)
+{
+    context ctx;
+    char err[1024];
+    checked c;
+    if (context_open(&ctx, NEED_ALL, err, sizeof err) != 0 ||
+        check_submission(&ctx, dir, NULL, &c, err, sizeof err) != 0) {
+        fprintf(stderr, "bench: %s\n", err);
+        return 2;
+    }
+    block_list bl = {0};
+    dossier_blocks(&c, &bl);
+    char *header = dossier_header(&c);
+    printf("{\"kind\":\"header\",\"text\":");
+    json_string(stdout, header);
+    printf("}\n");
+    free(header);
+    for (int i = 0; i < bl.n; i++) print_block(&bl.b[i]);
+    blocks_free(&bl);
+    checked_free(&c);
+    context_close(&ctx);
+    return 0;
+}
+
 static int profile_only(const char *dir, int n)
 {
     context ctx;
@@ -135,6 +200,7 @@ int main(int argc, char **argv)
     snprintf(slash ? slash + 1 : exe, sizeof exe - (size_t)(slash ? slash + 1 - exe : 0), "dangan");
     setenv("SOURCE_DATE_EPOCH", "1474848000", 1);
 
+    if (argc > 2 && !strcmp(argv[2], "--blocks")) return print_blocks(dir);
     if (argc > 3 && !strcmp(argv[3], "--profile")) return profile_only(dir, n);
 
     double cold[5];

@@ -130,24 +130,32 @@ static HPDF_Dict descriptor(HPDF_Doc pdf, hb_font_t *hf, const char *name, HPDF_
     return d;
 }
 
-/* /W in its compact form: runs of consecutive CIDs share one array. */
+/* A glyph's width in /W units (1/1000 em). Not rounded to whole units:
+ * the page's TJ adjustments are computed from the layout's exact advance,
+ * and a viewer adds up these widths, so a rounded width would shift the
+ * glyphs after it (0.8/1000 em for a space of WenQuanYi). */
+static double width_of(hb_font_t *hf, int upem, uint32_t gid)
+{
+    return (double)hb_font_get_glyph_h_advance(hf, gid) * 1000 / upem;
+}
+
+/* /W for the glyphs whose width is not /DW (1000: every Han character
+ * and full-width mark), runs of consecutive CIDs sharing one array. Most
+ * glyphs of a dossier are full width, so /W lists few. */
 static HPDF_Array widths(HPDF_Doc pdf, hb_font_t *hf, const used_font *u)
 {
     int upem = (int)hb_face_get_upem(hb_font_get_face(hf));
     HPDF_Array w = HPDF_Array_New(pdf->mmgr);
     size_t i = 0;
     while (i < u->n) {
+        if (width_of(hf, upem, u->g[i].gid) == 1000) { i++; continue; }
         size_t j = i;
         HPDF_Array run = HPDF_Array_New(pdf->mmgr);
         do {
-            /* Not rounded to whole units: the page's TJ adjustments are
-             * computed from the layout's exact advance, and a viewer adds
-             * up these widths, so a rounded width would shift the glyphs
-             * after it (0.8/1000 em for a space of WenQuanYi). */
-            hb_position_t adv = hb_font_get_glyph_h_advance(hf, u->g[j].gid);
-            HPDF_Array_AddReal(run, (HPDF_REAL)((double)adv * 1000 / upem));
+            HPDF_Array_AddReal(run, (HPDF_REAL)width_of(hf, upem, u->g[j].gid));
             j++;
-        } while (j < u->n && used_font_cid(u, u->g[j].gid) == used_font_cid(u, u->g[j - 1].gid) + 1);
+        } while (j < u->n && used_font_cid(u, u->g[j].gid) == used_font_cid(u, u->g[j - 1].gid) + 1 &&
+                 width_of(hf, upem, u->g[j].gid) != 1000);
         HPDF_Array_AddNumber(w, (HPDF_INT32)used_font_cid(u, u->g[i].gid));
         HPDF_Array_Add(w, run);
         i = j;
