@@ -49,6 +49,21 @@ const char *element_label(const char *name)
     return name;
 }
 
+/* The label of element name inside parent: <teacher> in an observation
+ * is the teacher who taught the lesson, not the placement's teacher. */
+static const char *label_in(const char *name, const char *parent)
+{
+    if (parent && !strcmp(name, "teacher") && !strcmp(parent, "observation")) return "执教教师";
+    return element_label(name);
+}
+
+static const char *label_en(const char *name, const char *parent)
+{
+    if (parent && !strcmp(name, "teacher") && !strcmp(parent, "observation")) return "teacher who taught";
+    if (!strcmp(name, "p")) return "paragraph";
+    return name;
+}
+
 static int root_index(const char *root)
 {
     for (size_t i = 0; i < NROOTS; i++)
@@ -120,7 +135,7 @@ static void strip_ns(char *s)
 }
 
 /* Rewrites "( {ns}a, {ns}b )" as "<a>（标签）、<b>（标签）". */
-static void expected_list(const char *msg, strbuf *out)
+static void expected_list(const char *msg, const char *parent, strbuf *out)
 {
     const char *p = strstr(msg, "Expected is");
     if (!p) return;
@@ -139,7 +154,7 @@ static void expected_list(const char *msg, strbuf *out)
         item[n] = '\0';
         strip_ns(item);
         if (!strcmp(item, "##other")) continue;
-        sb_printf(out, "%s<%s>（%s）", first ? "" : "、", item, element_label(item));
+        sb_printf(out, "%s<%s>（%s）", first ? "" : "、", item, label_in(item, parent));
         first = 0;
     }
 }
@@ -158,17 +173,63 @@ static const char *value_hint(const char *type)
     return "格式不对";
 }
 
+/* Only spaces (ASCII or full-width U+3000), tabs and line ends. */
+static int blank(const char *v)
+{
+    for (const char *p = v; *p;) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+        else if (!strncmp(p, "\xE3\x80\x80", 3)) p += 3;
+        else return 0;
+    }
+    return 1;
+}
+
+static const char *parent_name(xmlNodePtr node)
+{
+    return node && node->parent && node->parent->type == XML_ELEMENT_NODE ? (const char *)node->parent->name
+                                                                          : NULL;
+}
+
+/* Messages said in our own words in both languages: an empty field, and
+ * a tag inside a paragraph (libxml2 says "Element content is not
+ * allowed, because the type definition is simple", naming neither the
+ * tag nor what to do). 1 when msg was one of them. */
+static int plain_message(const char *msg, const char *elem, xmlNodePtr node, char **zh, char **en)
+{
+    const char *parent = parent_name(node);
+    char value[256] = "";
+    int has_value = grab(msg, "value '", '\'', value, sizeof value);
+    if ((strstr(msg, "[facet 'pattern']") || strstr(msg, "[facet 'minLength']")) && has_value && blank(value)) {
+        const char *zl = label_in(elem, parent);
+        *zh = xasprintf("<%s>（%s）不能为空：请填写%s", elem, zl, zl);
+        *en = xasprintf("<%s> (%s) is empty: fill it in", elem, label_en(elem, parent));
+        return 1;
+    }
+    if (strstr(msg, "Element content is not allowed") && node) {
+        const char *tag = "?";
+        for (xmlNodePtr c = node->children; c; c = c->next)
+            if (c->type == XML_ELEMENT_NODE) { tag = (const char *)c->name; break; }
+        *zh = xasprintf("<%s>（%s）里只能写文字，不能有 <%s> 这样的标签：请删去标签，保留其中的文字", elem,
+                        label_in(elem, parent), tag);
+        *en = xasprintf("<%s> (%s) may hold only text, not tags such as <%s>: remove the tag and keep its text",
+                        elem, label_en(elem, parent), tag);
+        return 1;
+    }
+    return 0;
+}
+
 /* Builds the Chinese message for one libxml2 schema error. */
-static char *translate(const char *msg)
+static char *translate(const char *msg, xmlNodePtr node)
 {
     char elem[128] = "", attr[128] = "", a[256] = "", b[512] = "";
     grab(msg, "Element '", '\'', elem, sizeof elem);
     strip_ns(elem);
     grab(msg, "attribute '", '\'', attr, sizeof attr);
+    const char *label = label_in(elem, parent_name(node));
     strbuf o;
     sb_init(&o);
-    if (attr[0]) sb_printf(&o, "<%s>（%s）的属性 %s：", elem, element_label(elem), attr);
-    else sb_printf(&o, "<%s>（%s）：", elem, element_label(elem));
+    if (attr[0]) sb_printf(&o, "<%s>（%s）的属性 %s：", elem, label, attr);
+    else sb_printf(&o, "<%s>（%s）：", elem, label);
 
     if (strstr(msg, "is not an element of the set")) {
         grab(msg, "The value '", '\'', a, sizeof a);
@@ -177,12 +238,12 @@ static char *translate(const char *msg)
         sb_printf(&o, "“%s”不是允许的取值，可选：%s", a, b);
     } else if (strstr(msg, "Missing child element")) {
         sb_puts(&o, "缺少必需的子元素 ");
-        expected_list(msg, &o);
+        expected_list(msg, elem, &o);
     } else if (strstr(msg, "This element is not expected")) {
         sb_puts(&o, "此处不应出现这个元素");
         if (strstr(msg, "Expected is")) {
             sb_puts(&o, "，这里应为 ");
-            expected_list(msg, &o);
+            expected_list(msg, elem, &o);
         }
     } else if (strstr(msg, "is required but missing")) {
         grab(msg, "The attribute '", '\'', a, sizeof a);
@@ -247,9 +308,15 @@ static void on_schema_error(void *ctx, xmlErrorPtr err)
     vs->last_line = err->line;
     snprintf(vs->last_elem, sizeof vs->last_elem, "%s", head);
     if (++vs->count > MAX_SCHEMA_ERRORS) return;
-    char *zh = translate(msg);
-    finding_add(vs->f, SEV_ERROR, "schema.invalid", vs->shown, err->line, "schema", "%s", "%s", zh, msg);
+    /* For errors on an element, libxml2 hands over the element's node. */
+    xmlNodePtr node = err->node && ((xmlNodePtr)err->node)->type == XML_ELEMENT_NODE ? err->node : NULL;
+    char elem[128] = "", *zh = NULL, *en = NULL;
+    grab(msg, "Element '", '\'', elem, sizeof elem);
+    strip_ns(elem);
+    if (!plain_message(msg, elem, node, &zh, &en)) zh = translate(msg, node);
+    finding_add(vs->f, SEV_ERROR, "schema.invalid", vs->shown, err->line, "schema", "%s", "%s", zh, en ? en : msg);
     free(zh);
+    free(en);
 }
 
 int schemas_validate(schemas *s, const char *root, xmlDocPtr doc, const char *shown, findings *f)

@@ -10,6 +10,8 @@
 #   nocode CODE            no finding with this code
 #   args ARG...            extra arguments for check (e.g. --profile x)
 #   count KEY N            counts[KEY] == N in the JSON
+#   message FILE:LINE TEXT the finding there says TEXT (with args --lang en:
+#                          the English message)
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -49,6 +51,10 @@ for case in tests/cases/*/; do
       nocode)
         if [ -z "$(printf '%s' "$json" | jq -c ".findings[] | select(.code == \"$a\")" 2>/dev/null)" ]; then ok
         else bad "$name" "unexpected $a"; fi ;;
+      message)
+        q=".findings[] | select(.file == \"${a%%:*}\" and .line == ${a#*:}) | .message"
+        if printf '%s' "$json" | jq -r "$q" 2>/dev/null | grep -qF -- "$b"; then ok
+        else bad "$name" "at $a no message with '$b'; got: $(printf '%s' "$json" | jq -r "$q" 2>/dev/null)"; fi ;;
       count)
         got=$(printf '%s' "$json" | jq ".counts[\"$a\"]" 2>/dev/null)
         if [ "$got" = "$b" ]; then ok; else bad "$name" "counts[$a] = $got, expected $b"; fi ;;
