@@ -84,7 +84,7 @@ bench: setup build/bench
 
 # The tools dangan is compared with (large: TeX Live's Chinese support).
 bench-peers:
-	apt-get install -y --no-install-recommends fop texlive-xetex texlive-lang-chinese weasyprint bc
+	apt-get install -y --no-install-recommends fop texlive-xetex texlive-lang-chinese texlive-fonts-recommended weasyprint bc
 
 # The whole suite again with AddressSanitizer and UndefinedBehaviorSanitizer
 # (any report fails: UB aborts, leaks make a non-zero exit).

@@ -105,6 +105,7 @@ def write_tex(blocks, header, path):
     out = [r"""\documentclass[UTF8,zihao=5,fontset=none]{ctexart}
 \usepackage[a4paper,left=%spt,right=%spt,top=%spt,bottom=%spt]{geometry}
 \usepackage{longtable,fancyhdr}
+\usepackage[hidelinks,bookmarks=true,bookmarksopen=false]{hyperref}
 \usepackage[table]{xcolor}
 \setCJKmainfont{%s}
 \setCJKfamilyfont{song}{%s}\newcommand{\songti}{\CJKfamily{song}}
@@ -123,6 +124,10 @@ def write_tex(blocks, header, path):
         if k == "heading":
             st = style(b["style"])
             out.append(r"\vspace{%gpt}%s" % (st["before"], tex_text(st, b["text"])))
+            # dangan's bookmarks (pdf.c outline): hyperref makes those of the
+            # TOC lines from \addcontentsline, the others are added here.
+            if not b["in_toc"] and b["level"] <= 1:
+                out.append(r"\pdfbookmark[%d]{%s}{b%d}" % (b["level"], tex_escape(b["text"]), len(out)))
             if b["in_toc"]:
                 out.append(r"\addcontentsline{toc}{%s}{%s}" % ("section" if b["level"] == 0 else "subsection",
                                                                tex_escape(b["text"])))
@@ -189,6 +194,7 @@ def write_fo(blocks, header, path, conf):
                 '</renderer></renderers></fop>\n')
     p = PAGE
     toc = [b for b in blocks if b["kind"] == "heading" and b["in_toc"]]
+    marks = [b for b in blocks if b["kind"] == "heading" and (b["in_toc"] or b["level"] <= 1)]
     out = ['<?xml version="1.0" encoding="UTF-8"?>\n<fo:root xmlns:fo="http://www.w3.org/1999/XSL/Format">'
            '<fo:layout-master-set><fo:simple-page-master master-name="A4" page-width="%spt" page-height="%spt" '
            'margin="0"><fo:region-body margin="%spt %spt %spt %spt"/>'
@@ -206,9 +212,7 @@ def write_fo(blocks, header, path, conf):
         k = b["kind"]
         if k in ("heading", "para"):
             st = style(b["style"])
-            ident = ""
-            if k == "heading" and b["in_toc"]:
-                ident = ' id="h%d"' % toc.index(b)
+            ident = ' id="m%d"' % marks.index(b) if b in marks else ""
             keep = ' keep-with-next="always"' if k == "heading" else ""
             out.append('<fo:block%s%s %s>%s</fo:block>' % (ident, keep, fo_attrs(st), html.escape(b["text"])))
         elif k == "table":
@@ -219,12 +223,26 @@ def write_fo(blocks, header, path, conf):
             st = style("toc")
             for i, h in enumerate(toc):
                 out.append('<fo:block %s text-align-last="justify">%s<fo:leader leader-pattern="dots"/>'
-                           '<fo:page-number-citation ref-id="h%d"/></fo:block>'
-                           % (fo_attrs(st), html.escape(h["text"]), i))
+                           '<fo:page-number-citation ref-id="m%d"/></fo:block>'
+                           % (fo_attrs(st), html.escape(h["text"]), marks.index(h)))
         elif k == "space":
             out.append('<fo:block space-before="%gpt" space-before.conditionality="retain"/>' % space_pt(b))
         n += 1
     out.append("</fo:flow></fo:page-sequence></fo:root>")
+    marks = [b for b in blocks if b["kind"] == "heading" and (b["in_toc"] or b["level"] <= 1)]
+    if marks:
+        tree = ["<fo:bookmark-tree>"]
+        depth = -1
+        for b in marks:
+            lv = min(b["level"], depth + 1)
+            while depth >= lv:
+                tree.append("</fo:bookmark>")
+                depth -= 1
+            tree.append('<fo:bookmark internal-destination="m%d"><fo:bookmark-title>%s</fo:bookmark-title>'
+                        % (marks.index(b), html.escape(b["text"])))
+            depth = lv
+        tree += ["</fo:bookmark>"] * (depth + 1) + ["</fo:bookmark-tree>"]
+        out[0] = out[0].replace("</fo:layout-master-set>", "</fo:layout-master-set>" + "\n".join(tree), 1)
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")
 

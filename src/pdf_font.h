@@ -38,7 +38,8 @@ void used_font_free(used_font *u);
 int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *text,
                    char *err, size_t errlen);
 
-/* A new stream object holding data, Flate-compressed by libdeflate. */
-HPDF_Dict pdf_deflated_stream(HPDF_Doc pdf, const void *data, size_t len);
+/* A new stream object holding data, Flate-compressed by libdeflate at
+ * level (1 fastest … 12 smallest). */
+HPDF_Dict pdf_deflated_stream(HPDF_Doc pdf, const void *data, size_t len, int level);
 
 #endif

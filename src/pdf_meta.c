@@ -101,7 +101,7 @@ static int output_intent(HPDF_Doc pdf, const char *icc, char *err, size_t errlen
         snprintf(err, errlen, "无法读取色彩描述文件 %s", icc ? icc : "(none)");
         return -1;
     }
-    HPDF_Dict prof = pdf_deflated_stream(pdf, data, len);
+    HPDF_Dict prof = pdf_deflated_stream(pdf, data, len, 10);   /* as pdf_font.c's SMALL_LEVEL */
     HPDF_Dict_AddNumber(prof, "N", 3);
     free(data);
     HPDF_Dict oi = HPDF_Dict_New(pdf->mmgr);

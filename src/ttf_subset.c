@@ -166,6 +166,18 @@ static void metric(const font_tables *f, uint32_t gid, unsigned char out[4])
     else memcpy(out + 2, f->hmtx.p + 4 * (size_t)f->nmetrics + 2 * (gid - f->nmetrics), 2);
 }
 
+/* hmtx keeps a full (advance, lsb) pair only up to the last change of
+ * advance: the trailing run of full-width glyphs shares the last one and
+ * keeps just its lsb (numberOfHMetrics in hhea). In place; returns the
+ * table's new length. */
+static size_t trim_metrics(unsigned char *hmtx, size_t n)
+{
+    size_t full = n;
+    while (full > 1 && !memcmp(hmtx + 4 * (full - 1), hmtx + 4 * (full - 2), 2)) full--;
+    for (size_t i = full; i < n; i++) memmove(hmtx + 4 * full + 2 * (i - full), hmtx + 4 * i + 2, 2);
+    return 4 * full + 2 * (n - full);
+}
+
 static uint32_t checksum(const unsigned char *p, size_t len)
 {
     uint32_t sum = 0;
@@ -236,6 +248,7 @@ static void write_subset(const font_tables *f, ttf_subset *s)
         metric(f, s->old[i], hmtx + 4 * i);
     }
     offs[s->n] = (uint32_t)at;
+    size_t hmtx_len = trim_metrics(hmtx, s->n);
     int short_loca = at / 2 <= 0xFFFF;
     size_t loca_len = (s->n + 1) * (short_loca ? 2 : 4);
     unsigned char *loca = xmalloc(loca_len);
@@ -248,11 +261,11 @@ static void write_subset(const font_tables *f, ttf_subset *s)
     put32(head + 8, 0);
     put16(head + 50, short_loca ? 0 : 1);
     memcpy(hhea, f->hhea.p, f->hhea.len);
-    put16(hhea + 34, (uint32_t)s->n);
+    put16(hhea + 34, (uint32_t)(hmtx_len - 2 * s->n) / 2);
     memcpy(maxp, f->maxp.p, f->maxp.len);
     put16(maxp + 4, (uint32_t)s->n);
     out_table t[] = {{"glyf", glyf, at},           {"head", head, f->head.len}, {"hhea", hhea, f->hhea.len},
-                     {"hmtx", hmtx, s->n * 4},     {"loca", loca, loca_len},   {"maxp", maxp, f->maxp.len}};
+                     {"hmtx", hmtx, hmtx_len},     {"loca", loca, loca_len},   {"maxp", maxp, f->maxp.len}};
     assemble(t, 6, s);
     for (int i = 0; i < 6; i++) free(t[i].p);
     free(offs);
