@@ -12,7 +12,7 @@
 static int resolve_profile(context *ctx, checked *c, char *err, size_t errlen)
 {
     int not_found = 0;
-    c->prof = profile_load(ctx->profile_dir, ctx->schema_dir, c->profile_id, &not_found, err, errlen);
+    c->prof = context_profile(ctx, c->profile_id, &not_found, err, errlen);
     if (c->prof) return 0;
     if (!not_found) return -1;
     const char *file = c->sub.placement >= 0 ? c->sub.files[c->sub.placement].name : "placement.xml";
@@ -49,7 +49,6 @@ int check_submission(context *ctx, const char *dir, const char *profile_override
 void checked_free(checked *c)
 {
     submission_free(&c->sub);
-    profile_free(c->prof);
     free(c->profile_id);
     verdict_free(&c->v);
     findings_free(&c->f);

@@ -13,7 +13,8 @@
 
 typedef struct checked {
     submission sub;
-    profile *prof;          /* NULL when unknown or not reached */
+    const profile *prof;    /* the context's (context_profile); NULL when
+                               unknown or not reached */
     char *profile_id;       /* the id asked for (placement or --profile) */
     verdict v;
     findings f;

@@ -9,6 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+struct loaded_profile {
+    char *id;
+    profile *p;
+};
+
 #ifndef DANGAN_DATADIR
 #define DANGAN_DATADIR "/usr/local/share/dangan"
 #endif
@@ -79,8 +84,25 @@ void context_close(context *c)
     schemas_free(c->schemas);
     calendar_free(c->cal);
     if (c->fonts) fonts_close(c->fonts);
+    for (int i = 0; i < c->nprofiles; i++) {
+        free(c->profiles[i].id);
+        profile_free(c->profiles[i].p);
+    }
+    free(c->profiles);
     free(c->schema_dir);
     free(c->profile_dir);
     free(c->home);
     memset(c, 0, sizeof *c);
+}
+
+const profile *context_profile(context *c, const char *id, int *not_found, char *err, size_t errlen)
+{
+    *not_found = 0;
+    for (int i = 0; i < c->nprofiles; i++)
+        if (!strcmp(c->profiles[i].id, id)) return c->profiles[i].p;
+    profile *p = profile_load(c->profile_dir, c->schema_dir, id, not_found, err, errlen);
+    if (!p) return NULL;
+    c->profiles = xrealloc(c->profiles, (size_t)(c->nprofiles + 1) * sizeof *c->profiles);
+    c->profiles[c->nprofiles++] = (struct loaded_profile){xstrdup(id), p};
+    return p;
 }
