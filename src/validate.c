@@ -57,11 +57,16 @@ static const char *label_in(const char *name, const char *parent)
     return element_label(name);
 }
 
-static const char *label_en(const char *name, const char *parent)
+/* English keeps the tag as the name ("<topic>"), adding words only
+ * where the tag alone misleads or means little. */
+static const char *name_en(const char *name, const char *parent, char *buf, size_t len)
 {
-    if (parent && !strcmp(name, "teacher") && !strcmp(parent, "observation")) return "teacher who taught";
-    if (!strcmp(name, "p")) return "paragraph";
-    return name;
+    const char *l = NULL;
+    if (parent && !strcmp(name, "teacher") && !strcmp(parent, "observation")) l = "teacher who taught";
+    else if (!strcmp(name, "p")) l = "paragraph";
+    if (l) snprintf(buf, len, "<%s> (%s)", name, l);
+    else snprintf(buf, len, "<%s>", name);
+    return buf;
 }
 
 static int root_index(const char *root)
@@ -173,11 +178,13 @@ static const char *value_hint(const char *type)
     return "格式不对";
 }
 
-/* Only spaces (ASCII or full-width U+3000), tabs and line ends. */
+/* Blank as type text in common.xsd counts it: ASCII white space, the
+ * no-break space U+00A0 and the full-width space U+3000. */
 static int blank(const char *v)
 {
     for (const char *p = v; *p;) {
         if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+        else if (!strncmp(p, "\xC2\xA0", 2)) p += 2;
         else if (!strncmp(p, "\xE3\x80\x80", 3)) p += 3;
         else return 0;
     }
@@ -190,32 +197,65 @@ static const char *parent_name(xmlNodePtr node)
                                                                           : NULL;
 }
 
-/* Messages said in our own words in both languages: an empty field, and
- * a tag inside a paragraph (libxml2 says "Element content is not
- * allowed, because the type definition is simple", naming neither the
- * tag nor what to do). 1 when msg was one of them. */
+/* A blank value refused for being blank: by a minLength, or by the
+ * pattern of type text (common.xsd; the only one with "[^\s"). A blank
+ * date refused by the date pattern is a format error and keeps its hint. */
+static int refused_blank(const char *msg)
+{
+    char value[256];
+    if (!grab(msg, "value '", '\'', value, sizeof value) || !blank(value)) return 0;
+    return strstr(msg, "[facet 'minLength']") || (strstr(msg, "[facet 'pattern']") && strstr(msg, "[^\\s"));
+}
+
+/* "<topic>（课题）不能为空" — or, when the blank is an attribute's, says so:
+ * the element itself may well be filled in. */
+static void empty_message(const char *msg, const char *elem, const char *parent, char **zh, char **en)
+{
+    const char *zl = label_in(elem, parent);
+    char attr[128] = "", ename[160];
+    name_en(elem, parent, ename, sizeof ename);
+    if (grab(msg, "attribute '", '\'', attr, sizeof attr)) {
+        *zh = xasprintf("<%s>（%s）的属性 %s 不能为空：请在 %s=\"\" 的引号里填写内容", elem, zl, attr, attr);
+        *en = xasprintf("%s: attribute %s is empty: fill in the quotes of %s=\"\"", ename, attr, attr);
+    } else {
+        *zh = xasprintf("<%s>（%s）不能为空：请填写%s", elem, zl, zl);
+        *en = xasprintf("%s is empty: fill it in", ename);
+    }
+}
+
+/* libxml2 says "Element content is not allowed, because the type
+ * definition is simple", naming neither the tag nor what to do. */
+static void tag_message(const char *elem, xmlNodePtr node, const char *parent, char **zh, char **en)
+{
+    const char *tag = "?";
+    for (xmlNodePtr c = node->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE) {
+            tag = (const char *)c->name;
+            break;
+        }
+    char ename[160];
+    name_en(elem, parent, ename, sizeof ename);
+    *zh = xasprintf("<%s>（%s）里只能写文字，不能有 <%s> 这样的标签：请删去标签，保留其中的文字", elem,
+                    label_in(elem, parent), tag);
+    *en = xasprintf("%s may hold only text, not tags such as <%s>: remove the tag and keep its text", ename, tag);
+}
+
+enum { PLAIN_NONE, PLAIN_EMPTY, PLAIN_TAG };
+
+/* The two messages said in our own words in both languages: an empty
+ * field and a tag inside text. */
 static int plain_message(const char *msg, const char *elem, xmlNodePtr node, char **zh, char **en)
 {
     const char *parent = parent_name(node);
-    char value[256] = "";
-    int has_value = grab(msg, "value '", '\'', value, sizeof value);
-    if ((strstr(msg, "[facet 'pattern']") || strstr(msg, "[facet 'minLength']")) && has_value && blank(value)) {
-        const char *zl = label_in(elem, parent);
-        *zh = xasprintf("<%s>（%s）不能为空：请填写%s", elem, zl, zl);
-        *en = xasprintf("<%s> (%s) is empty: fill it in", elem, label_en(elem, parent));
-        return 1;
+    if (refused_blank(msg)) {
+        empty_message(msg, elem, parent, zh, en);
+        return PLAIN_EMPTY;
     }
     if (strstr(msg, "Element content is not allowed") && node) {
-        const char *tag = "?";
-        for (xmlNodePtr c = node->children; c; c = c->next)
-            if (c->type == XML_ELEMENT_NODE) { tag = (const char *)c->name; break; }
-        *zh = xasprintf("<%s>（%s）里只能写文字，不能有 <%s> 这样的标签：请删去标签，保留其中的文字", elem,
-                        label_in(elem, parent), tag);
-        *en = xasprintf("<%s> (%s) may hold only text, not tags such as <%s>: remove the tag and keep its text",
-                        elem, label_en(elem, parent), tag);
-        return 1;
+        tag_message(elem, node, parent, zh, en);
+        return PLAIN_TAG;
     }
-    return 0;
+    return PLAIN_NONE;
 }
 
 /* Builds the Chinese message for one libxml2 schema error. */
@@ -225,7 +265,8 @@ static char *translate(const char *msg, xmlNodePtr node)
     grab(msg, "Element '", '\'', elem, sizeof elem);
     strip_ns(elem);
     grab(msg, "attribute '", '\'', attr, sizeof attr);
-    const char *label = label_in(elem, parent_name(node));
+    const char *parent = parent_name(node);
+    const char *label = label_in(elem, parent);
     strbuf o;
     sb_init(&o);
     if (attr[0]) sb_printf(&o, "<%s>（%s）的属性 %s：", elem, label, attr);
@@ -238,12 +279,13 @@ static char *translate(const char *msg, xmlNodePtr node)
         sb_printf(&o, "“%s”不是允许的取值，可选：%s", a, b);
     } else if (strstr(msg, "Missing child element")) {
         sb_puts(&o, "缺少必需的子元素 ");
-        expected_list(msg, elem, &o);
+        expected_list(msg, elem, &o); /* the missing ones are its children */
     } else if (strstr(msg, "This element is not expected")) {
         sb_puts(&o, "此处不应出现这个元素");
         if (strstr(msg, "Expected is")) {
             sb_puts(&o, "，这里应为 ");
-            expected_list(msg, elem, &o);
+            /* The expected elements are siblings of this one. */
+            expected_list(msg, parent, &o);
         }
     } else if (strstr(msg, "is required but missing")) {
         grab(msg, "The attribute '", '\'', a, sizeof a);
@@ -286,10 +328,24 @@ typedef struct vstate {
     int count;
     long last_line;
     char last_elem[160];
+    const void *tag_node; /* the last element told to hold no tags */
 } vstate;
 
 /* Past this many errors in one file the rest are noise from the first. */
 #define MAX_SCHEMA_ERRORS 50
+
+/* libxml2 follows a facet error with an "atomic type" error for the
+ * same value; one finding per place is enough. 1 when msg is that echo. */
+static int echoes_last(vstate *vs, const char *msg, long line)
+{
+    char head[160] = "";
+    const char *colon = strstr(msg, ": ");
+    if (colon) snprintf(head, sizeof head, "%.*s", (int)(colon - msg), msg);
+    if (line == vs->last_line && !strcmp(head, vs->last_elem) && strstr(msg, "atomic type")) return 1;
+    vs->last_line = line;
+    snprintf(vs->last_elem, sizeof vs->last_elem, "%s", head);
+    return 0;
+}
 
 static void on_schema_error(void *ctx, xmlErrorPtr err)
 {
@@ -299,21 +355,19 @@ static void on_schema_error(void *ctx, xmlErrorPtr err)
     snprintf(msg, sizeof msg, "%s", err->message);
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) msg[--n] = '\0';
-    /* libxml2 follows a facet error with an "atomic type" error for the
-     * same value; one finding per place is enough. */
-    char head[160] = "";
-    const char *colon = strstr(msg, ": ");
-    if (colon) snprintf(head, sizeof head, "%.*s", (int)(colon - msg), msg);
-    if (err->line == vs->last_line && !strcmp(head, vs->last_elem) && strstr(msg, "atomic type")) return;
-    vs->last_line = err->line;
-    snprintf(vs->last_elem, sizeof vs->last_elem, "%s", head);
-    if (++vs->count > MAX_SCHEMA_ERRORS) return;
+    if (echoes_last(vs, msg, err->line)) return;
     /* For errors on an element, libxml2 hands over the element's node. */
     xmlNodePtr node = err->node && ((xmlNodePtr)err->node)->type == XML_ELEMENT_NODE ? err->node : NULL;
+    /* <item><i>文字</i></item> is next found blank, its text being in the
+     * tag: removing the tag as told fixes both, so one message. */
+    if (node && node == vs->tag_node && refused_blank(msg)) return;
+    if (++vs->count > MAX_SCHEMA_ERRORS) return;
     char elem[128] = "", *zh = NULL, *en = NULL;
     grab(msg, "Element '", '\'', elem, sizeof elem);
     strip_ns(elem);
-    if (!plain_message(msg, elem, node, &zh, &en)) zh = translate(msg, node);
+    int plain = plain_message(msg, elem, node, &zh, &en);
+    if (plain == PLAIN_TAG) vs->tag_node = node;
+    if (plain == PLAIN_NONE) zh = translate(msg, node);
     finding_add(vs->f, SEV_ERROR, "schema.invalid", vs->shown, err->line, "schema", "%s", "%s", zh, en ? en : msg);
     free(zh);
     free(en);
@@ -324,7 +378,7 @@ int schemas_validate(schemas *s, const char *root, xmlDocPtr doc, const char *sh
     int i = root_index(root);
     if (i < 0) return -1;
     xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(s->schema[i]);
-    vstate vs = {shown, f, 0, -1, ""};
+    vstate vs = {shown, f, 0, -1, "", NULL};
     xmlSchemaSetValidStructuredErrors(vc, on_schema_error, &vs);
     int rc = xmlSchemaValidateDoc(vc, doc);
     xmlSchemaFreeValidCtxt(vc);

@@ -12,6 +12,7 @@
 #   count KEY N            counts[KEY] == N in the JSON
 #   message FILE:LINE TEXT the finding there says TEXT (with args --lang en:
 #                          the English message)
+#   nomessage FILE:LINE TEXT no finding there says TEXT
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -55,6 +56,10 @@ for case in tests/cases/*/; do
         q=".findings[] | select(.file == \"${a%%:*}\" and .line == ${a#*:}) | .message"
         if printf '%s' "$json" | jq -r "$q" 2>/dev/null | grep -qF -- "$b"; then ok
         else bad "$name" "at $a no message with '$b'; got: $(printf '%s' "$json" | jq -r "$q" 2>/dev/null)"; fi ;;
+      nomessage)
+        q=".findings[] | select(.file == \"${a%%:*}\" and .line == ${a#*:}) | .message"
+        if ! printf '%s' "$json" | jq -r "$q" 2>/dev/null | grep -qF -- "$b"; then ok
+        else bad "$name" "at $a a message with '$b': $(printf '%s' "$json" | jq -r "$q" 2>/dev/null)"; fi ;;
       count)
         got=$(printf '%s' "$json" | jq ".counts[\"$a\"]" 2>/dev/null)
         if [ "$got" = "$b" ]; then ok; else bad "$name" "counts[$a] = $got, expected $b"; fi ;;
