@@ -265,3 +265,51 @@ void *fonts_hb_face(const font_set *fs, int i)
     }
     return f->hb;
 }
+
+/* 1 when every subtable of the font's 'mort' (legacy AAT) applies to
+ * vertical text only (coverage bit 0x8000): the AR PL fonts carry one,
+ * for vertical forms. Bounds-checked; malformed counts as not vertical. */
+static int mort_vertical_only(hb_face_t *face)
+{
+    hb_blob_t *b = hb_face_reference_table(face, HB_TAG('m', 'o', 'r', 't'));
+    unsigned len;
+    const unsigned char *m = (const unsigned char *)hb_blob_get_data(b, &len);
+    int ok = 1;
+    if (len) {
+        uint32_t nchains = len >= 8 ? (uint32_t)m[4] << 24 | (uint32_t)m[5] << 16 | m[6] << 8 | m[7] : 0;
+        size_t p = 8;
+        ok = nchains > 0;
+        for (uint32_t c = 0; ok && c < nchains; c++) {
+            if (p + 12 > len) { ok = 0; break; }
+            size_t clen = (size_t)m[p + 4] << 24 | (size_t)m[p + 5] << 16 | (size_t)m[p + 6] << 8 | m[p + 7];
+            unsigned nfeat = (unsigned)(m[p + 8] << 8 | m[p + 9]), nsub = (unsigned)(m[p + 10] << 8 | m[p + 11]);
+            size_t q = p + 12 + 12 * (size_t)nfeat;
+            for (unsigned k = 0; ok && k < nsub; k++) {
+                if (q + 8 > len) { ok = 0; break; }
+                unsigned slen = (unsigned)(m[q] << 8 | m[q + 1]);
+                ok = (m[q + 2] & 0x80) != 0 && slen >= 8;
+                q += slen;
+            }
+            if (clen < 12) ok = 0;
+            p += clen;
+        }
+    }
+    hb_blob_destroy(b);
+    return ok;
+}
+
+int fonts_shapes_plainly(const font_set *fs, int i)
+{
+    if (i < 0 || i >= fs->nfonts) return 0;
+    hb_face_t *face = fonts_hb_face(fs, i);
+    static const hb_tag_t layout[] = {HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'),
+                                      HB_TAG('k', 'e', 'r', 'n'), HB_TAG('m', 'o', 'r', 'x'),
+                                      HB_TAG('k', 'e', 'r', 'x'), HB_TAG('t', 'r', 'a', 'k')};
+    for (size_t k = 0; k < sizeof layout / sizeof layout[0]; k++) {
+        hb_blob_t *b = hb_face_reference_table(face, layout[k]);
+        unsigned len = hb_blob_get_length(b);
+        hb_blob_destroy(b);
+        if (len) return 0;
+    }
+    return mort_vertical_only(face);
+}

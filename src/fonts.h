@@ -30,6 +30,12 @@ int fonts_pick(const font_set *fs, const char *role, uint32_t cp);
 int fonts_role(const font_set *fs, const char *name);
 int fonts_pick_in(const font_set *fs, int role, uint32_t cp);
 
+/* 1 when font i has no table that changes glyphs or positions in
+ * horizontal text (no GSUB, GPOS, kern, morx, kerx, trak; a 'mort' only
+ * of vertical-only subtables): shaping it is the cmap glyph and its
+ * advance. text.c uses this to skip HarfBuzz for plain runs. */
+int fonts_shapes_plainly(const font_set *fs, int i);
+
 /* 1 when cp can be drawn in every role of the manifest. */
 int fonts_covers_every_role(const font_set *fs, uint32_t cp);
 

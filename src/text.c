@@ -38,6 +38,9 @@ struct text_engine {
     const font_set *fs;
     hb_font_t *hb[MAX_FONTS];
     float upem[MAX_FONTS];
+    signed char plain[MAX_FONTS];   /* fonts_shapes_plainly: 0 not asked yet, 1 yes, -1 no */
+    uint32_t *bmp[MAX_FONTS];       /* plain fonts: BMP code point → advance << 16 | glyph,
+                                       0 not looked up, NO_GLYPH none */
     hb_buffer_t *buf;
     line_breaker *lb;
     /* per paragraph, reused */
@@ -59,8 +62,10 @@ text_engine *text_engine_new(const font_set *fs)
 void text_engine_free(text_engine *te)
 {
     if (!te) return;
-    for (int i = 0; i < MAX_FONTS; i++)
+    for (int i = 0; i < MAX_FONTS; i++) {
         if (te->hb[i]) hb_font_destroy(te->hb[i]);
+        free(te->bmp[i]);
+    }
     hb_buffer_destroy(te->buf);
     line_breaker_free(te->lb);
     free(te->cp); free(te->off); free(te->font); free(te->brk);
@@ -195,9 +200,71 @@ static void add_unit(text_engine *te, size_t cp_first, size_t cp_end, int g0, in
     u->brk = te->brk[cp_first];
 }
 
+/* Characters HarfBuzz leaves to the cmap in a plain font: none that it
+ * would normalise, hide, reorder or position (marks, default ignorables,
+ * controls, compatibility ideographs, bidi controls are all outside). */
+static int plain_char(uint32_t c)
+{
+    return (c >= 0x20 && c <= 0x7E) || (c >= 0xA1 && c <= 0xFF && c != 0xAD) ||
+           (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E) ||
+           (c >= 0x3000 && c <= 0x303F && !(c >= 0x302A && c <= 0x302F)) ||
+           (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+           (c >= 0xFF01 && c <= 0xFF5E) || (c >= 0xFFE0 && c <= 0xFFE6);
+}
+
+#define NO_GLYPH 0xFFFFFFFFu
+
+/* The cmap glyph and advance of BMP code point c in a plain font, looked
+ * up once per engine (a cmap lookup per character was 6% of a build). */
+static uint32_t plain_glyph(text_engine *te, int font, uint32_t c)
+{
+    if (!te->bmp[font]) te->bmp[font] = xcalloc(0x10000, sizeof *te->bmp[font]);
+    uint32_t *e = &te->bmp[font][c & 0xFFFF];
+    if (!*e) {
+        hb_font_t *hf = hb_for(te, font);
+        hb_codepoint_t g;
+        hb_position_t adv;
+        if (!hb_font_get_nominal_glyph(hf, c, &g) || g == 0 || g > 0xFFFE ||
+            (adv = hb_font_get_glyph_h_advance(hf, g)) < 0 || adv > 0xFFFF)
+            *e = NO_GLYPH;
+        else
+            *e = (uint32_t)adv << 16 | g;
+    }
+    return *e;
+}
+
+/* A run of plain characters in a font that shapes plainly (fonts.h) is
+ * what HarfBuzz would make of it: each character's cmap glyph and its
+ * advance, one cluster each. Shaping was 13% of a batch build; the body
+ * and Kai fonts qualify, so most text takes this path. 0 (nothing
+ * appended) when the run does not qualify. */
+static int shape_plain(text_engine *te, size_t from, size_t to, float size)
+{
+    int font = te->font[from];
+    if (!te->plain[font]) te->plain[font] = fonts_shapes_plainly(te->fs, font) ? 1 : -1;
+    if (te->plain[font] < 0) return 0;
+    hb_for(te, font);                           /* sets upem[font] */
+    float scale = size / te->upem[font];
+    size_t ng0 = te->ng, nu0 = te->nu;
+    reserve((void **)&te->g, &te->cap_g, te->ng + (to - from), sizeof *te->g);
+    for (size_t i = from; i < to; i++) {
+        uint32_t e = plain_char(te->cp[i]) ? plain_glyph(te, font, te->cp[i]) : NO_GLYPH;
+        if (e == NO_GLYPH) {
+            te->ng = ng0;
+            te->nu = nu0;
+            return 0;
+        }
+        float w = (float)(e >> 16) * scale;
+        te->g[te->ng++] = (shaped){font, e & 0xFFFF, w};
+        add_unit(te, i, i + 1, (int)te->ng - 1, 1, w);
+    }
+    return 1;
+}
+
 /* Shapes cp[from, to) in one font; appends glyphs and one unit per cluster. */
 static void shape_run(text_engine *te, size_t from, size_t to, float size)
 {
+    if (shape_plain(te, from, to, size)) return;
     int font = te->font[from];
     hb_font_t *hf = hb_for(te, font);
     float scale = size / te->upem[font];

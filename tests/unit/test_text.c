@@ -4,6 +4,7 @@
 #include "text.h"
 #include "linebreak.h"
 #include "util.h"
+#include <hb.h>
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -75,6 +76,67 @@ static int breaks_inside(const char *t, float measure, const char *word)
         if (tl.lines[l].src_start > a && tl.lines[l].src_start < b) inside = 1;
     text_lines_free(&tl);
     return inside;
+}
+
+/* The fast path for plain fonts (text.c shape_plain) must give exactly
+ * what HarfBuzz gives: for every code point of the plain ranges that the
+ * role's first font covers, set in runs of 64 neighbours, each glyph id
+ * and advance is compared with hb_shape of the same run. */
+static void check_plain_equals_harfbuzz(const char *role)
+{
+    static const uint32_t ranges[][2] = {{0x21, 0x7E}, {0xA1, 0xFF}, {0x2010, 0x2027}, {0x2030, 0x205E},
+                                         {0x3001, 0x303F}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF},
+                                         {0xFF01, 0xFF5E}, {0xFFE0, 0xFFE6}};
+    int font = fonts_pick(fs, role, 0x4E2D);
+    CHECK(fonts_shapes_plainly(fs, font));
+    hb_font_t *hf = hb_font_create(fonts_hb_face(fs, font));
+    float upem = (float)hb_face_get_upem(fonts_hb_face(fs, font));
+    text_style st = {role, 10, 0, 0, 0, 0};
+    uint32_t run[64];
+    int n = 0, compared = 0, same = 0;
+    for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++) {
+        for (uint32_t c = ranges[r][0]; c <= ranges[r][1]; c++) {
+            if (fonts_pick(fs, role, c) != font || c == 0xAD || (c >= 0x302A && c <= 0x302F)) continue;
+            run[n++] = c;
+            if (n < 64 && !(r + 1 == sizeof ranges / sizeof ranges[0] && c == ranges[r][1])) continue;
+            strbuf b;
+            sb_init(&b);
+            for (int i = 0; i < n; i++) {
+                char u[5];
+                uint32_t v = run[i];
+                int k = v < 0x80 ? 1 : v < 0x800 ? 2 : 3;
+                if (k == 1) u[0] = (char)v;
+                else if (k == 2) { u[0] = (char)(0xC0 | v >> 6); u[1] = (char)(0x80 | (v & 63)); }
+                else { u[0] = (char)(0xE0 | v >> 12); u[1] = (char)(0x80 | (v >> 6 & 63)); u[2] = (char)(0x80 | (v & 63)); }
+                sb_add(&b, u, (size_t)k);
+            }
+            text_lines tl = {0};
+            text_set(te, b.s, b.len, &st, 1e6f, &tl);
+            hb_buffer_t *hb = hb_buffer_create();
+            hb_buffer_add_utf32(hb, run, n, 0, n);
+            hb_buffer_set_direction(hb, HB_DIRECTION_LTR);
+            hb_buffer_set_script(hb, HB_SCRIPT_HAN);
+            hb_buffer_set_language(hb, hb_language_from_string("zh", -1));
+            hb_shape(hf, hb, NULL, 0);
+            unsigned gn;
+            hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(hb, &gn);
+            hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(hb, &gn);
+            int ok = tl.nglyphs == gn;
+            for (unsigned i = 0; ok && i < gn; i++)
+                ok = tl.glyphs[i].gid == gi[i].codepoint &&
+                     fabsf(tl.glyphs[i].advance - (float)gp[i].x_advance * 10 / upem) < 1e-4f;
+            compared += n;
+            same += ok ? n : 0;
+            hb_buffer_destroy(hb);
+            text_lines_free(&tl);
+            sb_free(&b);
+            n = 0;
+        }
+    }
+    CHECK(compared > 5000);          /* a GB 2312 font: ~7,000 characters */
+    CHECK(same == compared);
+    if (same != compared) fprintf(stderr, "%s: %d of %d characters differ from HarfBuzz\n", role, compared - same, compared);
+    hb_font_destroy(hf);
 }
 
 int main(void)
@@ -160,6 +222,11 @@ int main(void)
     printf("text: %zu glyphs in %.2f ms (%.0f glyphs/ms)\n", tl.nglyphs, ms, (double)tl.nglyphs / ms);
     text_lines_free(&tl);
     sb_free(&b);
+
+    check_plain_equals_harfbuzz("body");
+    check_plain_equals_harfbuzz("kai");
+    /* Heading's WenQuanYi Zen Hei has GSUB/GPOS tables: HarfBuzz's path. */
+    CHECK(!fonts_shapes_plainly(fs, fonts_pick(fs, "heading", 0x4E2D)));
 
     text_engine_free(te);
     fonts_close(fs);
