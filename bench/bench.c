@@ -170,14 +170,19 @@ static int print_blocks(const char *dir)
     return 0;
 }
 
+/* The process's fonts, schemas and calendar; 0, or -1 said on stderr. */
+static int open_context(context *ctx)
+{
+    char err[1024];
+    if (context_open(ctx, NEED_ALL, err, sizeof err) == 0) return 0;
+    fprintf(stderr, "bench: %s\n", err);
+    return -1;
+}
+
 static int profile_only(const char *dir, int n)
 {
     context ctx;
-    char err[1024];
-    if (context_open(&ctx, NEED_ALL, err, sizeof err) != 0) {
-        fprintf(stderr, "bench: %s\n", err);
-        return 2;
-    }
+    if (open_context(&ctx) != 0) return 2;
     size_t size = 0;
     double t = batch(&ctx, dir, n, &size);
     printf("%s: %d dossiers, %.2f ms each, %zu bytes\n", dir, n, t * 1e3 / n, size);
@@ -212,11 +217,7 @@ int main(int argc, char **argv)
     unlink("/tmp/dangan-bench.pdf");
 
     context ctx;
-    char err[1024];
-    if (context_open(&ctx, NEED_ALL, err, sizeof err) != 0) {
-        fprintf(stderr, "bench: %s\n", err);
-        return 2;
-    }
+    if (open_context(&ctx) != 0) return 2;
     size_t size = 0;
     batch(&ctx, dir, 3, &size);                    /* warm caches */
     double one[3], all[3];
