@@ -598,6 +598,52 @@ static int load_signing_school(context *ctx, const char *file, school *sc, char 
 static int bundle_build(context *ctx, char **dirs, int ndirs, const char *school_file, const char *out,
                         long long epoch, int jobs, bundle_result *r, char *err, size_t errlen);
 
+/* A staging folder beside out (out.tmp-XXXXXX, with dossiers/ and
+ * refused/), renamed into place only when the bundle is whole. NULL with
+ * err on failure, nothing left behind. */
+static char *open_staging(const char *out, char *err, size_t errlen)
+{
+    char *tmp = xasprintf("%s.tmp-XXXXXX", out);
+    if (!mkdtemp(tmp)) {
+        snprintf(err, errlen, "无法创建 %s：%s", tmp, strerror(errno));
+        free(tmp);
+        return NULL;
+    }
+    char *dd = path_join(tmp, "dossiers"), *rd = path_join(tmp, "refused");
+    int bad = mkdir(dd, 0755) || mkdir(rd, 0755);
+    if (bad) snprintf(err, errlen, "无法在 %s 中建立文件夹：%s", tmp, strerror(errno));
+    free(dd);
+    free(rd);
+    if (bad) {
+        remove_tree(tmp);
+        free(tmp);
+        return NULL;
+    }
+    return tmp;
+}
+
+/* What a run and a merge end alike with: rows in pinyin order, the 汇总表
+ * as CSV and PDF, the signed manifest, then the staging folder renamed to
+ * out. On failure the staging folder is removed. */
+static int finish_bundle(context *ctx, const school *sc, char *tmp, const char *out, row *rows, int nrows,
+                         time_t when, char *err, size_t errlen)
+{
+    UErrorCode ec = U_ZERO_ERROR;
+    collator = ucol_open("zh", &ec);
+    if (collator) qsort(rows, (size_t)nrows, sizeof *rows, cmp_row);
+    ucol_close(collator);
+    collator = NULL;
+    int rc = write_csv(tmp, rows, nrows, err, errlen);
+    if (rc == 0) rc = write_summary_pdf(ctx, sc, tmp, rows, nrows, when, err, errlen);
+    if (rc == 0) rc = write_manifest(tmp, sc, when, err, errlen);
+    if (rc == 0 && rename(tmp, out) != 0) {
+        snprintf(err, errlen, "无法把 %s 改名为 %s：%s", tmp, out, strerror(errno));
+        rc = -1;
+    }
+    if (rc != 0) remove_tree(tmp);
+    return rc;
+}
+
 /* The submissions of shard k of n: every n-th in name order, from the
  * k-th, so that n machines given the same list cover it exactly once. */
 static char **shard_of(char **dirs, int ndirs, int k, int n, int *out_n)
@@ -635,36 +681,17 @@ static int bundle_build(context *ctx, char **dirs, int ndirs, const char *school
         if (!is_dir(dirs[i])) { snprintf(err, errlen, "找不到提交文件夹 %s", dirs[i]); return -1; }
     school sc;
     if (load_signing_school(ctx, school_file, &sc, err, errlen) != 0) return -1;
-    char *tmp = xasprintf("%s.tmp-XXXXXX", out);
-    if (!mkdtemp(tmp)) {
-        snprintf(err, errlen, "无法创建 %s：%s", tmp, strerror(errno));
-        free(tmp);
+    char *tmp = open_staging(out, err, errlen);
+    if (!tmp) {
         school_free(&sc);
         return -1;
     }
-    char *dd = path_join(tmp, "dossiers"), *rd = path_join(tmp, "refused");
-    int rc = mkdir(dd, 0755) || mkdir(rd, 0755) ? -1 : 0;
-    free(dd);
-    free(rd);
     row *rows = xcalloc((size_t)ndirs + 1, sizeof *rows);
-    int nrows = 0;
-    if (rc == 0 && ndirs > 0) rc = run_workers(ctx, &sc, tmp, dirs, ndirs, epoch, jobs, rows, &nrows, r, err, errlen);
+    int nrows = 0, rc = 0;
+    if (ndirs > 0) rc = run_workers(ctx, &sc, tmp, dirs, ndirs, epoch, jobs, rows, &nrows, r, err, errlen);
     time_t when = epoch >= 0 ? (time_t)epoch : time(NULL);
-    if (rc == 0) {
-        UErrorCode ec = U_ZERO_ERROR;
-        collator = ucol_open("zh", &ec);
-        if (collator) qsort(rows, (size_t)nrows, sizeof *rows, cmp_row);
-        ucol_close(collator);
-        collator = NULL;
-        rc = write_csv(tmp, rows, nrows, err, errlen);
-    }
-    if (rc == 0) rc = write_summary_pdf(ctx, &sc, tmp, rows, nrows, when, err, errlen);
-    if (rc == 0) rc = write_manifest(tmp, &sc, when, err, errlen);
-    if (rc == 0 && rename(tmp, out) != 0) {
-        snprintf(err, errlen, "无法把 %s 改名为 %s：%s", tmp, out, strerror(errno));
-        rc = -1;
-    }
-    if (rc != 0) remove_tree(tmp);
+    if (rc == 0) rc = finish_bundle(ctx, &sc, tmp, out, rows, nrows, when, err, errlen);
+    else remove_tree(tmp);
     for (int i = 0; i < nrows; i++) free_row(&rows[i]);
     free(rows);
     free(tmp);
@@ -771,32 +798,17 @@ int bundle_merge(context *ctx, char **parts, int nparts, const char *school_file
     }
     school sc;
     if (load_signing_school(ctx, school_file, &sc, err, errlen) != 0) return -1;
-    char *tmp = xasprintf("%s.tmp-XXXXXX", out);
-    int rc = mkdtemp(tmp) ? 0 : -1;
-    if (rc) snprintf(err, errlen, "无法创建 %s：%s", tmp, strerror(errno));
-    char *dd = path_join(tmp, "dossiers"), *rd = path_join(tmp, "refused");
-    if (rc == 0 && (mkdir(dd, 0755) || mkdir(rd, 0755))) rc = -1;
-    free(dd);
-    free(rd);
+    char *tmp = open_staging(out, err, errlen);
+    if (!tmp) {
+        school_free(&sc);
+        return -1;
+    }
     row *rows = NULL;
-    int nrows = 0, cap = 0;
+    int nrows = 0, cap = 0, rc = 0;
     for (int i = 0; i < nparts && rc == 0; i++) rc = merge_part(parts[i], tmp, &rows, &nrows, &cap, r, err, errlen);
     time_t when = epoch >= 0 ? (time_t)epoch : time(NULL);
-    if (rc == 0) {
-        UErrorCode ec = U_ZERO_ERROR;
-        collator = ucol_open("zh", &ec);
-        if (collator) qsort(rows, (size_t)nrows, sizeof *rows, cmp_row);
-        ucol_close(collator);
-        collator = NULL;
-        rc = write_csv(tmp, rows, nrows, err, errlen);
-    }
-    if (rc == 0) rc = write_summary_pdf(ctx, &sc, tmp, rows, nrows, when, err, errlen);
-    if (rc == 0) rc = write_manifest(tmp, &sc, when, err, errlen);
-    if (rc == 0 && rename(tmp, out) != 0) {
-        snprintf(err, errlen, "无法把 %s 改名为 %s：%s", tmp, out, strerror(errno));
-        rc = -1;
-    }
-    if (rc != 0) remove_tree(tmp);
+    if (rc == 0) rc = finish_bundle(ctx, &sc, tmp, out, rows, nrows, when, err, errlen);
+    else remove_tree(tmp);
     for (int i = 0; i < nrows; i++) free_row(&rows[i]);
     free(rows);
     free(tmp);
