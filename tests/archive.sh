@@ -5,18 +5,13 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 export SOURCE_DATE_EPOCH=1474848000
-mkdir -p "$tmp/pki" "$tmp/other"
 make_pki "$tmp/pki" && make_pki "$tmp/other" && ok || bad "could not make test certificates"
-cp samples/school-xxsy.xml "$tmp/pki/SCHOOL.xml"
 
 # Two bundles: B1 with two teachers, B2 with a third (a later year).
 cp -R samples/li-chunyan "$tmp/a"
-cp -R samples/li-chunyan "$tmp/b"
-sed -i 's|<name>李春燕</name>|<name>王堃</name>|; s|LX2016-0007|LX2016-0009|' "$tmp/b/placement.xml"
-sed -i 's|LX2016-0007|LX2016-0009|' "$tmp/b/assessment.xml"
-cp -R samples/li-chunyan "$tmp/c"
-sed -i 's|<name>李春燕</name>|<name>張曉明</name>|; s|LX2016-0007|LX2016-0010|; s|<school>XX县红星乡中心小学</school>|<school>ＸＸ县东风小学</school>|' "$tmp/c/placement.xml"
-sed -i 's|LX2016-0007|LX2016-0010|' "$tmp/c/assessment.xml"
+sample_as "$tmp/b" LX2016-0009 王堃
+sample_as "$tmp/c" LX2016-0010 張曉明
+sed -i 's|<school>XX县红星乡中心小学</school>|<school>ＸＸ县东风小学</school>|' "$tmp/c/placement.xml"
 $bin bundle "$tmp/a" "$tmp/b" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/B1" >/dev/null 2>&1 && ok || bad "bundle B1"
 $bin bundle "$tmp/c" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/B2" >/dev/null 2>&1 && ok || bad "bundle B2"
 

@@ -5,18 +5,13 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 export SOURCE_DATE_EPOCH=1474848000
-mkdir -p "$tmp/pki" "$tmp/other"
 make_pki "$tmp/pki" && make_pki "$tmp/other" && ok || bad "could not make test certificates"
-cp samples/school-xxsy.xml "$tmp/pki/SCHOOL.xml"
 
 # Three submissions: two pass (names sorting 李 < 王 by pinyin, given in
 # the other order), one falls short.
 cp -R samples/li-chunyan "$tmp/a"
-cp -R samples/li-chunyan "$tmp/b"
-sed -i 's|<name>李春燕</name>|<name>王堃</name>|; s|LX2016-0007|LX2016-0009|' "$tmp/b/placement.xml"
-sed -i 's|LX2016-0007|LX2016-0009|' "$tmp/b/assessment.xml"
-cp -R samples/li-chunyan "$tmp/c"
-sed -i 's|LX2016-0007|LX2016-0008|' "$tmp/c/placement.xml" "$tmp/c/assessment.xml"
+sample_as "$tmp/b" LX2016-0009 王堃
+sample_as "$tmp/c" LX2016-0008
 sed -i '3,10d' "$tmp/c/observations.xml"
 
 B="$tmp/out/bundle"

@@ -11,11 +11,22 @@ ok()  { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # make_pki DIR: a throw-away county CA and a school certificate signed by
-# it, made at test time (no private key is ever committed).
+# it, made at test time (no private key is ever committed), and the
+# sample school file beside them as DIR/SCHOOL.xml.
 make_pki() {
+  mkdir -p "$1" &&
   ( cd "$1" &&
     openssl req -utf8 -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 3650 -subj "/CN=XX县教育体育局 CA" &&
     openssl req -utf8 -newkey rsa:2048 -nodes -keyout school-key.pem -out school.csr -subj "/CN=XX县实验学校" &&
     openssl x509 -req -in school.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out school-cert.pem -days 3650
-  ) >/dev/null 2>&1
+  ) >/dev/null 2>&1 &&
+  cp samples/school-xxsy.xml "$1/SCHOOL.xml"
+}
+
+# sample_as DIR ID [NAME]: the reference submission copied to DIR with
+# placement id ID (and teacher NAME).
+sample_as() {
+  cp -R samples/li-chunyan "$1" &&
+  sed -i "s|LX2016-0007|$2|" "$1/placement.xml" "$1/assessment.xml" &&
+  if [ -n "${3:-}" ]; then sed -i "s|<name>李春燕</name>|<name>$3</name>|" "$1/placement.xml"; fi
 }
