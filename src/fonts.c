@@ -269,6 +269,23 @@ void *fonts_hb_face(const font_set *fs, int i)
 /* 1 when every subtable of the font's 'mort' (legacy AAT) applies to
  * vertical text only (coverage bit 0x8000): the AR PL fonts carry one,
  * for vertical forms. Bounds-checked; malformed counts as not vertical. */
+/* One mort chain at m[p]: 1 when its subtables are all vertical-only;
+ * *next is the following chain. A chain is a 12-byte header (flags,
+ * length, feature and subtable counts), 12 bytes per feature, then the
+ * subtables, each with its length and coverage first. */
+static int mort_chain_vertical(const unsigned char *m, size_t len, size_t p, size_t *next)
+{
+    if (p + 12 > len || be32(m + p + 4) < 12) return 0;
+    *next = p + be32(m + p + 4);
+    unsigned nsub = be16(m + p + 10);
+    size_t q = p + 12 + 12 * (size_t)be16(m + p + 8);
+    for (unsigned k = 0; k < nsub; k++) {
+        if (q + 8 > len || be16(m + q) < 8 || !(m[q + 2] & 0x80)) return 0;
+        q += be16(m + q);
+    }
+    return 1;
+}
+
 static int mort_vertical_only(hb_face_t *face)
 {
     hb_blob_t *b = hb_face_reference_table(face, HB_TAG('m', 'o', 'r', 't'));
@@ -276,23 +293,10 @@ static int mort_vertical_only(hb_face_t *face)
     const unsigned char *m = (const unsigned char *)hb_blob_get_data(b, &len);
     int ok = 1;
     if (len) {
-        uint32_t nchains = len >= 8 ? (uint32_t)m[4] << 24 | (uint32_t)m[5] << 16 | m[6] << 8 | m[7] : 0;
+        uint32_t nchains = len >= 8 ? be32(m + 4) : 0;
         size_t p = 8;
         ok = nchains > 0;
-        for (uint32_t c = 0; ok && c < nchains; c++) {
-            if (p + 12 > len) { ok = 0; break; }
-            size_t clen = (size_t)m[p + 4] << 24 | (size_t)m[p + 5] << 16 | (size_t)m[p + 6] << 8 | m[p + 7];
-            unsigned nfeat = (unsigned)(m[p + 8] << 8 | m[p + 9]), nsub = (unsigned)(m[p + 10] << 8 | m[p + 11]);
-            size_t q = p + 12 + 12 * (size_t)nfeat;
-            for (unsigned k = 0; ok && k < nsub; k++) {
-                if (q + 8 > len) { ok = 0; break; }
-                unsigned slen = (unsigned)(m[q] << 8 | m[q + 1]);
-                ok = (m[q + 2] & 0x80) != 0 && slen >= 8;
-                q += slen;
-            }
-            if (clen < 12) ok = 0;
-            p += clen;
-        }
+        for (uint32_t c = 0; ok && c < nchains; c++) ok = mort_chain_vertical(m, len, p, &p);
     }
     hb_blob_destroy(b);
     return ok;

@@ -6,21 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned be32(const unsigned char *p)
-{
-    return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
-}
-
 /* JPEG: walk the markers to the first start-of-frame. */
 static int jpeg_size(const unsigned char *b, size_t n, int *w, int *h)
 {
     size_t i = 2;
     while (i + 9 < n) {
         if (b[i] != 0xFF) return -1;
-        unsigned m = b[i + 1], len = (unsigned)b[i + 2] << 8 | b[i + 3];
+        unsigned m = b[i + 1], len = be16(b + i + 2);
         if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
-            *h = b[i + 5] << 8 | b[i + 6];
-            *w = b[i + 7] << 8 | b[i + 8];
+            *h = be16(b + i + 5);
+            *w = be16(b + i + 7);
             return *w > 0 && *h > 0 ? 0 : -1;
         }
         i += 2 + len;

@@ -24,11 +24,6 @@ typedef struct font_tables {
 
 enum { MAX_COMPONENT_DEPTH = 8 };
 
-static uint16_t get16(const unsigned char *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t get32(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 static void put16(unsigned char *p, uint32_t v) { p[0] = (unsigned char)(v >> 8); p[1] = (unsigned char)v; }
 static void put32(unsigned char *p, uint32_t v)
 {
@@ -58,9 +53,9 @@ static int load_tables(hb_face_t *face, font_tables *f)
         load_table(face, "maxp", 6, &f->maxp) || load_table(face, "hmtx", 4, &f->hmtx) ||
         load_table(face, "loca", 4, &f->loca) || load_table(face, "glyf", 0, &f->glyf))
         return -1;
-    f->long_loca = get16(f->head.p + 50) != 0;
-    f->nglyphs = get16(f->maxp.p + 4);
-    f->nmetrics = get16(f->hhea.p + 34);
+    f->long_loca = be16(f->head.p + 50) != 0;
+    f->nglyphs = be16(f->maxp.p + 4);
+    f->nmetrics = be16(f->hhea.p + 34);
     size_t loca_need = ((size_t)f->nglyphs + 1) * (f->long_loca ? 4 : 2);
     if (!f->nglyphs || !f->nmetrics || f->nmetrics > f->nglyphs || f->loca.len < loca_need ||
         f->hmtx.len < (size_t)f->nmetrics * 4 + ((size_t)f->nglyphs - f->nmetrics) * 2)
@@ -74,11 +69,11 @@ static int glyph_slice(const font_tables *f, uint32_t gid, const unsigned char *
     if (gid >= f->nglyphs) return -1;
     size_t a, b;
     if (f->long_loca) {
-        a = get32(f->loca.p + 4 * gid);
-        b = get32(f->loca.p + 4 * gid + 4);
+        a = be32(f->loca.p + 4 * gid);
+        b = be32(f->loca.p + 4 * gid + 4);
     } else {
-        a = (size_t)get16(f->loca.p + 2 * gid) * 2;
-        b = (size_t)get16(f->loca.p + 2 * gid + 2) * 2;
+        a = (size_t)be16(f->loca.p + 2 * gid) * 2;
+        b = (size_t)be16(f->loca.p + 2 * gid + 2) * 2;
     }
     if (a > b || b > f->glyf.len) return -1;
     *p = f->glyf.p + a;
@@ -90,7 +85,7 @@ static int glyph_slice(const font_tables *f, uint32_t gid, const unsigned char *
 static size_t component_len(const unsigned char *p, size_t avail)
 {
     if (avail < 4) return 0;
-    uint16_t flags = get16(p);
+    uint16_t flags = be16(p);
     size_t n = 4 + ((flags & 0x0001) ? 4 : 2);
     if (flags & 0x0008) n += 2;             /* WE_HAVE_A_SCALE */
     else if (flags & 0x0040) n += 4;        /* WE_HAVE_AN_X_AND_Y_SCALE */
@@ -106,18 +101,18 @@ static int mark_glyph(const font_tables *f, uint32_t gid, unsigned char *seen, i
     if (glyph_slice(f, gid, &g, &len) != 0 || depth > MAX_COMPONENT_DEPTH) return -1;
     seen[gid >> 3] |= (unsigned char)(1u << (gid & 7));
     if (len == 0) return 0;
-    int16_t contours = (int16_t)get16(g);
+    int16_t contours = (int16_t)be16(g);
     if (contours >= 0) {
         size_t ins_at = 10 + 2 * (size_t)contours;
-        return ins_at + 2 <= len && ins_at + 2 + get16(g + ins_at) <= len ? 0 : -1;
+        return ins_at + 2 <= len && ins_at + 2 + be16(g + ins_at) <= len ? 0 : -1;
     }
     size_t off = 10;
     for (;;) {
         size_t n = component_len(g + off, len - off);
         if (!n) return -1;
-        uint32_t part = get16(g + off + 2);
+        uint32_t part = be16(g + off + 2);
         if (!(seen[part >> 3] & (1u << (part & 7))) && mark_glyph(f, part, seen, depth + 1) != 0) return -1;
-        if (!(get16(g + off) & 0x0020)) return 0;    /* MORE_COMPONENTS */
+        if (!(be16(g + off) & 0x0020)) return 0;    /* MORE_COMPONENTS */
         off += n;
     }
 }
@@ -129,12 +124,12 @@ static size_t copy_glyph(const font_tables *f, const ttf_subset *s, uint32_t old
     const unsigned char *g;
     size_t len;
     if (glyph_slice(f, old, &g, &len) != 0 || len == 0) return 0;
-    int16_t contours = (int16_t)get16(g);
+    int16_t contours = (int16_t)be16(g);
     size_t n;
     if (contours >= 0) {
         size_t ins_at = 10 + 2 * (size_t)contours;
         if (ins_at + 2 > len) return 0;
-        size_t rest = ins_at + 2 + get16(g + ins_at);
+        size_t rest = ins_at + 2 + be16(g + ins_at);
         if (rest > len) return 0;
         memcpy(out, g, ins_at);
         put16(out + ins_at, 0);
@@ -146,10 +141,10 @@ static size_t copy_glyph(const font_tables *f, const ttf_subset *s, uint32_t old
         for (;;) {
             size_t c = component_len(g + n, len - n);
             if (!c) return 0;
-            uint16_t flags = get16(g + n);
+            uint16_t flags = be16(g + n);
             memcpy(out + n, g + n, c);
             put16(out + n, flags & ~0x0100u);                     /* no instructions */
-            put16(out + n + 2, ttf_subset_new_id(s, get16(g + n + 2)));
+            put16(out + n + 2, ttf_subset_new_id(s, be16(g + n + 2)));
             n += c;
             if (!(flags & 0x0020)) break;
         }
@@ -181,7 +176,7 @@ static size_t trim_metrics(unsigned char *hmtx, size_t n)
 static uint32_t checksum(const unsigned char *p, size_t len)
 {
     uint32_t sum = 0;
-    for (size_t i = 0; i < len; i += 4) sum += get32(p + i);    /* tables are padded to 4 */
+    for (size_t i = 0; i < len; i += 4) sum += be32(p + i);    /* tables are padded to 4 */
     return sum;
 }
 
