@@ -29,7 +29,13 @@ typedef struct font {
     FT_Face face;
     uint8_t *cover;              /* NCP bits */
     hb_face_t *hb;               /* made on first use */
+    signed char plain;           /* fonts_shapes_plainly: 0 not asked yet, 1 yes, -1 no */
+    hb_font_t *hbfont;           /* plain fonts: for fonts_plain_glyph, at unit scale */
+    uint32_t *bmp;               /* plain fonts: BMP code point → advance << 16 | glyph,
+                                    0 not looked up yet, NO_GLYPH none */
 } font;
+
+#define NO_GLYPH 0xFFFFFFFFu
 
 typedef struct role {
     char *name;
@@ -184,6 +190,8 @@ void fonts_close(font_set *fs)
         if (f->face) FT_Done_Face(f->face);
         if (f->hb) hb_face_destroy(f->hb);
         free(f->cover);
+        free(f->bmp);
+        if (f->hbfont) hb_font_destroy(f->hbfont);
         free(f->id);
         free(f->file);
         free(f->package);
@@ -302,10 +310,8 @@ static int mort_vertical_only(hb_face_t *face)
     return ok;
 }
 
-int fonts_shapes_plainly(const font_set *fs, int i)
+static int has_no_layout(hb_face_t *face)
 {
-    if (i < 0 || i >= fs->nfonts) return 0;
-    hb_face_t *face = fonts_hb_face(fs, i);
     static const hb_tag_t layout[] = {HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'),
                                       HB_TAG('k', 'e', 'r', 'n'), HB_TAG('m', 'o', 'r', 'x'),
                                       HB_TAG('k', 'e', 'r', 'x'), HB_TAG('t', 'r', 'a', 'k')};
@@ -316,4 +322,36 @@ int fonts_shapes_plainly(const font_set *fs, int i)
         if (len) return 0;
     }
     return mort_vertical_only(face);
+}
+
+int fonts_shapes_plainly(const font_set *fs, int i)
+{
+    if (i < 0 || i >= fs->nfonts) return 0;
+    font *f = (font *)&fs->fonts[i];     /* filled on first use, like the face */
+    if (!f->plain) f->plain = has_no_layout(fonts_hb_face(fs, i)) ? 1 : -1;
+    return f->plain > 0;
+}
+
+uint32_t fonts_plain_glyph(const font_set *fs, int i, uint32_t c)
+{
+    if (c > 0xFFFF || !fonts_shapes_plainly(fs, i)) return 0;
+    font *f = (font *)&fs->fonts[i];
+    if (!f->bmp) {
+        hb_face_t *face = fonts_hb_face(fs, i);
+        f->hbfont = hb_font_create(face);
+        int upem = (int)hb_face_get_upem(face);
+        hb_font_set_scale(f->hbfont, upem, upem);
+        f->bmp = xcalloc(0x10000, sizeof *f->bmp);
+    }
+    uint32_t *e = &f->bmp[c];
+    if (!*e) {
+        hb_codepoint_t g;
+        hb_position_t adv;
+        if (!hb_font_get_nominal_glyph(f->hbfont, c, &g) || g == 0 || g > 0xFFFE ||
+            (adv = hb_font_get_glyph_h_advance(f->hbfont, g)) < 0 || adv > 0xFFFF)
+            *e = NO_GLYPH;
+        else
+            *e = (uint32_t)adv << 16 | g;
+    }
+    return *e == NO_GLYPH ? 0 : *e;
 }

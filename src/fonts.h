@@ -36,6 +36,12 @@ int fonts_pick_in(const font_set *fs, int role, uint32_t cp);
  * advance. text.c uses this to skip HarfBuzz for plain runs. */
 int fonts_shapes_plainly(const font_set *fs, int i);
 
+/* For such a font: the cmap glyph of BMP code point c and its advance in
+ * font units, as advance << 16 | glyph, looked up once per process (a
+ * cmap lookup per character was 6% of a build); 0 when the font is not
+ * plain or has no glyph for c. */
+uint32_t fonts_plain_glyph(const font_set *fs, int i, uint32_t c);
+
 /* 1 when cp can be drawn in every role of the manifest. */
 int fonts_covers_every_role(const font_set *fs, uint32_t cp);
 

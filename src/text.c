@@ -38,9 +38,6 @@ struct text_engine {
     const font_set *fs;
     hb_font_t *hb[MAX_FONTS];
     float upem[MAX_FONTS];
-    signed char plain[MAX_FONTS];   /* fonts_shapes_plainly: 0 not asked yet, 1 yes, -1 no */
-    uint32_t *bmp[MAX_FONTS];       /* plain fonts: BMP code point → advance << 16 | glyph,
-                                       0 not looked up, NO_GLYPH none */
     hb_buffer_t *buf;
     line_breaker *lb;
     /* per paragraph, reused */
@@ -62,10 +59,8 @@ text_engine *text_engine_new(const font_set *fs)
 void text_engine_free(text_engine *te)
 {
     if (!te) return;
-    for (int i = 0; i < MAX_FONTS; i++) {
+    for (int i = 0; i < MAX_FONTS; i++)
         if (te->hb[i]) hb_font_destroy(te->hb[i]);
-        free(te->bmp[i]);
-    }
     hb_buffer_destroy(te->buf);
     line_breaker_free(te->lb);
     free(te->cp); free(te->off); free(te->font); free(te->brk);
@@ -212,27 +207,6 @@ static int plain_char(uint32_t c)
            (c >= 0xFF01 && c <= 0xFF5E) || (c >= 0xFFE0 && c <= 0xFFE6);
 }
 
-#define NO_GLYPH 0xFFFFFFFFu
-
-/* The cmap glyph and advance of BMP code point c in a plain font, looked
- * up once per engine (a cmap lookup per character was 6% of a build). */
-static uint32_t plain_glyph(text_engine *te, int font, uint32_t c)
-{
-    if (!te->bmp[font]) te->bmp[font] = xcalloc(0x10000, sizeof *te->bmp[font]);
-    uint32_t *e = &te->bmp[font][c & 0xFFFF];
-    if (!*e) {
-        hb_font_t *hf = hb_for(te, font);
-        hb_codepoint_t g;
-        hb_position_t adv;
-        if (!hb_font_get_nominal_glyph(hf, c, &g) || g == 0 || g > 0xFFFE ||
-            (adv = hb_font_get_glyph_h_advance(hf, g)) < 0 || adv > 0xFFFF)
-            *e = NO_GLYPH;
-        else
-            *e = (uint32_t)adv << 16 | g;
-    }
-    return *e;
-}
-
 /* A run of plain characters in a font that shapes plainly (fonts.h) is
  * what HarfBuzz would make of it: each character's cmap glyph and its
  * advance, one cluster each. Shaping was 13% of a batch build; the body
@@ -241,15 +215,14 @@ static uint32_t plain_glyph(text_engine *te, int font, uint32_t c)
 static int shape_plain(text_engine *te, size_t from, size_t to, float size)
 {
     int font = te->font[from];
-    if (!te->plain[font]) te->plain[font] = fonts_shapes_plainly(te->fs, font) ? 1 : -1;
-    if (te->plain[font] < 0) return 0;
+    if (!fonts_shapes_plainly(te->fs, font)) return 0;
     hb_for(te, font);                           /* sets upem[font] */
     float scale = size / te->upem[font];
     size_t ng0 = te->ng, nu0 = te->nu;
     reserve((void **)&te->g, &te->cap_g, te->ng + (to - from), sizeof *te->g);
     for (size_t i = from; i < to; i++) {
-        uint32_t e = plain_char(te->cp[i]) ? plain_glyph(te, font, te->cp[i]) : NO_GLYPH;
-        if (e == NO_GLYPH) {
+        uint32_t e = plain_char(te->cp[i]) ? fonts_plain_glyph(te->fs, font, te->cp[i]) : 0;
+        if (!e) {
             te->ng = ng0;
             te->nu = nu0;
             return 0;
