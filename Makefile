@@ -2,7 +2,7 @@
 #   sh setup.sh && make run    check every submission in samples/
 #   sh setup.sh && make test   the test suite
 CC      ?= cc
-PKGS    := libxml-2.0 icu-uc icu-i18n freetype2 harfbuzz libdeflate libqrencode libcrypto sqlite3
+PKGS    := libxml-2.0 icu-uc icu-i18n freetype2 harfbuzz libdeflate libqrencode libcrypto sqlite3 libqpdf
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -MMD -MP
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(shell pkg-config --cflags $(PKGS))
@@ -56,7 +56,7 @@ run: setup build/dangan
 	build/dangan bundle samples/*/ --school output/pki/SCHOOL.xml -o output/bundle
 	build/dangan verify output/bundle --ca output/pki/ca.pem
 	@rm -rf output/archive && mkdir -p output/archive/trust && cp output/pki/ca.pem output/archive/trust/
-	@echo '<archive xmlns="urn:dangan:1" prefix="XX教" county="XX县"/>' > output/archive/archive.xml
+	@echo '<archive xmlns="urn:dangan:1" prefix="XX教" county="XX县"><signer certificate="../pki/archive-cert.pem" key="../pki/archive-key.pem"/></archive>' > output/archive/archive.xml
 	build/dangan archive output/bundle --into output/archive
 	build/dangan find --archive output/archive
 	build/dangan find --archive output/archive --register -o output/register.pdf
@@ -99,7 +99,9 @@ test-sanitize: setup
 test-valgrind: setup build/dangan
 	@sh tests/valgrind.sh
 
-# libFuzzer (clang): the loader+validator+rules, the text engine, verify.
+# libFuzzer (clang): the loader+validator+rules, the text engine, verify
+# (seeded also with each signature attack of tests/attacks.sh, made from a
+# small signed PDF at fuzz time: tests/fuzz/verify_seeds.sh).
 # Each runs FUZZ_SECONDS from the seed corpora in tests/fuzz/ with a fixed
 # seed (CI: 60 s each); a crash leaves build-fuzz/crash-* and fails.
 FUZZ_SECONDS ?= 60
@@ -109,6 +111,7 @@ fuzz: setup
 	  build-fuzz/fuzz/fuzz_check build-fuzz/fuzz/fuzz_text build-fuzz/fuzz/fuzz_verify
 	@for t in check text verify; do \
 	  rm -rf build-fuzz/corpus-$$t && cp -R tests/fuzz/$$t build-fuzz/corpus-$$t && \
+	  { [ $$t != verify ] || sh tests/fuzz/verify_seeds.sh build-fuzz/corpus-verify; } && \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s" && \
 	  build-fuzz/fuzz/fuzz_$$t -seed=1 -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -max_len=65536 \
 	    -timeout=10 -print_final_stats=1 -artifact_prefix=build-fuzz/ build-fuzz/corpus-$$t \

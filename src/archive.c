@@ -3,6 +3,8 @@
 #include "archive.h"
 #include "archive_db.h"
 #include "bundle.h"
+#include "pdf_read.h"
+#include "trust.h"
 #include "util.h"
 #include "validate.h"
 #include "xmlload.h"
@@ -10,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -81,6 +84,19 @@ archive *archive_open(const char *dir, const char *schema_dir, char *err, size_t
     a->fonds = xstrdup(fo ? fo : "");
     a->retention = xstrdup(re ? re : "永久");
     xmlFree(p); xmlFree(c); xmlFree(fo); xmlFree(re);
+    /* The archive's own signing key (the schema requires it): paths
+     * relative to archive.xml, like SCHOOL.xml's. */
+    xmlNodePtr sg = xml_child(root, "signer");
+    char *cert = xml_attr(sg, "certificate"), *key = xml_attr(sg, "key");
+    a->cert = cert[0] == '/' ? xstrdup(cert) : path_join(dir, cert);
+    a->key = key[0] == '/' ? xstrdup(key) : path_join(dir, key);
+    xmlFree(cert); xmlFree(key);
+    a->signer = cert_file_name(a->cert);
+    if (!a->signer) {
+        snprintf(err, errlen, "archive.xml 指定的档案库签名证书 %s 无法读取", a->cert);
+        archive_close(a);
+        a = NULL;
+    }
 done:
     if (doc) xmlFreeDoc(doc);
     free(conf);
@@ -99,13 +115,95 @@ void archive_close(archive *a)
     free(a->county);
     free(a->fonds);
     free(a->retention);
+    free(a->cert);
+    free(a->key);
+    free(a->signer);
     free(a);
 }
 
-/* The staging plan: one line per file, "STAGED\tFINAL". */
+/* The staging plan: "N <number>" for each archive number and
+ * "M <staged> <final>" for each file, every field hex-encoded (a school's
+ * name can hold any character, newlines too) and every path relative to
+ * the archive, checked again to lie inside it before anything is
+ * unlinked: a plan is data, never a list of commands. */
 static char *plan_path(const char *stage)
 {
     return path_join(stage, "plan");
+}
+
+static void hex_field(strbuf *b, const char *s)
+{
+    sb_puts(b, " ");
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) sb_printf(b, "%02x", *p);
+}
+
+static char *unhex_field(char **cur)
+{
+    char *s = *cur;
+    while (*s == ' ') s++;
+    strbuf b;
+    sb_init(&b);
+    sb_puts(&b, "");
+    for (; s[0] && s[1] && s[0] != ' ' && s[0] != '\n'; s += 2) {
+        char h[3] = {s[0], s[1], 0}, *e;
+        unsigned long v = strtoul(h, &e, 16);
+        if (*e || v == 0) { sb_free(&b); return NULL; }
+        char c = (char)v;
+        sb_add(&b, &c, 1);
+    }
+    *cur = s;
+    return sb_steal(&b);
+}
+
+/* A path of the plan: relative, no "..", no control characters. */
+static int inside_archive(const char *rel)
+{
+    if (!rel || !*rel || rel[0] == '/') return 0;
+    for (const char *c = rel; c; c = strchr(c, '/')) {
+        if (*c == '/') c++;
+        if (!strncmp(c, "..", 2) && (c[2] == '/' || !c[2])) return 0;
+    }
+    for (const unsigned char *p = (const unsigned char *)rel; *p; p++) if (*p < 0x20) return 0;
+    return 1;
+}
+
+static const char *rel_to(const archive *a, const char *full)
+{
+    size_t n = strlen(a->dir);
+    return !strncmp(full, a->dir, n) && full[n] == '/' ? full + n + 1 : full;
+}
+
+/* Removes what the filing made under its staging folder (plain files and
+ * folders only: it made nothing else). */
+static void remove_stage_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) return;
+    if (!S_ISDIR(st.st_mode)) { unlink(path); return; }
+    DIR *d = opendir(path);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        char *f = path_join(path, e->d_name);
+        remove_stage_tree(f);
+        free(f);
+    }
+    if (d) closedir(d);
+    rmdir(path);
+}
+
+static void undo_move(archive *a, char *line, int committed)
+{
+    char *cur = line + 1, *staged = unhex_field(&cur), *final = unhex_field(&cur);
+    if (inside_archive(staged) && inside_archive(final)) {
+        char *fs = path_join(a->dir, staged), *ff = path_join(a->dir, final);
+        if (!committed) unlink(ff);           /* the placed file, if it got there */
+        unlink(fs);                           /* the staged copy */
+        free(fs);
+        free(ff);
+    }
+    free(staged);
+    free(final);
 }
 
 /* Undoes the renames of an interrupted filing whose rows were never
@@ -114,32 +212,24 @@ static int rollback_stage(archive *a, const char *stage)
 {
     char *plan = plan_path(stage), *data = NULL;
     size_t len;
-    if (read_file(plan, 16u << 20, &data, &len) == 0) {
+    if (read_file_nofollow(plan, 16u << 20, &data, &len) == 0) {
         char *save = NULL;
         int committed = 0;
         for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-            char *tab = strchr(line, '\t');
-            if (!tab) continue;
-            *tab = '\0';
-            if (!strncmp(line, "#number", 7)) { committed |= db_has_number(a, tab + 1); continue; }
-            if (!committed) unlink(tab + 1);           /* the placed file, if it got there */
-            unlink(line);                              /* the staged copy */
+            if (line[0] == 'N') {
+                char *cur = line + 1, *num = unhex_field(&cur);
+                committed |= num && db_has_number(a, num);
+                free(num);
+            } else if (line[0] == 'M') {
+                undo_move(a, line, committed);
+            }
         }
     }
     free(data);
-    unlink(plan);
-    /* Whatever else is left in the staging folder was never placed. */
-    DIR *d = opendir(stage);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        if (e->d_name[0] == '.') continue;
-        char *f = path_join(stage, e->d_name);
-        unlink(f);
-        free(f);
-    }
-    if (d) closedir(d);
     free(plan);
-    return rmdir(stage);
+    /* Whatever else is left in the staging folder was never placed. */
+    remove_stage_tree(stage);
+    return access(stage, F_OK) == 0 ? -1 : 0;
 }
 
 int recover(archive *a, char *err, size_t errlen)
@@ -171,13 +261,28 @@ int archive_db(archive *a, char *err, size_t errlen)
     return recover(a, err, errlen);
 }
 
-/* A path component from a school's name: no '/', no leading dot. */
+/* A folder name the file system takes: no '/', '\\', control
+ * characters or leading dot; names longer than FOLDER_MAX bytes (ext4
+ * allows 255) are cut at a character boundary and given the first 8 hex
+ * digits of the whole name's SHA-256, so two long names that share a
+ * beginning still get two folders. The full name stays in the index. */
+#define FOLDER_MAX 200
 static char *folder_name(const char *s)
 {
     char *f = xstrdup(s && *s ? s : "未知学校");
-    for (char *p = f; *p; p++) if (*p == '/' || *p == '\\') *p = '_';
+    for (unsigned char *p = (unsigned char *)f; *p; p++)
+        if (*p == '/' || *p == '\\' || *p < 0x20 || *p == 0x7f) *p = '_';
     if (f[0] == '.') f[0] = '_';
-    return f;
+    size_t n = strlen(f);
+    if (n <= FOLDER_MAX) return f;
+    size_t cut = FOLDER_MAX - 9;
+    while (cut > 0 && ((unsigned char)f[cut] & 0xC0) == 0x80) cut--;
+    unsigned char h[32];
+    unsigned hl;
+    EVP_Digest(s, strlen(s), h, &hl, EVP_sha256(), NULL);
+    char *r = xasprintf("%.*s-%02x%02x%02x%02x", (int)cut, f, h[0], h[1], h[2], h[3]);
+    free(f);
+    return r;
 }
 
 typedef struct record_info {
@@ -199,6 +304,7 @@ static char *attr_of(xmlNodePtr n, const char *name)
 static int read_record(const char *path, record_info *ri, char *err, size_t errlen)
 {
     memset(ri, 0, sizeof *ri);
+    sb_init(&ri->counts);
     xmlDocPtr doc = xml_load_data(path, err, errlen);
     if (!doc) return -1;
     xmlNodePtr root = xmlDocGetRootElement(doc), t = xml_child(root, "teacher"), h = xml_child(root, "host"),
@@ -218,7 +324,6 @@ static int read_record(const char *path, record_info *ri, char *err, size_t errl
     ri->hours = *hours ? atol(hours) : -1;
     free(score);
     free(hours);
-    sb_init(&ri->counts);
     sb_puts(&ri->counts, "{");
     for (xmlNodePtr c = root->children; c; c = c->next) {
         if (!xml_is(c, "count")) continue;
@@ -257,16 +362,55 @@ static void stage_file(filing *f, const char *from, const char *dest_dir, const 
     f->moves[f->nmoves++] = (move){staged, final};
 }
 
+/* The signed record (ID.xml) must say what the signed PDF says of itself
+ * (build.c writes /Title "NAME 跟岗研修档案", /Author the base school,
+ * /Keywords "ID | START/END | HOME SCHOOL"): an index row is a claim
+ * about the dossier, and a claim the dossier contradicts is not filed. */
+/* Whitespace runs as one space, trimmed: a record's attributes went
+ * through XML attribute normalisation, the PDF's strings did not. */
+static int same_text(const char *a, const char *b)
+{
+    if (!a || !b) return 0;
+    for (;;) {
+        while (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r') a++;
+        while (*b == ' ' || *b == '\t' || *b == '\n' || *b == '\r') b++;
+        if (!*a || !*b) return !*a && !*b;
+        int sa = 0, sb = 0;
+        while (*a && *a == *b && *a != ' ' && *a != '\t' && *a != '\n' && *a != '\r') { a++; b++; }
+        sa = !*a || *a == ' ' || *a == '\t' || *a == '\n' || *a == '\r';
+        sb = !*b || *b == ' ' || *b == '\t' || *b == '\n' || *b == '\r';
+        if (!(sa && sb)) return 0;
+    }
+}
+
+static int meta_agrees(const unsigned char *data, size_t len, const record_info *ri, char *err, size_t errlen)
+{
+    pdf_in *p = pdf_in_open(data, len, err, errlen);
+    if (!p) return 0;
+    char *title = pdf_in_info(p, "/Title"), *author = pdf_in_info(p, "/Author"), *kw = pdf_in_info(p, "/Keywords");
+    pdf_in_close(p);
+    char *want_title = xasprintf("%s 跟岗研修档案", ri->teacher),
+         *want_kw = xasprintf("%s | %s/%s | %s", ri->id, ri->start, ri->end, ri->school);
+    const char *what = !same_text(title, want_title) ? "教师姓名"
+                       : !same_text(author, ri->host) ? "基地学校"
+                       : !same_text(kw, want_kw) ? "跟岗编号、研修时间或派出学校" : NULL;
+    if (what) snprintf(err, errlen, "dossiers/%s.xml 与签名的 PDF 不一致（%s不同），不予归档", ri->id, what);
+    free(title); free(author); free(kw); free(want_title); free(want_kw);
+    return what == NULL;
+}
+
 /* The dossier with its 归档章, staged. */
 static void stage_stamped(archive *a, filing *f, const char *from, const char *dest_dir, const char *name,
-                          long year, long seq, const char *number, int *rc, char *err, size_t errlen)
+                          const record_info *ri, long seq, const char *number, int *rc, char *err, size_t errlen)
 {
+    long year = atol(ri->start);
     char *staged = path_join(f->stage, name), *final = path_join(dest_dir, name), *data = NULL;
     unsigned char *out = NULL;
     size_t len, out_len;
     if (*rc == 0 && (!a->fonts || read_file(from, 256u << 20, &data, &len) != 0)) *rc = -1;
-    if (*rc == 0 && archive_stamp(a->fonts, (unsigned char *)data, len, a->fonds, year, a->retention, seq,
-                                  number, &out, &out_len, err, errlen) != 0) *rc = -1;
+    if (*rc == 0 && !meta_agrees((unsigned char *)data, len, ri, err, errlen)) *rc = 2;
+    if (*rc == 0 && archive_stamp(a, (unsigned char *)data, len, year, seq, number, time(NULL), &out, &out_len,
+                                  err, errlen) != 0) *rc = -1;
     if (*rc == 0 && write_file_atomic(staged, out, out_len) != 0) *rc = -1;
     free(data);
     free(out);
@@ -297,7 +441,7 @@ static int file_one(archive *a, const char *bundle, const char *id, const char *
     char *n_pdf = xasprintf("%s.pdf", number), *n_man = xasprintf("%s.manifest.xml", number),
          *n_sig = xasprintf("%s.manifest.p7s", number), *man = path_join(bundle, "manifest.xml"),
          *sig = path_join(bundle, "manifest.p7s");
-    stage_stamped(a, f, pdf, dest, n_pdf, year, seq, number, &rc, err, errlen);
+    stage_stamped(a, f, pdf, dest, n_pdf, &ri, seq, number, &rc, err, errlen);
     stage_file(f, man, dest, n_man, &rc);
     stage_file(f, sig, dest, n_sig, &rc);
     char now[32];
@@ -310,7 +454,7 @@ static int file_one(archive *a, const char *bundle, const char *id, const char *
                      ri.counts.s, ri.outcome, sha, (char *)signer, now, rel, ri.score, ri.has_score, ri.hours,
                      year, seq};
     if (rc != 0 && !*err) snprintf(err, errlen, "无法暂存 %s：%s", pdf, strerror(errno));
-    else rc = db_insert(a, &row, err, errlen);
+    else if (rc == 0) rc = db_insert(a, &row, err, errlen);
     f->numbers = xrealloc(f->numbers, (size_t)(f->nnumbers + 1) * sizeof *f->numbers);
     f->numbers[f->nnumbers++] = number;
     free(rel); free(school); free(ys); free(yd); free(dest); free(n_pdf); free(n_man); free(n_sig);
@@ -319,12 +463,17 @@ static int file_one(archive *a, const char *bundle, const char *id, const char *
     return rc;
 }
 
-static int write_plan(filing *f)
+static int write_plan(const archive *a, filing *f)
 {
     strbuf b;
     sb_init(&b);
-    for (int i = 0; i < f->nnumbers; i++) sb_printf(&b, "#number\t%s\n", f->numbers[i]);
-    for (int i = 0; i < f->nmoves; i++) sb_printf(&b, "%s\t%s\n", f->moves[i].staged, f->moves[i].final);
+    for (int i = 0; i < f->nnumbers; i++) { sb_puts(&b, "N"); hex_field(&b, f->numbers[i]); sb_puts(&b, "\n"); }
+    for (int i = 0; i < f->nmoves; i++) {
+        sb_puts(&b, "M");
+        hex_field(&b, rel_to(a, f->moves[i].staged));
+        hex_field(&b, rel_to(a, f->moves[i].final));
+        sb_puts(&b, "\n");
+    }
     char *plan = plan_path(f->stage);
     int rc = write_file_atomic(plan, b.s ? b.s : "", b.len);
     if (rc == 0) rc = fsync_path(f->stage, 1);
@@ -371,72 +520,142 @@ static char **bundle_ids(const char *bundle, int *n)
     return ids;
 }
 
-int archive_file(archive *a, const char *bundle, FILE *out, file_result *r, char *err, size_t errlen)
+/* One filing at a time: a second run waits here for the first (the lock
+ * goes with the process, so a killed run never leaves it held). The lock
+ * file is the owner's alone (0600): anyone who may open it may hold it. */
+static int lock_archive(const archive *a, char *err, size_t errlen)
 {
-    memset(r, 0, sizeof *r);
-    char *signer = NULL;
-    int v = bundle_verify(bundle, a->trust, out, &signer, err, errlen);
-    if (v != 1) {
-        if (v < 0) fprintf(out, "%s\n", err);
-        free(signer);
-        return 1;
-    }
-    /* One filing at a time: a second run waits here for the first (the
-     * lock goes with the process, so a killed run never leaves it held). */
     char *lock = path_join(a->dir, ".lock");
-    int lfd = open(lock, O_RDWR | O_CREAT, 0644);
+    int lfd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     free(lock);
-    if (lfd < 0 || flock(lfd, LOCK_EX) != 0) {
-        snprintf(err, errlen, "无法锁定档案库：%s", strerror(errno));
-        if (lfd >= 0) close(lfd);
-        free(signer);
-        return -1;
-    }
-    if (archive_db(a, err, errlen) != 0 || db_exec(a, "BEGIN IMMEDIATE", err, errlen) != 0) {
-        close(lfd);
-        free(signer);
-        return -1;
-    }
-    maybe_abort(1);
-    char *staging = path_join(a->dir, ".staging");
-    filing f = {0};
-    f.stage = xasprintf("%s/%ld-%d", staging, (long)time(NULL), (int)getpid());
-    int rc = mkdirs(f.stage);
-    int n;
-    char **ids = bundle_ids(bundle, &n);
+    if (lfd >= 0 && fchmod(lfd, 0600) == 0 && flock(lfd, LOCK_EX) == 0) return lfd;
+    snprintf(err, errlen, "无法锁定档案库：%s", strerror(errno));
+    if (lfd >= 0) close(lfd);
+    return -1;
+}
+
+/* The bundle copied into the staging area, each file read once and never
+ * through a link: what is verified next is what gets filed — the bundle
+ * folder is not read again (a swap after the check files nothing). 0, 1
+ * refused (a link or special file: not in any manifest), -1 error. */
+static int copy_bundle(const char *from, const char *to, FILE *out, char *err, size_t errlen)
+{
+    int n, rc = mkdirs(to) == 0 ? 0 : -1;
+    bundle_entry *v = bundle_walk(from, &n);
     for (int i = 0; i < n && rc == 0; i++) {
-        int one = file_one(a, bundle, ids[i], signer, &f, err, errlen);
+        if (!v[i].regular) {
+            fprintf(out, "%s：清单之外的链接、特殊文件或隐藏文件\n", v[i].rel);
+            rc = 1;
+            continue;
+        }
+        char *src = path_join(from, v[i].rel), *dst = path_join(to, v[i].rel), *data, *slash;
+        size_t len;
+        if (read_file_nofollow(src, 256u << 20, &data, &len) != 0) {
+            snprintf(err, errlen, "无法读取 %s：%s", src, strerror(errno));
+            rc = -1;
+        } else {
+            if ((slash = strrchr(dst, '/'))) { *slash = '\0'; rc = mkdirs(dst); *slash = '/'; }
+            if (rc == 0 && write_file_atomic(dst, data, len) != 0) {
+                snprintf(err, errlen, "无法暂存 %s：%s", dst, strerror(errno));
+                rc = -1;
+            }
+            free(data);
+        }
+        free(src);
+        free(dst);
+    }
+    bundle_walk_free(v, n);
+    return rc;
+}
+
+/* Verifies the staged copy against trust/. 1 intact and trusted. */
+static int verify_staged(const archive *a, const char *copy, FILE *out, char **signer, char *err, size_t errlen)
+{
+    trust *t = trust_new();
+    int v = trust_add(t, a->trust, err, errlen) == 0 ? 0 : -1;
+    if (v == 0) {
+        bundle_check c = {t, time(NULL), 0};
+        v = bundle_verify(copy, &c, out, signer, err, errlen);
+    }
+    if (v < 0) fprintf(out, "%s\n", err);
+    trust_free(t);
+    return v;
+}
+
+/* Numbers, stamps and stages every dossier of the verified copy; then
+ * plan, rename, commit. 0, 1 refused, -1 error. */
+static int file_all(archive *a, filing *f, const char *copy, const char *signer, file_result *r,
+                    char *err, size_t errlen)
+{
+    int n, rc = db_exec(a, "BEGIN IMMEDIATE", err, errlen);
+    if (rc == 0) maybe_abort(1);
+    char **ids = rc == 0 ? bundle_ids(copy, &n) : NULL;
+    for (int i = 0; ids && i < n && rc == 0; i++) {
+        int one = file_one(a, copy, ids[i], signer, f, err, errlen);
         if (one == 1) r->already++;
         else if (one == 0) r->filed++;
-        else rc = -1;
+        else rc = one == 2 ? 1 : -1;
     }
-    if (rc == 0) rc = write_plan(&f);
+    for (int i = 0; ids && i < n; i++) free(ids[i]);
+    free(ids);
+    if (rc == 0) rc = write_plan(a, f);
     if (rc == 0) maybe_abort(2);
-    if (rc == 0 && place_files(&f) != 0) {
+    if (rc == 0 && place_files(f) != 0) {
         snprintf(err, errlen, "无法把档案放入档案库：%s", strerror(errno));
         rc = -1;
     }
     if (rc == 0) maybe_abort(4);
     if (rc == 0) rc = db_exec(a, "COMMIT", err, errlen);
     if (rc == 0) maybe_abort(5);
-    if (rc != 0) {
-        db_exec(a, "ROLLBACK", err + strlen(err), errlen - strlen(err));
+    if (rc != 0) db_exec(a, "ROLLBACK", err + strlen(err), errlen - strlen(err));
+    return rc;
+}
+
+int archive_file(archive *a, const char *bundle, FILE *out, file_result *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    int lfd = lock_archive(a, err, errlen);
+    if (lfd < 0) return -1;
+    char *staging = path_join(a->dir, ".staging"), *signer = NULL;
+    /* An interrupted filing is rolled back first (it needs the index);
+     * otherwise the index is opened — created — only once the bundle
+     * passed, so that a refusal leaves a new archive as it was. */
+    if (access(staging, F_OK) == 0 && archive_db(a, err, errlen) != 0) {
+        free(staging);
+        close(lfd);
+        return -1;
     }
+    filing f = {0};
+    f.stage = xasprintf("%s/%ld-%d", staging, (long)time(NULL), (int)getpid());
+    char *copy = path_join(f.stage, "bundle");
+    int rc = copy_bundle(bundle, copy, out, err, errlen);
+    if (rc == 0 && verify_staged(a, copy, out, &signer, err, errlen) != 1) rc = 1;
+    if (rc == 0 && !a->db && db_open(a, err, errlen) != 0) rc = -1;
+    if (rc == 0) rc = file_all(a, &f, copy, signer, r, err, errlen);
+    if (rc == 1 && *err) fprintf(out, "%s\n", err);
     /* Committed: the plan is spent. Failed: undo the renames. */
     if (rc == 0) {
         char *plan = plan_path(f.stage);
         unlink(plan);
         free(plan);
-        rmdir(f.stage);
+        remove_stage_tree(f.stage);
     } else {
         rollback_stage(a, f.stage);
     }
     rmdir(staging);
-    for (int i = 0; i < n; i++) free(ids[i]);
-    free(ids);
     free_filing(&f);
+    free(copy);
     free(staging);
     free(signer);
+    close(lfd);
+    return rc;
+}
+
+int archive_recover(archive *a, char *err, size_t errlen)
+{
+    int lfd = lock_archive(a, err, errlen);
+    if (lfd < 0) return -1;
+    int rc = archive_db(a, err, errlen);
     close(lfd);
     return rc;
 }

@@ -29,9 +29,17 @@ typedef struct file_result {
     int filed, already;
 } file_result;
 
-/* Files a bundle. 0 filed (or nothing new), 1 refused (bundle not intact
- * or not trusted: the reasons on out, the archive untouched), -1 error. */
+/* Files a bundle: takes the lock, copies the bundle into the staging
+ * area (each file read once), verifies the copy against trust/, checks
+ * each record against its signed PDF, stamps and signs with the
+ * archive's key, renames, commits. 0 filed (or nothing new), 1 refused
+ * (not intact, not trusted, record and PDF disagree: the reasons on out,
+ * the archive untouched), -1 error. */
 int archive_file(archive *a, const char *bundle, FILE *out, file_result *r, char *err, size_t errlen);
+
+/* Rolls back an interrupted filing, under the filing lock (`dangan
+ * archive --recover ARCHIVE`; archive_file does it first too). 0 or -1. */
+int archive_recover(archive *a, char *err, size_t errlen);
 
 typedef struct find_query {
     const char *teacher, *school;   /* substrings, NULL for any */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <unicode/utrans.h>
 #include <unicode/ustring.h>
 
@@ -47,6 +48,26 @@ int db_open(archive *a, char *err, size_t errlen)
     }
     if (rc2 != 0) return -1;
     return db_exec(a, SCHEMA, err, errlen);
+}
+
+/* For `find`: read-only, and never recovering — recovery changes files
+ * and must happen under the filing lock (archive_file, archive_recover).
+ * What an interrupted filing left is invisible here: its rows never
+ * committed. 1 when there is no index yet (an empty archive). */
+int db_open_readonly(archive *a, char *err, size_t errlen)
+{
+    char *path = path_join(a->dir, "index.sqlite");
+    int missing = access(path, F_OK) != 0;
+    int rc = missing ? SQLITE_OK : sqlite3_open_v2(path, &a->db, SQLITE_OPEN_READONLY, NULL);
+    free(path);
+    if (missing) return 1;
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "无法打开档案索引：%s", a->db ? sqlite3_errmsg(a->db) : "内存不足");
+        db_close(a);
+        return -1;
+    }
+    sqlite3_busy_timeout(a->db, 60000);
+    return 0;
 }
 
 void db_close(archive *a)

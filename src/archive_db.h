@@ -5,11 +5,13 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <time.h>
 #include "archive.h"
 #include "fonts.h"
 
 struct archive {
     char *dir, *trust, *prefix, *county, *fonds, *retention;
+    char *cert, *key, *signer;  /* the archive's signing certificate, key (PEM) and its name */
     const font_set *fonts;      /* for the 归档章's letters */
     sqlite3 *db;
 };
@@ -23,6 +25,7 @@ typedef struct index_row {
 } index_row;
 
 int db_open(archive *a, char *err, size_t errlen);
+int db_open_readonly(archive *a, char *err, size_t errlen);
 void db_close(archive *a);
 int db_exec(archive *a, const char *sql, char *err, size_t errlen);
 int db_has_number(archive *a, const char *number);
@@ -36,9 +39,8 @@ int recover(archive *a, char *err, size_t errlen);
 int archive_db(archive *a, char *err, size_t errlen);
 
 /* The 归档章 added to a dossier's bytes (archive_stamp.c). */
-int archive_stamp(const font_set *fs, const unsigned char *in, size_t len, const char *fonds,
-                  long year, const char *retention, long seq, const char *number,
-                  unsigned char **out, size_t *out_len, char *err, size_t errlen);
+int archive_stamp(const archive *a, const unsigned char *in, size_t len, long year, long seq,
+                  const char *number, time_t when, unsigned char **out, size_t *out_len, char *err, size_t errlen);
 
 /* Name folded for search: traditional → simplified, full-width →
  * half-width, lower case (ICU transliteration). Caller frees. */

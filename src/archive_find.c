@@ -56,7 +56,9 @@ static void print_text(FILE *out, const archive_row *f)
 
 int archive_query(archive *a, const find_query *q, archive_row **out, char *err, size_t errlen)
 {
-    if (archive_db(a, err, errlen) != 0) return -1;
+    int o = a->db ? 0 : db_open_readonly(a, err, errlen);
+    if (o < 0) return -1;
+    if (o == 1) { *out = NULL; return 0; }
     static const char SQL[] =
         "SELECT number, placement_id, teacher, gender, home_school, base_school, profile, start, end,"
         " counts, score, outcome, hours, sha256, signer, filed_at, path, year FROM dossier"

@@ -2,8 +2,9 @@
  * page: a red ruled box of 全宗号, 年度, 保管期限 and 件号 with their
  * values, and the archive number under it, in the space the cover keeps
  * free at the top right. Drawn as vector outlines (seal.h) and added by
- * incremental update (sign.h), so the school's signature still verifies
- * the revision it signed. */
+ * an incremental update signed by the archive's own key (sign.h): the
+ * school's signature still verifies the revision it signed, and the
+ * bureau's covers the whole file, stamp included. */
 #include "archive_db.h"
 #include "pdf.h"
 #include "seal.h"
@@ -52,10 +53,11 @@ static void rule(page *pg, float x0, float y0, float x1, float y1, rgb red)
     it->color = red;
 }
 
-int archive_stamp(const font_set *fs, const unsigned char *in, size_t len, const char *fonds,
-                  long year, const char *retention, long seq, const char *number,
-                  unsigned char **out, size_t *out_len, char *err, size_t errlen)
+int archive_stamp(const archive *a, const unsigned char *in, size_t len, long year, long seq,
+                  const char *number, time_t when, unsigned char **out, size_t *out_len, char *err, size_t errlen)
 {
+    const font_set *fs = a->fonts;
+    const char *fonds = a->fonds, *retention = a->retention;
     const rgb red = {0.84f, 0.07f, 0.10f};
     const float cw = 15 * MM, ch = 7 * MM, right = 595.28f - 10 * MM, top = 841.89f - 10 * MM;
     const float x0 = right - 4 * cw, y0 = top - 2 * ch;
@@ -82,7 +84,8 @@ int archive_stamp(const font_set *fs, const unsigned char *in, size_t len, const
     strbuf ops;
     sb_init(&ops);
     pdf_page_operators(pg, &ops);
-    int rc = pdf_append_stamp(in, len, ops.s ? ops.s : "", ops.len, out, out_len, err, errlen);
+    sign_request rq = {a->cert, a->key, a->signer, "加盖归档章", when, ops.s ? ops.s : "", ops.len};
+    int rc = pdf_sign_update(in, len, &rq, out, out_len, err, errlen);
     sb_free(&ops);
     document_free(d);
     return rc;

@@ -1,5 +1,6 @@
 /* bundle.c — see bundle.h. */
 #include "bundle.h"
+#include "trust.h"
 #include "blocks.h"
 #include "build.h"
 #include "check.h"
@@ -779,6 +780,27 @@ static int merge_part(const char *part, const char *tmp, row **rows, int *nrows,
     return rc;
 }
 
+/* Every shard must be signed by this school's own certificate: a merge
+ * re-signs with the school's key, so a shard from anyone else would be
+ * laundered into a genuine-looking bundle. */
+static int verify_parts(char **parts, int nparts, const school *sc, char *err, size_t errlen)
+{
+    trust *t = trust_new();
+    int rc = trust_add(t, sc->cert, err, errlen);
+    bundle_check c = {t, time(NULL), 0};
+    for (int i = 0; i < nparts && rc == 0; i++) {
+        char *signer = NULL;
+        int v = bundle_verify(parts[i], &c, stderr, &signer, err, errlen);
+        free(signer);
+        if (v != 1) {
+            if (v == 0) snprintf(err, errlen, "分片 %s 不完好，或不是本校（%s）的证书签名的（见上）", parts[i], sc->name);
+            rc = -1;
+        }
+    }
+    trust_free(t);
+    return rc;
+}
+
 int bundle_merge(context *ctx, char **parts, int nparts, const char *school_file, const char *out,
                  long long epoch, bundle_result *r, char *err, size_t errlen)
 {
@@ -787,17 +809,9 @@ int bundle_merge(context *ctx, char **parts, int nparts, const char *school_file
         snprintf(err, errlen, "%s 已存在：验证包不会覆盖已有的文件夹", out);
         return -1;
     }
-    for (int i = 0; i < nparts; i++) {
-        char *signer = NULL;
-        int v = bundle_verify(parts[i], NULL, stderr, &signer, err, errlen);
-        free(signer);
-        if (v != 1) {
-            if (v == 0) snprintf(err, errlen, "分片 %s 不完好（见上）", parts[i]);
-            return -1;
-        }
-    }
     school sc;
     if (load_signing_school(ctx, school_file, &sc, err, errlen) != 0) return -1;
+    if (verify_parts(parts, nparts, &sc, err, errlen) != 0) { school_free(&sc); return -1; }
     char *tmp = open_staging(out, err, errlen);
     if (!tmp) {
         school_free(&sc);

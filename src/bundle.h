@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 #include "context.h"
 
 typedef struct bundle_result {
@@ -33,12 +34,33 @@ int bundle_make(context *ctx, char **dirs, int ndirs, const char *school_file, c
 int bundle_merge(context *ctx, char **parts, int nparts, const char *school_file, const char *out,
                  long long epoch, bundle_result *r, char *err, size_t errlen);
 
-/* Checks a bundle folder: the manifest's signature (against ca_file when
- * given), every listed file's SHA-256, no file missing or added, every
- * dossier's PDF signature. 1 intact, 0 not (problems printed to out, one a
- * line), -1 not a bundle. *signer gets the manifest signer's name. */
-int bundle_verify(const char *dir, const char *ca_file, FILE *out, char **signer,
+/* What a bundle is judged against: the trust store (NULL or no anchor:
+ * the signer's identity is unverified and the bundle not accepted), the
+ * time certificates are judged at, the language of the messages. */
+typedef struct bundle_check {
+    const struct trust *trust;
+    time_t now;
+    int en;
+} bundle_check;
+
+/* Checks a bundle folder: the manifest's signature first (when it is not
+ * valid and trusted nothing else is opened), then every listed file's
+ * SHA-256 (read once, links never followed), no file missing or added
+ * (links, special and hidden files count as added), every dossier's PDF
+ * signatures (verify.h). 1 intact and trusted, 0 not (problems printed
+ * to out, one a line), -1 not a bundle. *signer gets the manifest
+ * signer's name. */
+int bundle_verify(const char *dir, const bundle_check *c, FILE *out, char **signer,
                   char *err, size_t errlen);
+
+/* Every entry under root (four levels deep at most), sorted by relative
+ * path; regular is 0 for anything but a plain, non-hidden file. */
+typedef struct bundle_entry {
+    char *rel;
+    int regular;
+} bundle_entry;
+bundle_entry *bundle_walk(const char *root, int *n);
+void bundle_walk_free(bundle_entry *v, int n);
 
 /* Shared by bundle.c and bundle_verify.c: the bundle's files as sorted
  * relative paths (manifest.xml and manifest.p7s left out); a file's

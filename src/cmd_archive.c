@@ -13,15 +13,34 @@
 
 long long source_date_epoch(void);
 
+#define ARCHIVE_USAGE "用法：dangan archive BUNDLE_DIR --into ARCHIVE_DIR，或 dangan archive --recover ARCHIVE_DIR"
+
+/* `--recover`: roll back an interrupted filing now, under the lock. */
+static int recover_only(const char *dir)
+{
+    context ctx;
+    char err[1024] = "";
+    if (context_open(&ctx, NEED_SCHEMAS, err, sizeof err) != 0) return cli_fail("%s", err);
+    archive *a = archive_open(dir, ctx.schema_dir, err, sizeof err);
+    int rc = a ? archive_recover(a, err, sizeof err) : -1;
+    archive_close(a);
+    context_close(&ctx);
+    if (rc != 0) return cli_fail("%s", err);
+    printf("%s: 档案库完好（中断的归档已回滚）\n", dir);
+    return EXIT_GOOD;
+}
+
 int cmd_archive(int argc, char **argv)
 {
-    const char *bundle = NULL, *into = NULL;
+    const char *bundle = NULL, *into = NULL, *rec = NULL;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--into") && i + 1 < argc) into = argv[++i];
-        else if (argv[i][0] == '-' || bundle) return cli_fail("用法：dangan archive BUNDLE_DIR --into ARCHIVE_DIR");
+        else if (!strcmp(argv[i], "--recover") && i + 1 < argc) rec = argv[++i];
+        else if (argv[i][0] == '-' || bundle) return cli_fail(ARCHIVE_USAGE);
         else bundle = argv[i];
     }
-    if (!bundle || !into) return cli_fail("用法：dangan archive BUNDLE_DIR --into ARCHIVE_DIR");
+    if (rec && !bundle && !into) return recover_only(rec);
+    if (!bundle || !into || rec) return cli_fail(ARCHIVE_USAGE);
     if (!is_dir(bundle)) return cli_fail("找不到验证包 %s", bundle);
     context ctx;
     char err[1024] = "";

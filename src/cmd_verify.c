@@ -1,59 +1,78 @@
-/* cmd_verify.c — `dangan verify FILE.pdf`: is the dossier as its school
- * signed it? Exit 0 and the signer's name when intact; 1 naming what is
- * wrong. A bundle folder: its manifest signature (against --ca when
- * given), every file's hash, no file missing or added, every dossier's
- * signature. */
+/* cmd_verify.c — `dangan verify FILE.pdf|BUNDLE_DIR [--ca CA.pem]...
+ * [--trust DIR]... [--lang zh|en]`: is this exactly what a trusted key
+ * signed? Exit 0 naming every signer in order; 1 naming what is wrong —
+ * also when no trust anchor was given (integrity alone proves nothing
+ * about who signed). */
 #include "bundle.h"
 #include "cli.h"
-#include "sign.h"
+#include "trust.h"
 #include "util.h"
+#include "verify.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_PDF (256u << 20)
+#define USAGE "用法：dangan verify FILE.pdf|BUNDLE_DIR [--ca CA.pem]... [--trust DIR]... [--lang zh|en]"
+#define T(zh, en_) (en ? (en_) : (zh))
 
-static int verify_bundle(const char *dir, const char *ca)
+static int verify_bundle(const char *dir, const trust *t, int en)
 {
     char *signer = NULL, err[512] = "";
-    int rc = bundle_verify(dir, ca, stdout, &signer, err, sizeof err);
+    bundle_check c = {t, time(NULL), en};
+    int rc = bundle_verify(dir, &c, stdout, &signer, err, sizeof err);
     if (rc < 0) {
         free(signer);
         return cli_fail("%s", err);
     }
-    if (rc == 1) printf("%s: 验证包完好，签名者：%s\n", dir, signer ? signer : "");
-    else printf("%s: 验证包不完好（见上）\n", dir);
+    if (rc == 1) printf(T("%s: 验证包完好，签名者：%s\n", "%s: the bundle is intact, signed by %s\n"), dir, signer ? signer : "");
+    else printf(T("%s: 验证包不完好或签名者不受信任（见上）\n", "%s: the bundle is not intact or its signer is not trusted (see above)\n"), dir);
     free(signer);
     return rc == 1 ? EXIT_GOOD : EXIT_SHORT;
 }
 
-int cmd_verify(int argc, char **argv)
+static int verify_pdf(const char *path, const trust *t, int en)
 {
-    const char *ca = NULL, *path = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--ca") && i + 1 < argc) ca = argv[++i];
-        else if (argv[i][0] == '-' || path) return cli_fail("用法：dangan verify FILE.pdf|BUNDLE_DIR [--ca CA.pem]");
-        else path = argv[i];
-    }
-    if (!path) return cli_fail("用法：dangan verify FILE.pdf|BUNDLE_DIR [--ca CA.pem]");
-    if (is_dir(path)) return verify_bundle(path, ca);
     char *data;
     size_t len;
     if (read_file(path, MAX_PDF, &data, &len) != 0)
-        return cli_fail("无法读取 %s：%s", path, strerror(errno));
-    char *name = NULL, err[512] = "";
-    int stamped = 0;
-    int rc = pdf_verify_stamped((unsigned char *)data, len, &name, &stamped, err, sizeof err);
+        return cli_fail(T("无法读取 %s：%s", "cannot read %s: %s"), path, strerror(errno));
+    pdf_report r;
+    int ok = pdf_check((unsigned char *)data, len, t, time(NULL), en, &r);
     free(data);
-    if (rc == 1) {
-        printf("%s: 完好，签名者：%s%s\n", path, name ? name : "",
-               stamped ? "；签名的版本之后由档案库加盖了归档章（增量更新，签名的版本未变）" : "");
-        free(name);
-        return EXIT_GOOD;
+    char *who = pdf_report_signers(&r, en);
+    if (ok) printf(T("%s: 完好，签名者（按顺序）：%s\n", "%s: intact, signed (in order) by %s\n"), path, who);
+    else if (r.intact) printf(T("%s: 内容完好，但%s；签名者（按顺序）：%s\n", "%s: content intact, but %s; signed (in order) by %s\n"), path, r.problem, who);
+    else printf(T("%s: 不完好：%s\n", "%s: not intact: %s\n"), path, r.problem);
+    free(who);
+    pdf_report_free(&r);
+    return ok ? EXIT_GOOD : EXIT_SHORT;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    const char *path = NULL;
+    int en = 0;
+    trust *t = trust_new();
+    char err[512];
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if ((!strcmp(a, "--ca") || !strcmp(a, "--trust")) && i + 1 < argc) {
+            if (trust_add(t, argv[++i], err, sizeof err) != 0) { trust_free(t); return cli_fail("%s", err); }
+        } else if (!strcmp(a, "--lang") && i + 1 < argc && (!strcmp(argv[i + 1], "en") || !strcmp(argv[i + 1], "zh"))) {
+            en = !strcmp(argv[++i], "en");
+        } else if (a[0] == '-' || path) {
+            trust_free(t);
+            return cli_fail(USAGE);
+        } else {
+            path = a;
+        }
     }
-    printf("%s: 不完好：%s\n", path, err);
-    free(name);
-    return EXIT_SHORT;
+    if (!path) { trust_free(t); return cli_fail(USAGE); }
+    int rc = is_dir(path) ? verify_bundle(path, t, en) : verify_pdf(path, t, en);
+    trust_free(t);
+    return rc;
 }

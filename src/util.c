@@ -120,9 +120,20 @@ char *sb_steal(strbuf *b)
     return s;
 }
 
+static int read_opened(int fd, size_t max, char **data, size_t *len);
+
 int read_file(const char *path, size_t max, char **data, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    return read_opened(open(path, O_RDONLY | O_CLOEXEC), max, data, len);
+}
+
+int read_file_nofollow(const char *path, size_t max, char **data, size_t *len)
+{
+    return read_opened(open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK), max, data, len);
+}
+
+static int read_opened(int fd, size_t max, char **data, size_t *len)
+{
     if (fd < 0) return -1;
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -32,6 +32,9 @@ char *sb_steal(strbuf *b);
 /* Reads a whole regular file of at most max bytes. Returns 0, or -1 with
  * errno set (EFBIG when the file is larger than max; *len then holds its size). */
 int read_file(const char *path, size_t max, char **data, size_t *len);
+/* The same, but a symbolic link (in the last component) or a FIFO is
+ * refused, not followed or waited on: for files an attacker laid out. */
+int read_file_nofollow(const char *path, size_t max, char **data, size_t *len);
 
 /* Decodes one UTF-8 sequence at s[*i] (of len bytes), advancing *i.
  * Returns the code point, or -1 for an invalid or truncated sequence

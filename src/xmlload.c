@@ -240,12 +240,18 @@ xmlDocPtr xml_load_data(const char *path, char *errbuf, size_t errlen)
         snprintf(errbuf, errlen, "无法读取 %s：%s", path, strerror(errno));
         return NULL;
     }
+    xmlDocPtr doc = xml_load_memory(path, buf, len, errbuf, errlen);
+    free(buf);
+    return doc;
+}
+
+xmlDocPtr xml_load_memory(const char *shown, const char *buf, size_t len, char *errbuf, size_t errlen)
+{
     load_state st;
     memset(&st, 0, sizeof st);
-    xmlDocPtr doc = parse_guarded(buf, len, path, &st);
-    free(buf);
+    xmlDocPtr doc = parse_guarded(buf, len, shown, &st);
     if (!doc)
-        snprintf(errbuf, errlen, "%s:%ld: %s", path, st.forbidden_line ? st.forbidden_line : st.error_line,
+        snprintf(errbuf, errlen, "%s:%ld: %s", shown, st.forbidden_line ? st.forbidden_line : st.error_line,
                  st.forbidden_line ? "不允许 DTD/实体声明" : st.error_msg);
     return doc;
 }

@@ -25,6 +25,8 @@ xmlDocPtr xml_load_untrusted(const char *path, const char *shown, findings *f,
 /* Loads one of the project's own data files (profiles, calendars, fonts).
  * Same safety options; any problem is an error message, not a finding. */
 xmlDocPtr xml_load_data(const char *path, char *errbuf, size_t errlen);
+/* The same for bytes already read (a file read once, then judged). */
+xmlDocPtr xml_load_memory(const char *shown, const char *buf, size_t len, char *errbuf, size_t errlen);
 
 /* Namespace of every element the project reads or writes. */
 #define DANGAN_NS "urn:dangan:1"

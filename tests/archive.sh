@@ -15,12 +15,6 @@ sed -i 's|<school>XX县红星乡中心小学</school>|<school>ＸＸ县东风小
 $bin bundle "$tmp/a" "$tmp/b" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/B1" >/dev/null 2>&1 && ok || bad "bundle B1"
 $bin bundle "$tmp/c" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/B2" >/dev/null 2>&1 && ok || bad "bundle B2"
 
-new_archive() {  # new_archive DIR [CA]: an empty archive trusting the test CA
-  mkdir -p "$1/trust"
-  cp "${2:-$tmp/pki/ca.pem}" "$1/trust/county-ca.pem"
-  printf '<archive xmlns="urn:dangan:1" prefix="黟教"/>\n' > "$1/archive.xml"
-}
-tree_hash() { (cd "$1" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum); }
 consistent() {  # the index and the files agree, nothing left in staging
   cdir=$1    # (sh has no locals: a name of its own)
   rows=$($bin find --archive "$cdir" --json 2>/dev/null | jq -r .path | LC_ALL=C sort)
@@ -50,8 +44,8 @@ sha=$(printf '%s' "$entry" | sed 's/.*sha256="\([0-9a-f]*\)".*/\1/')
 [ "$(head -c "$size" "$f.pdf" | sha256sum | cut -d' ' -f1)" = "$sha" ] && ok || bad "the signed revision's SHA-256 is not the manifest's"
 pdfsig "$f.pdf" > "$tmp/sig" 2>&1
 grep -q "Signature is Valid" "$tmp/sig" && ok || bad "the school's signature no longer verifies its revision: $(cat "$tmp/sig")"
-$bin verify "$f.pdf" > "$tmp/v" 2>&1 && grep -q "归档章" "$tmp/v" && grep -q "签名者：XX县实验学校" "$tmp/v" \
-  && ok || bad "verify reports the signature and the 归档章: $(cat "$tmp/v")"
+$bin verify "$f.pdf" --trust "$A/trust" > "$tmp/v" 2>&1 && grep -q "签名者（按顺序）：XX县实验学校（跟岗研修档案核验，2016-09-26）；XX县教育体育局档案室（加盖归档章" "$tmp/v" \
+  && ok || bad "verify reports both signers, school then archive: $(cat "$tmp/v")"
 python3 -c "
 import sys; sys.argv = ['', '']; exec(open('tests/tools/pdfcheck.py').read().split('def main():')[0])
 n = red_pixels('$f.pdf', 1, (380, 20, 570, 120), dpi=72)
@@ -59,7 +53,7 @@ sys.exit(0 if n > 200 else 1)" && ok || bad "no red 归档章 at the top right o
 pdftotext -enc UTF-8 "$f.pdf" - 2>"$tmp/err" >/dev/null; [ ! -s "$tmp/err" ] && ok || bad "pdftotext on the filed dossier: $(cat "$tmp/err")"
 qpdf --check "$f.pdf" >/dev/null 2>&1 && ok || bad "qpdf --check on the filed dossier"
 python3 -c "import sys; p=sys.argv[1]; d=open(p,'rb').read(); open(sys.argv[2],'wb').write(d + b'%% extra\n')" "$f.pdf" "$tmp/more.pdf"
-$bin verify "$tmp/more.pdf" >/dev/null 2>&1; [ $? -eq 1 ] && ok || bad "bytes after the 归档章 must not verify"
+$bin verify "$tmp/more.pdf" --trust "$A/trust" >/dev/null 2>&1; [ $? -eq 1 ] && ok || bad "bytes after the 归档章 must not verify"
 
 # Filing the same bundle twice files nothing new and says so.
 before=$(tree_hash "$A")
@@ -71,6 +65,7 @@ grep -q "已归档过" "$tmp/log" && ok || bad "refiling should say so: $(cat "$
 # Refusals leave the archive byte-for-byte as it was.
 refuse() {  # refuse WHAT BUNDLE [TRUSTED-CA]
   R="$tmp/r-$1"; rm -rf "$R"; new_archive "$R" "${3:-$tmp/pki/ca.pem}"
+  $bin archive --recover "$R" >/dev/null 2>&1   # an archive in use: its lock file exists
   before=$(tree_hash "$R")
   $bin archive "$2" --into "$R" >"$tmp/log" 2>&1; rc=$?
   [ $rc -eq 1 ] && ok || bad "$1: exit $rc, expected 1: $(cat "$tmp/log")"
@@ -92,8 +87,11 @@ for step in 1 2 3 4 5; do
   $bin archive "$tmp/B2" --into "$K" >/dev/null 2>&1
   DANGAN_ABORT_AT=$step $bin archive "$tmp/B1" --into "$K" >/dev/null 2>&1; rc=$?
   [ $rc -ge 128 ] && ok || bad "step $step: the process should have been killed (exit $rc)"
-  consistent "$K" && ok || bad "step $step: index and files disagree after the kill"
+  # find reads only what committed and never recovers (no lock held).
   n=$($bin find --archive "$K" --json | wc -l)
+  [ -e "$K/.staging" ] && ok || bad "step $step: find must not recover (that needs the filing lock)"
+  $bin archive --recover "$K" >/dev/null 2>&1 && ok || bad "step $step: archive --recover failed"
+  consistent "$K" && ok || bad "step $step: index and files disagree after the kill and recovery"
   { [ $step -eq 5 ] && [ "$n" -eq 3 ]; } || { [ $step -lt 5 ] && [ "$n" -eq 1 ]; } && ok || bad "step $step: $n rows"
   $bin archive "$tmp/B1" --into "$K" >/dev/null 2>&1 && ok || bad "step $step: filing again failed"
   consistent "$K" && [ "$($bin find --archive "$K" --json | wc -l)" -eq 3 ] && ok || bad "step $step: not complete after filing again"

@@ -136,13 +136,13 @@ grep -q "Total document signed" "$tmp/sig" && ok || bad "pdfsig: not total docum
 grep -q "Common Name: XX县实验学校" "$tmp/sig" && ok || bad "pdfsig: signer name $(grep 'Common Name' "$tmp/sig")"
 qpdf --check "$tmp/signed.pdf" >/dev/null 2>&1 && ok || bad "qpdf --check on the signed dossier"
 sub stamp "$tmp/signed.pdf" samples/li-chunyan LX2016-0007
-$bin verify "$tmp/signed.pdf" > "$tmp/v" 2>&1 && ok || bad "verify of an intact dossier: $(cat "$tmp/v")"
-grep -q "签名者：XX县实验学校" "$tmp/v" && ok || bad "verify names the signer: $(cat "$tmp/v")"
+$bin verify "$tmp/signed.pdf" --ca "$tmp/pki/ca.pem" > "$tmp/v" 2>&1 && ok || bad "verify of an intact dossier: $(cat "$tmp/v")"
+grep -q "签名者（按顺序）：XX县实验学校" "$tmp/v" && ok || bad "verify names the signer: $(cat "$tmp/v")"
 size=$(stat -c %s "$tmp/signed.pdf")
 tamper() {  # tamper NAME PYTHON-EXPRESSION-ON-d
   python3 -c "import sys; d = bytearray(open(sys.argv[1], 'rb').read()); $2; open(sys.argv[2], 'wb').write(d)" \
     "$tmp/signed.pdf" "$tmp/$1.pdf"
-  $bin verify "$tmp/$1.pdf" >"$tmp/v" 2>&1; rc=$?
+  $bin verify "$tmp/$1.pdf" --ca "$tmp/pki/ca.pem" >"$tmp/v" 2>&1; rc=$?
   [ $rc -eq 1 ] && ok || bad "verify of $1: exit $rc, expected 1: $(cat "$tmp/v")"
   grep -q "不完好" "$tmp/v" && ok || bad "verify of $1 should say what is wrong: $(cat "$tmp/v")"
 }
@@ -153,7 +153,7 @@ tamper byte-in-padding 'i = d.rfind(b"/Contents <") + 11 + 16000; d[i] = ord("1"
 tamper appended 'd += b"%% more\n"'
 tamper truncated 'del d[-100:]'
 pdfsig "$tmp/byte-in-text.pdf" 2>&1 | grep -q "Signature is Valid" && bad "pdfsig accepts a changed byte" || ok
-$bin verify "$tmp/a.pdf" >/dev/null 2>&1; [ $? -eq 1 ] && ok || bad "verify of an unsigned PDF should exit 1"
+$bin verify "$tmp/a.pdf" --ca "$tmp/pki/ca.pem" >/dev/null 2>&1; [ $? -eq 1 ] && ok || bad "verify of an unsigned PDF should exit 1"
 $bin verify "$tmp/no-such.pdf" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "verify of a missing file should exit 2"
 sed 's|school-key.pem|ca-key.pem|' "$tmp/pki/SCHOOL.xml" > "$tmp/pki/WRONG.xml"
 $bin build samples/li-chunyan -o "$tmp/wrongkey.pdf" --school "$tmp/pki/WRONG.xml" >/dev/null 2>&1; rc=$?

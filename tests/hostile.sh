@@ -87,7 +87,7 @@ make_pki "$tmp/pki"
 for delay in 0.05 0.15 0.3; do
   rm -rf "$tmp/kb"
   timeout -s KILL $delay $bin bundle "$tmp/big" samples/li-chunyan --school "$tmp/pki/SCHOOL.xml" -o "$tmp/kb" -j 1 >/dev/null 2>&1
-  if [ -e "$tmp/kb" ]; then $bin verify "$tmp/kb" >/dev/null 2>&1 && ok || bad "bundle killed after ${delay}s left a partial bundle"
+  if [ -e "$tmp/kb" ]; then $bin verify "$tmp/kb" --ca "$tmp/pki/ca.pem" >/dev/null 2>&1 && ok || bad "bundle killed after ${delay}s left a partial bundle"
   else ok; fi
 done
 pkill -KILL -f "$tmp/kb" 2>/dev/null   # workers of a killed bundle

@@ -10,16 +10,15 @@ trap 'rm -rf "$tmp"' EXIT
 ok()  { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-# make_pki DIR: a throw-away county CA and a school certificate signed by
-# it, made at test time (no private key is ever committed), and the
-# sample school file beside them as DIR/SCHOOL.xml.
+# make_pki DIR: a throw-away county CA, a school certificate and an
+# archive (bureau) certificate signed by it, made at test time (no private
+# key is ever committed; samples/pki.sh), valid 2010–2040, and the sample
+# school file beside them as DIR/SCHOOL.xml.
+. samples/pki.sh
 make_pki() {
-  mkdir -p "$1" &&
-  ( cd "$1" &&
-    openssl req -utf8 -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 3650 -subj "/CN=XX县教育体育局 CA" &&
-    openssl req -utf8 -newkey rsa:2048 -nodes -keyout school-key.pem -out school.csr -subj "/CN=XX县实验学校" &&
-    openssl x509 -req -in school.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out school-cert.pem -days 3650
-  ) >/dev/null 2>&1 &&
+  mkdir -p "$1" && d=$(cd "$1" && pwd) &&
+  pki_ca "$d" "XX县教育体育局 CA" && pki_cert "$d" school "XX县实验学校" &&
+  pki_cert "$d" archive "XX县教育体育局档案室" &&
   cp samples/school-xxsy.xml "$1/SCHOOL.xml"
 }
 
@@ -30,3 +29,14 @@ sample_as() {
   sed -i "s|LX2016-0007|$2|" "$1/placement.xml" "$1/assessment.xml" &&
   if [ -n "${3:-}" ]; then sed -i "s|<name>李春燕</name>|<name>$3</name>|" "$1/placement.xml"; fi
 }
+
+# new_archive DIR [CA]: an empty archive trusting CA (default the test CA),
+# signing its 归档章 with the test archive key; tree_hash DIR: one hash of
+# every file under DIR (an archive refusing a bundle must keep it).
+new_archive() {  # new_archive DIR [CA]: an empty archive trusting the test CA, signing with its archive key
+  mkdir -p "$1/trust"
+  cp "${2:-$tmp/pki/ca.pem}" "$1/trust/county-ca.pem"
+  printf '<archive xmlns="urn:dangan:1" prefix="黟教"><signer certificate="%s" key="%s"/></archive>\n' \
+    "$tmp/pki/archive-cert.pem" "$tmp/pki/archive-key.pem" > "$1/archive.xml"
+}
+tree_hash() { (cd "$1" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum); }

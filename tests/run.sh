@@ -28,6 +28,7 @@ tally "$(sh tests/cases.sh 2>&1)"
 tally "$(sh tests/build.sh 2>&1)"
 tally "$(sh tests/bundle.sh 2>&1)"
 tally "$(sh tests/archive.sh 2>&1)"
+tally "$(sh tests/attacks.sh 2>&1)"
 tally "$(sh tests/batch.sh 2>&1)"
 tally "$(sh tests/hostile.sh 2>&1)"
 

@@ -14,7 +14,8 @@ run() {  # run WHAT EXPECTED-EXIT CMD...
 mkdir -p "$tmp/arch/trust"
 make_pki "$tmp/pki" && ok || bad "certificates"
 cp "$tmp/pki/ca.pem" "$tmp/arch/trust/"
-echo '<archive xmlns="urn:dangan:1" prefix="黟教" county="黟县"/>' > "$tmp/arch/archive.xml"
+printf '<archive xmlns="urn:dangan:1" prefix="黟教" county="黟县"><signer certificate="%s" key="%s"/></archive>\n' \
+  "$tmp/pki/archive-cert.pem" "$tmp/pki/archive-key.pem" > "$tmp/arch/archive.xml"
 cp -R samples/li-chunyan "$tmp/short"; sed -i '3,10d' "$tmp/short/observations.xml"
 sed -i 's/LX2016-0007/LX2016-0008/' "$tmp/short/placement.xml" "$tmp/short/assessment.xml"
 run "check" 0 $bin check samples/li-chunyan
@@ -24,7 +25,7 @@ run "init" 0 $bin init "$tmp/new" --profile yixian-2022
 run "build --school" 0 $bin build samples/li-chunyan -o "$tmp/a.pdf" --school "$tmp/pki/SCHOOL.xml"
 run "build --draft" 0 $bin build "$tmp/short" -o "$tmp/d.pdf" --draft
 run "letter" 0 $bin letter samples/letter-xxsy-2016.xml -o "$tmp/l.pdf"
-run "verify pdf" 0 $bin verify "$tmp/a.pdf"
+run "verify pdf" 0 $bin verify "$tmp/a.pdf" --ca "$tmp/pki/ca.pem"
 run "bundle" 1 $bin bundle samples/li-chunyan "$tmp/short" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/b" -j 1
 run "verify bundle" 0 $bin verify "$tmp/b" --ca "$tmp/pki/ca.pem"
 run "archive" 0 $bin archive "$tmp/b" --into "$tmp/arch"
