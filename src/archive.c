@@ -118,10 +118,12 @@ void archive_close(archive *a)
     free(a->cert);
     free(a->key);
     free(a->signer);
+    free(a->reason);
     free(a);
 }
 
-/* The staging plan: "N <number>" for each archive number and
+/* The staging plan: "S <sha256>" for each filed dossier (its row, once
+ * committed, has that hash) and
  * "M <staged> <final>" for each file, every field hex-encoded (a school's
  * name can hold any character, newlines too) and every path relative to
  * the archive, checked again to lie inside it before anything is
@@ -216,10 +218,10 @@ static int rollback_stage(archive *a, const char *stage)
         char *save = NULL;
         int committed = 0;
         for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-            if (line[0] == 'N') {
-                char *cur = line + 1, *num = unhex_field(&cur);
-                committed |= num && db_has_number(a, num);
-                free(num);
+            if (line[0] == 'S') {
+                char *cur = line + 1, *sha = unhex_field(&cur);
+                committed |= sha && db_has_sha(a, sha);
+                free(sha);
             } else if (line[0] == 'M') {
                 undo_move(a, line, committed);
             }
@@ -350,8 +352,9 @@ typedef struct filing {
     char *stage;
     move *moves;
     int nmoves;
-    char **numbers;
-    int nnumbers;
+    char **shas;        /* the filed dossiers' SHA-256: their rows, once committed */
+    int nshas;
+    char manifest[65];  /* the bundle manifest's SHA-256, once staged */
 } filing;
 
 static void stage_file(filing *f, const char *from, const char *dest_dir, const char *name, int *rc)
@@ -400,17 +403,24 @@ static int meta_agrees(const unsigned char *data, size_t len, const record_info 
 }
 
 /* The dossier with its 归档章, staged. */
+/* Where a dossier goes: a new archive number, or — a placement already
+ * on file, with --supersede — the next version of its number, in its
+ * folder. */
+typedef struct slot {
+    char *number, *dir_rel;
+    long year, seq, version;
+} slot;
+
 static void stage_stamped(archive *a, filing *f, const char *from, const char *dest_dir, const char *name,
-                          const record_info *ri, long seq, const char *number, int *rc, char *err, size_t errlen)
+                          const record_info *ri, const slot *sl, int *rc, char *err, size_t errlen)
 {
-    long year = atol(ri->start);
     char *staged = path_join(f->stage, name), *final = path_join(dest_dir, name), *data = NULL;
     unsigned char *out = NULL;
     size_t len, out_len;
     if (*rc == 0 && (!a->fonts || read_file(from, 256u << 20, &data, &len) != 0)) *rc = -1;
     if (*rc == 0 && !meta_agrees((unsigned char *)data, len, ri, err, errlen)) *rc = 2;
-    if (*rc == 0 && archive_stamp(a, (unsigned char *)data, len, year, seq, number, time(NULL), &out, &out_len,
-                                  err, errlen) != 0) *rc = -1;
+    if (*rc == 0 && archive_stamp(a, (unsigned char *)data, len, sl->year, sl->seq, sl->number, sl->version,
+                                  time(NULL), &out, &out_len, err, errlen) != 0) *rc = -1;
     if (*rc == 0 && write_file_atomic(staged, out, out_len) != 0) *rc = -1;
     free(data);
     free(out);
@@ -418,13 +428,64 @@ static void stage_stamped(archive *a, filing *f, const char *from, const char *d
     f->moves[f->nmoves++] = (move){staged, final};
 }
 
+/* 0, 2 refused (on file, no --supersede), -1 error. */
+static int choose_slot(archive *a, const record_info *ri, slot *s, char *err, size_t errlen)
+{
+    filed_version v;
+    int on_file = db_current(a, ri->id, &v);
+    if (on_file < 0) { snprintf(err, errlen, "档案索引出错"); return -1; }
+    if (on_file && !a->supersede) {
+        snprintf(err, errlen, "%s 已归档为 %s；如为更正后的新版本，请用 --supersede --reason 原因", ri->id, v.number);
+        free(v.number);
+        free(v.path);
+        return 2;
+    }
+    if (on_file) {
+        char *slash = strrchr(v.path, '/');
+        *s = (slot){v.number, xstrndup(v.path, slash ? (size_t)(slash - v.path) : 0), v.year, v.seq, v.version + 1};
+        free(v.path);
+        return db_supersede(a, s->number, err, errlen);
+    }
+    char *school = folder_name(ri->school);
+    long year = atol(ri->start), seq = db_next_seq(a, year);
+    *s = (slot){xasprintf("%s-%ld-%04ld", a->prefix, year, seq), xasprintf("%ld/%s", year, school), year, seq, 1};
+    free(school);
+    return 0;
+}
+
+/* The bundle's manifest and signature, kept once per bundle in
+ * ARCHIVE/bundles/ under the manifest's SHA-256 (not once per dossier:
+ * a 1,000-dossier bundle would keep 1,000 copies). */
+static void stage_manifest(archive *a, filing *f, const char *bundle, int *rc)
+{
+    if (*rc != 0 || f->manifest[0]) return;
+    char *man = path_join(bundle, "manifest.xml"), *sig = path_join(bundle, "manifest.p7s");
+    size_t size;
+    if (sha256_file(man, f->manifest, &size) != 0) *rc = -1;
+    char *dir = path_join(a->dir, "bundles"), *n_man = xasprintf("%s.xml", f->manifest),
+         *n_sig = xasprintf("%s.p7s", f->manifest), *kept = path_join(dir, n_man);
+    if (*rc == 0 && access(kept, F_OK) != 0) {
+        stage_file(f, man, dir, n_man, rc);
+        stage_file(f, sig, dir, n_sig, rc);
+    }
+    free(man); free(sig); free(dir); free(n_man); free(n_sig); free(kept);
+}
+
+static void now_text(char out[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 /* One dossier of the bundle: number it, stage its files, insert its row
- * (uncommitted). 1 when already filed. */
+ * (uncommitted). 1 when already filed, 2 refused. */
 static int file_one(archive *a, const char *bundle, const char *id, const char *signer, filing *f,
                     char *err, size_t errlen)
 {
     char *pdf = xasprintf("%s/dossiers/%s.pdf", bundle, id), *rec = xasprintf("%s/dossiers/%s.xml", bundle, id);
-    char sha[65];
+    char sha[65], now[32];
     size_t size;
     record_info ri;
     int rc = sha256_file(pdf, sha, &size) == 0 && read_record(rec, &ri, err, errlen) == 0 ? 0 : -1;
@@ -434,31 +495,22 @@ static int file_one(archive *a, const char *bundle, const char *id, const char *
         return -1;
     }
     if (db_has_sha(a, sha)) { free_record(&ri); free(pdf); free(rec); return 1; }
-    long year = atol(ri.start), seq = db_next_seq(a, year);
-    char *number = xasprintf("%s-%ld-%04ld", a->prefix, year, seq);
-    char *school = folder_name(ri.school), *ys = xasprintf("%ld", year);
-    char *yd = path_join(a->dir, ys), *dest = path_join(yd, school);
-    char *n_pdf = xasprintf("%s.pdf", number), *n_man = xasprintf("%s.manifest.xml", number),
-         *n_sig = xasprintf("%s.manifest.p7s", number), *man = path_join(bundle, "manifest.xml"),
-         *sig = path_join(bundle, "manifest.p7s");
-    stage_stamped(a, f, pdf, dest, n_pdf, &ri, seq, number, &rc, err, errlen);
-    stage_file(f, man, dest, n_man, &rc);
-    stage_file(f, sig, dest, n_sig, &rc);
-    char now[32];
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    char *rel = xasprintf("%ld/%s/%s", year, school, n_pdf);
-    index_row row = {ri.id, number, ri.teacher, ri.gender, ri.school, ri.host, ri.profile, ri.start, ri.end,
+    slot sl = {0};
+    rc = choose_slot(a, &ri, &sl, err, errlen);
+    char *dest = sl.dir_rel ? path_join(a->dir, sl.dir_rel) : NULL;
+    char *n_pdf = sl.version > 1 ? xasprintf("%s.v%ld.pdf", sl.number, sl.version) : xasprintf("%s.pdf", sl.number);
+    if (rc == 0) stage_stamped(a, f, pdf, dest, n_pdf, &ri, &sl, &rc, err, errlen);
+    stage_manifest(a, f, bundle, &rc);
+    now_text(now);
+    char *rel = xasprintf("%s/%s", sl.dir_rel ? sl.dir_rel : "", n_pdf);
+    index_row row = {ri.id, sl.number, ri.teacher, ri.gender, ri.school, ri.host, ri.profile, ri.start, ri.end,
                      ri.counts.s, ri.outcome, sha, (char *)signer, now, rel, ri.score, ri.has_score, ri.hours,
-                     year, seq};
+                     sl.year, sl.seq, sl.version, sl.version > 1 ? a->reason : NULL, f->manifest};
     if (rc != 0 && !*err) snprintf(err, errlen, "无法暂存 %s：%s", pdf, strerror(errno));
     else if (rc == 0) rc = db_insert(a, &row, err, errlen);
-    f->numbers = xrealloc(f->numbers, (size_t)(f->nnumbers + 1) * sizeof *f->numbers);
-    f->numbers[f->nnumbers++] = number;
-    free(rel); free(school); free(ys); free(yd); free(dest); free(n_pdf); free(n_man); free(n_sig);
-    free(man); free(sig); free(pdf); free(rec);
+    f->shas = xrealloc(f->shas, (size_t)(f->nshas + 1) * sizeof *f->shas);
+    f->shas[f->nshas++] = xstrdup(sha);
+    free(rel); free(dest); free(n_pdf); free(pdf); free(rec); free(sl.number); free(sl.dir_rel);
     free_record(&ri);
     return rc;
 }
@@ -467,7 +519,7 @@ static int write_plan(const archive *a, filing *f)
 {
     strbuf b;
     sb_init(&b);
-    for (int i = 0; i < f->nnumbers; i++) { sb_puts(&b, "N"); hex_field(&b, f->numbers[i]); sb_puts(&b, "\n"); }
+    for (int i = 0; i < f->nshas; i++) { sb_puts(&b, "S"); hex_field(&b, f->shas[i]); sb_puts(&b, "\n"); }
     for (int i = 0; i < f->nmoves; i++) {
         sb_puts(&b, "M");
         hex_field(&b, rel_to(a, f->moves[i].staged));
@@ -498,9 +550,9 @@ static int place_files(filing *f)
 static void free_filing(filing *f)
 {
     for (int i = 0; i < f->nmoves; i++) { free(f->moves[i].staged); free(f->moves[i].final); }
-    for (int i = 0; i < f->nnumbers; i++) free(f->numbers[i]);
+    for (int i = 0; i < f->nshas; i++) free(f->shas[i]);
     free(f->moves);
-    free(f->numbers);
+    free(f->shas);
     free(f->stage);
 }
 
@@ -668,4 +720,11 @@ const char *archive_county(const archive *a)
 void archive_set_fonts(archive *a, const struct font_set *fs)
 {
     a->fonts = fs;
+}
+
+void archive_set_supersede(archive *a, const char *reason)
+{
+    a->supersede = 1;
+    free(a->reason);
+    a->reason = xstrdup(reason);
 }

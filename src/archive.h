@@ -24,6 +24,10 @@ void archive_close(archive *a);
 struct font_set;
 /* The fonts for the 归档章's letters; without them filing refuses. */
 void archive_set_fonts(archive *a, const struct font_set *fs);
+/* archive --supersede --reason R: a placement already on file is filed
+ * as the next version of its archive number (every earlier version kept),
+ * instead of refused. */
+void archive_set_supersede(archive *a, const char *reason);
 
 typedef struct file_result {
     int filed, already;
@@ -44,6 +48,7 @@ int archive_recover(archive *a, char *err, size_t errlen);
 typedef struct find_query {
     const char *teacher, *school;   /* substrings, NULL for any */
     int year;                       /* 0 for any */
+    int history;                    /* every version, not only the current ones */
 } find_query;
 
 /* Matching rows sorted by teacher in pinyin order: text lines, or JSON
@@ -52,7 +57,8 @@ int archive_find(archive *a, const find_query *q, int json, FILE *out, char *err
 
 /* One index row, all fields as text ("" when empty). */
 enum { AR_NUMBER, AR_ID, AR_TEACHER, AR_GENDER, AR_HOME, AR_BASE, AR_PROFILE, AR_START, AR_END,
-       AR_COUNTS, AR_SCORE, AR_OUTCOME, AR_HOURS, AR_SHA, AR_SIGNER, AR_FILED, AR_PATH, AR_YEAR, AR_NCOL };
+       AR_COUNTS, AR_SCORE, AR_OUTCOME, AR_HOURS, AR_SHA, AR_SIGNER, AR_FILED, AR_PATH, AR_YEAR,
+       AR_VERSION, AR_CURRENT, AR_REASON, AR_MANIFEST, AR_NCOL };
 typedef struct archive_row {
     char *col[AR_NCOL];
     int null[AR_NCOL];

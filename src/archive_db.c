@@ -11,14 +11,46 @@
 #include <unicode/utrans.h>
 #include <unicode/ustring.h>
 
+/* One row per filed version. A corrected dossier keeps its archive
+ * number and becomes its next version (issue 13): version 1, 2, …, one
+ * of them current; reason says why a version was filed. manifest is the
+ * SHA-256 of the bundle manifest kept once in ARCHIVE/bundles/ (NULL for
+ * rows filed before: their manifest lies beside the PDF). */
+#define COLUMNS \
+    " number TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1, current INTEGER NOT NULL DEFAULT 1, reason TEXT," \
+    " prefix TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL," \
+    " placement_id TEXT NOT NULL, teacher TEXT NOT NULL, teacher_key TEXT NOT NULL, gender TEXT," \
+    " home_school TEXT NOT NULL, school_key TEXT NOT NULL, base_school TEXT, profile TEXT," \
+    " start TEXT, end TEXT, counts TEXT, score REAL, outcome TEXT, hours INTEGER," \
+    " sha256 TEXT NOT NULL UNIQUE, signer TEXT, filed_at TEXT NOT NULL, path TEXT NOT NULL, manifest TEXT," \
+    " PRIMARY KEY (number, version), UNIQUE (prefix, year, seq, version)"
 static const char SCHEMA[] =
-    "CREATE TABLE IF NOT EXISTS dossier ("
-    " number TEXT PRIMARY KEY, prefix TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL,"
-    " placement_id TEXT NOT NULL, teacher TEXT NOT NULL, teacher_key TEXT NOT NULL, gender TEXT,"
-    " home_school TEXT NOT NULL, school_key TEXT NOT NULL, base_school TEXT, profile TEXT,"
-    " start TEXT, end TEXT, counts TEXT, score REAL, outcome TEXT, hours INTEGER,"
-    " sha256 TEXT NOT NULL UNIQUE, signer TEXT, filed_at TEXT NOT NULL, path TEXT NOT NULL,"
-    " UNIQUE (prefix, year, seq));";
+    "CREATE TABLE IF NOT EXISTS dossier (" COLUMNS ");"
+    "CREATE INDEX IF NOT EXISTS dossier_placement ON dossier (placement_id, current);";
+
+/* An index of the first layout (no versions) is rebuilt in place, in one
+ * transaction: its rows become version 1, current. */
+static const char MIGRATE[] =
+    "BEGIN IMMEDIATE;"
+    "ALTER TABLE dossier RENAME TO dossier_v1;"
+    "CREATE TABLE dossier (" COLUMNS ");"
+    "INSERT INTO dossier (number, prefix, year, seq, placement_id, teacher, teacher_key, gender, home_school,"
+    " school_key, base_school, profile, start, end, counts, score, outcome, hours, sha256, signer, filed_at, path)"
+    " SELECT number, prefix, year, seq, placement_id, teacher, teacher_key, gender, home_school, school_key,"
+    " base_school, profile, start, end, counts, score, outcome, hours, sha256, signer, filed_at, path FROM dossier_v1;"
+    "DROP TABLE dossier_v1;"
+    "COMMIT;";
+
+static int needs_migration(archive *a)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(a->db, "SELECT (SELECT count(*) FROM pragma_table_info('dossier')),"
+                           " (SELECT count(*) FROM pragma_table_info('dossier') WHERE name = 'version')",
+                           -1, &st, NULL) != SQLITE_OK) return 0;
+    int old = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0 && sqlite3_column_int(st, 1) == 0;
+    sqlite3_finalize(st);
+    return old;
+}
 
 int db_exec(archive *a, const char *sql, char *err, size_t errlen)
 {
@@ -47,6 +79,7 @@ int db_open(archive *a, char *err, size_t errlen)
         if (rc2 != 0) sqlite3_sleep(100);
     }
     if (rc2 != 0) return -1;
+    if (needs_migration(a) && db_exec(a, MIGRATE, err, errlen) != 0) return -1;
     return db_exec(a, SCHEMA, err, errlen);
 }
 
@@ -86,9 +119,37 @@ static int exists(archive *a, const char *sql, const char *v)
     return found;
 }
 
-int db_has_number(archive *a, const char *number)
+int db_current(archive *a, const char *placement_id, filed_version *v)
 {
-    return exists(a, "SELECT 1 FROM dossier WHERE number = ?", number);
+    sqlite3_stmt *st;
+    memset(v, 0, sizeof *v);
+    if (sqlite3_prepare_v2(a->db, "SELECT number, version, year, seq, path FROM dossier"
+                           " WHERE placement_id = ? AND current = 1", -1, &st, NULL) != SQLITE_OK) return -1;
+    sqlite3_bind_text(st, 1, placement_id, -1, SQLITE_STATIC);
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    if (found) {
+        v->number = xstrdup((const char *)sqlite3_column_text(st, 0));
+        v->version = (long)sqlite3_column_int64(st, 1);
+        v->year = (long)sqlite3_column_int64(st, 2);
+        v->seq = (long)sqlite3_column_int64(st, 3);
+        v->path = xstrdup((const char *)sqlite3_column_text(st, 4));
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+int db_supersede(archive *a, const char *number, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(a->db, "UPDATE dossier SET current = 0 WHERE number = ? AND current = 1",
+                                -1, &st, NULL) == SQLITE_OK ? 0 : -1;
+    if (rc == 0) {
+        sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+        sqlite3_finalize(st);
+    }
+    if (rc) snprintf(err, errlen, "档案索引出错：%s", sqlite3_errmsg(a->db));
+    return rc;
 }
 
 int db_has_sha(archive *a, const char *sha)
@@ -114,7 +175,8 @@ int db_insert(archive *a, const index_row *r, char *err, size_t errlen)
     static const char SQL[] =
         "INSERT INTO dossier (number, prefix, year, seq, placement_id, teacher, teacher_key, gender,"
         " home_school, school_key, base_school, profile, start, end, counts, score, outcome, hours,"
-        " sha256, signer, filed_at, path) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        " sha256, signer, filed_at, path, version, reason, manifest)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(a->db, SQL, -1, &st, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "档案索引出错：%s", sqlite3_errmsg(a->db));
@@ -136,6 +198,9 @@ int db_insert(archive *a, const index_row *r, char *err, size_t errlen)
     sqlite3_bind_text(st, 20, r->signer, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 21, r->filed_at, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 22, r->path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 23, r->version);
+    if (r->reason) sqlite3_bind_text(st, 24, r->reason, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 24);
+    sqlite3_bind_text(st, 25, r->manifest, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
     if (rc) snprintf(err, errlen, "档案索引出错：%s", sqlite3_errmsg(a->db));
     sqlite3_finalize(st);

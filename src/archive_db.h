@@ -12,6 +12,8 @@
 struct archive {
     char *dir, *trust, *prefix, *county, *fonds, *retention;
     char *cert, *key, *signer;  /* the archive's signing certificate, key (PEM) and its name */
+    int supersede;              /* archive --supersede: a placement on file gets a new version */
+    char *reason;               /* --reason: why (kept in the index) */
     const font_set *fonts;      /* for the 归档章's letters */
     sqlite3 *db;
 };
@@ -22,13 +24,25 @@ typedef struct index_row {
     double score;
     int has_score;
     long hours, year, seq;
+    long version;
+    const char *reason, *manifest;
 } index_row;
+
+/* The current version of a placement on file. */
+typedef struct filed_version {
+    char *number, *path;
+    long version, year, seq;
+} filed_version;
 
 int db_open(archive *a, char *err, size_t errlen);
 int db_open_readonly(archive *a, char *err, size_t errlen);
 void db_close(archive *a);
 int db_exec(archive *a, const char *sql, char *err, size_t errlen);
-int db_has_number(archive *a, const char *number);
+/* 1 and *v filled when the placement has a current version, 0 when not. */
+int db_current(archive *a, const char *placement_id, filed_version *v);
+/* Marks the current version of number as superseded (in the open
+ * transaction). */
+int db_supersede(archive *a, const char *number, char *err, size_t errlen);
 int db_has_sha(archive *a, const char *sha);
 long db_next_seq(archive *a, long year);
 int db_insert(archive *a, const index_row *r, char *err, size_t errlen);
@@ -40,7 +54,8 @@ int archive_db(archive *a, char *err, size_t errlen);
 
 /* The 归档章 added to a dossier's bytes (archive_stamp.c). */
 int archive_stamp(const archive *a, const unsigned char *in, size_t len, long year, long seq,
-                  const char *number, time_t when, unsigned char **out, size_t *out_len, char *err, size_t errlen);
+                  const char *number, long version, time_t when, unsigned char **out, size_t *out_len,
+                  char *err, size_t errlen);
 
 /* Name folded for search: traditional → simplified, full-width →
  * half-width, lower case (ICU transliteration). Caller frees. */

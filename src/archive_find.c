@@ -12,11 +12,13 @@
 
 enum { C_NUMBER = AR_NUMBER, C_TEACHER = AR_TEACHER, C_GENDER = AR_GENDER, C_HOME = AR_HOME,
        C_START = AR_START, C_END = AR_END, C_COUNTS = AR_COUNTS, C_SCORE = AR_SCORE,
-       C_OUTCOME = AR_OUTCOME, C_HOURS = AR_HOURS, C_YEAR = AR_YEAR, NCOL = AR_NCOL };
+       C_OUTCOME = AR_OUTCOME, C_HOURS = AR_HOURS, C_YEAR = AR_YEAR, C_VERSION = AR_VERSION,
+       C_CURRENT = AR_CURRENT, NCOL = AR_NCOL };
 
 static const char *const KEYS[NCOL] = {
     "number", "placement_id", "teacher", "gender", "home_school", "base_school", "profile", "start",
-    "end", "counts", "score", "outcome", "hours", "sha256", "signer", "filed_at", "path", "year"};
+    "end", "counts", "score", "outcome", "hours", "sha256", "signer", "filed_at", "path", "year",
+    "version", "current", "reason", "manifest"};
 
 typedef struct found {
     archive_row r;
@@ -29,7 +31,9 @@ static int cmp_found(const void *x, const void *y)
 {
     const found *a = x, *b = y;
     UCollationResult r = ucol_strcoll(coll, a->key, -1, b->key, -1);
-    return r == UCOL_LESS ? -1 : r == UCOL_GREATER ? 1 : strcmp(a->r.col[C_NUMBER], b->r.col[C_NUMBER]);
+    if (r != UCOL_EQUAL) return r == UCOL_LESS ? -1 : 1;
+    int c = strcmp(a->r.col[C_NUMBER], b->r.col[C_NUMBER]);
+    return c ? c : atoi(a->r.col[C_VERSION]) - atoi(b->r.col[C_VERSION]);
 }
 
 static void print_json(FILE *out, const archive_row *f)
@@ -39,7 +43,8 @@ static void print_json(FILE *out, const archive_row *f)
         if (i) fputc(',', out);
         json_string(out, KEYS[i]);
         fputc(':', out);
-        int numeric = i == C_SCORE || i == C_HOURS || i == C_YEAR || i == C_COUNTS;
+        int numeric = i == C_SCORE || i == C_HOURS || i == C_YEAR || i == C_COUNTS || i == C_VERSION;
+        if (i == C_CURRENT) { fputs(strcmp(f->col[i], "1") ? "false" : "true", out); continue; }
         if (f->null[i]) fputs("null", out);
         else if (numeric) fputs(f->col[i], out);
         else json_string(out, f->col[i]);
@@ -49,9 +54,13 @@ static void print_json(FILE *out, const archive_row *f)
 
 static void print_text(FILE *out, const archive_row *f)
 {
-    fprintf(out, "%s  %s  %s  %s  %s—%s  %s  %s  %s学时\n", f->col[C_NUMBER], f->col[C_TEACHER],
+    fprintf(out, "%s  %s  %s  %s  %s—%s  %s  %s  %s学时", f->col[C_NUMBER], f->col[C_TEACHER],
             f->col[C_GENDER], f->col[C_HOME], f->col[C_START], f->col[C_END],
             f->null[C_SCORE] ? "—" : f->col[C_SCORE], f->col[C_OUTCOME], f->null[C_HOURS] ? "—" : f->col[C_HOURS]);
+    if (strcmp(f->col[C_VERSION], "1") || strcmp(f->col[C_CURRENT], "1"))
+        fprintf(out, "  第%s版%s%s%s", f->col[C_VERSION], strcmp(f->col[C_CURRENT], "1") ? "（已被更正）" : "（现行）",
+                *f->col[AR_REASON] ? "：" : "", f->col[AR_REASON]);
+    fputc('\n', out);
 }
 
 int archive_query(archive *a, const find_query *q, archive_row **out, char *err, size_t errlen)
@@ -61,9 +70,10 @@ int archive_query(archive *a, const find_query *q, archive_row **out, char *err,
     if (o == 1) { *out = NULL; return 0; }
     static const char SQL[] =
         "SELECT number, placement_id, teacher, gender, home_school, base_school, profile, start, end,"
-        " counts, score, outcome, hours, sha256, signer, filed_at, path, year FROM dossier"
+        " counts, score, outcome, hours, sha256, signer, filed_at, path, year, version, current, reason,"
+        " manifest FROM dossier"
         " WHERE (?1 IS NULL OR instr(teacher_key, ?1) > 0) AND (?2 IS NULL OR instr(school_key, ?2) > 0"
-        " OR instr(base_school, ?2) > 0) AND (?3 = 0 OR year = ?3)";
+        " OR instr(base_school, ?2) > 0) AND (?3 = 0 OR year = ?3) AND (?4 OR current = 1)";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(a->db, SQL, -1, &st, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "档案索引出错：%s", sqlite3_errmsg(a->db));
@@ -73,6 +83,7 @@ int archive_query(archive *a, const find_query *q, archive_row **out, char *err,
     if (tk) sqlite3_bind_text(st, 1, tk, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 1);
     if (sk) sqlite3_bind_text(st, 2, sk, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 2);
     sqlite3_bind_int(st, 3, q->year);
+    sqlite3_bind_int(st, 4, q->history);
     found *rows = NULL;
     int n = 0, cap = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {

@@ -54,7 +54,8 @@ static void rule(page *pg, float x0, float y0, float x1, float y1, rgb red)
 }
 
 int archive_stamp(const archive *a, const unsigned char *in, size_t len, long year, long seq,
-                  const char *number, time_t when, unsigned char **out, size_t *out_len, char *err, size_t errlen)
+                  const char *number, long version, time_t when, unsigned char **out, size_t *out_len,
+                  char *err, size_t errlen)
 {
     const font_set *fs = a->fonts;
     const char *fonds = a->fonds, *retention = a->retention;
@@ -76,7 +77,10 @@ int archive_stamp(const archive *a, const unsigned char *in, size_t len, long ye
         outline_text(pg, fs, LABEL[c], 3.2f * MM, cx, y0 + 1.5f * ch, cw - 2 * MM);
         outline_text(pg, fs, value[c], 3.2f * MM, cx, y0 + 0.5f * ch, cw - 2 * MM);
     }
-    outline_text(pg, fs, number, 3.0f * MM, (x0 + right) / 2, y0 - 0.6f * ch, 4 * cw);
+    /* A corrected dossier keeps its number: the stamp says which version. */
+    char *shown = version > 1 ? xasprintf("%s（第%ld版）", number, version) : xstrdup(number);
+    outline_text(pg, fs, shown, 3.0f * MM, (x0 + right) / 2, y0 - 0.6f * ch, 4 * cw);
+    free(shown);
     page_item *it = page_add_item(pg, ITEM_PATH);
     it->first_seg = first;
     it->nsegs = pg->nsegs - first;

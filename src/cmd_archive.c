@@ -13,7 +13,7 @@
 
 long long source_date_epoch(void);
 
-#define ARCHIVE_USAGE "用法：dangan archive BUNDLE_DIR --into ARCHIVE_DIR，或 dangan archive --recover ARCHIVE_DIR"
+#define ARCHIVE_USAGE "用法：dangan archive BUNDLE_DIR --into ARCHIVE_DIR [--supersede --reason 原因]，或 dangan archive --recover ARCHIVE_DIR"
 
 /* `--recover`: roll back an interrupted filing now, under the lock. */
 static int recover_only(const char *dir)
@@ -32,15 +32,22 @@ static int recover_only(const char *dir)
 
 int cmd_archive(int argc, char **argv)
 {
-    const char *bundle = NULL, *into = NULL, *rec = NULL;
+    const char *bundle = NULL, *into = NULL, *rec = NULL, *reason = NULL;
+    int supersede = 0;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--into") && i + 1 < argc) into = argv[++i];
+        else if (!strcmp(argv[i], "--supersede")) supersede = 1;
+        else if (!strcmp(argv[i], "--reason") && i + 1 < argc) reason = argv[++i];
         else if (!strcmp(argv[i], "--recover") && i + 1 < argc) rec = argv[++i];
         else if (argv[i][0] == '-' || bundle) return cli_fail(ARCHIVE_USAGE);
         else bundle = argv[i];
     }
     if (rec && !bundle && !into) return recover_only(rec);
     if (!bundle || !into || rec) return cli_fail(ARCHIVE_USAGE);
+    /* A new version of a filed record must say why (it is kept in the
+     * index, beside the version it replaces). */
+    if (supersede != (reason != NULL) || (reason && !*reason))
+        return cli_fail("--supersede 与 --reason 原因 须一起给出（说明为什么归档更正后的新版本）");
     if (!is_dir(bundle)) return cli_fail("找不到验证包 %s", bundle);
     context ctx;
     char err[1024] = "";
@@ -48,6 +55,7 @@ int cmd_archive(int argc, char **argv)
     archive *a = archive_open(into, ctx.schema_dir, err, sizeof err);
     if (!a) { context_close(&ctx); return cli_fail("%s", err); }
     archive_set_fonts(a, ctx.fonts);
+    if (supersede) archive_set_supersede(a, reason);
     file_result r;
     int rc = archive_file(a, bundle, stdout, &r, err, sizeof err);
     archive_close(a);
@@ -65,7 +73,7 @@ int cmd_archive(int argc, char **argv)
 int cmd_find(int argc, char **argv)
 {
     const char *dir = NULL;
-    find_query q = {NULL, NULL, 0};
+    find_query q = {NULL, NULL, 0, 0};
     int json = 0, reg = 0;
     const char *out = NULL;
     for (int i = 0; i < argc; i++) {
@@ -79,10 +87,11 @@ int cmd_find(int argc, char **argv)
             q.year = (int)y;
         } else if (!strcmp(argv[i], "--json")) json = 1;
         else if (!strcmp(argv[i], "--register")) reg = 1;
+        else if (!strcmp(argv[i], "--history")) q.history = 1;
         else if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
-        else return cli_fail("用法：dangan find --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--json]");
+        else return cli_fail("用法：dangan find --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--history] [--json]");
     }
-    if (!dir) return cli_fail("用法：dangan find --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--json]");
+    if (!dir) return cli_fail("用法：dangan find --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--history] [--json]");
     if (reg != (out != NULL)) return cli_fail("备案表：dangan find --archive ARCHIVE_DIR [...] --register -o FILE.pdf");
     context ctx;
     char err[1024] = "";

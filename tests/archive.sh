@@ -17,12 +17,14 @@ $bin bundle "$tmp/c" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/B2" >/dev/null 2>&1
 
 consistent() {  # the index and the files agree, nothing left in staging
   cdir=$1    # (sh has no locals: a name of its own)
-  rows=$($bin find --archive "$cdir" --json 2>/dev/null | jq -r .path | LC_ALL=C sort)
+  rows=$($bin find --archive "$cdir" --history --json 2>/dev/null | jq -r .path | LC_ALL=C sort)
   files=$(cd "$cdir" && find . -path ./trust -prune -o -name '*.pdf' -print | sed 's|^\./||' | LC_ALL=C sort)
   [ "$rows" = "$files" ] && [ ! -e "$cdir/.staging" ] || { echo "index: [$rows] files: [$files]"; return 1; }
-  for p in $files; do
-    b=${p%.pdf}; [ -s "$cdir/$b.manifest.xml" ] && [ -s "$cdir/$b.manifest.p7s" ] || { echo "no manifest beside $p"; return 1; }
+  kept=$($bin find --archive "$cdir" --history --json 2>/dev/null | jq -r .manifest | LC_ALL=C sort -u)
+  for m in $kept; do
+    [ -s "$cdir/bundles/$m.xml" ] && [ -s "$cdir/bundles/$m.p7s" ] || { echo "manifest $m not kept"; return 1; }
   done
+  [ "$(ls "$cdir/bundles" 2>/dev/null | wc -l)" -eq $((2 * $(printf '%s\n' $kept | grep -c .))) ] || { echo "stray manifests"; return 1; }
 }
 
 A="$tmp/arch"
@@ -36,9 +38,11 @@ consistent "$A" && ok || bad "index and files disagree after filing"
 # Ten years on, with openssl alone: the manifest's signature, then the
 # hash of the signed revision (the first SIZE bytes; the 归档章 follows).
 f="$A/2016/XX县红星乡中心小学/黟教-2016-0001"
-openssl cms -verify -binary -inform DER -in "$f.manifest.p7s" -content "$f.manifest.xml" -CAfile "$tmp/pki/ca.pem" -out /dev/null >/dev/null 2>&1 \
+m="$A/bundles/$($bin find --archive "$A" --teacher 李春燕 --json | jq -r .manifest)"
+[ "$(ls "$A/bundles" | wc -l)" -eq 2 ] && ! ls "$A"/2016/*/*.manifest.* >/dev/null 2>&1 && ok || bad "one bundle's manifest is kept once: $(ls "$A/bundles")"
+openssl cms -verify -binary -inform DER -in "$m.p7s" -content "$m.xml" -CAfile "$tmp/pki/ca.pem" -out /dev/null >/dev/null 2>&1 \
   && ok || bad "openssl cms -verify of the kept manifest"
-entry=$(grep 'path="dossiers/LX2016-0007.pdf"' "$f.manifest.xml")
+entry=$(grep 'path="dossiers/LX2016-0007.pdf"' "$m.xml")
 size=$(printf '%s' "$entry" | sed 's/.*size="\([0-9]*\)".*/\1/')
 sha=$(printf '%s' "$entry" | sed 's/.*sha256="\([0-9a-f]*\)".*/\1/')
 [ "$(head -c "$size" "$f.pdf" | sha256sum | cut -d' ' -f1)" = "$sha" ] && ok || bad "the signed revision's SHA-256 is not the manifest's"
@@ -105,6 +109,42 @@ wait $p1; r1=$?; wait $p2; r2=$?
 [ $r1 -eq 0 ] && [ $r2 -eq 0 ] && ok || bad "concurrent runs: exits $r1 $r2: $(cat "$tmp/c1" "$tmp/c2")"
 consistent "$C" && ok || bad "concurrent runs: index and files disagree"
 [ "$($bin find --archive "$C" --json | jq -r .number | sort -u | wc -l)" -eq 3 ] && ok || bad "concurrent runs: numbers not unique"
+
+# A corrected re-submission (issue 13): refused by default naming the
+# number it is filed under; with --supersede --reason, the next version
+# of the same number, every earlier version kept byte for byte.
+cp -R samples/li-chunyan "$tmp/a2"
+sed -i '0,/<p>/s|<p>|<p>（更正）|' "$tmp/a2/journal.xml"
+$bin bundle "$tmp/a2" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/B1c" >/dev/null 2>&1 && ok || bad "bundle of the corrected submission"
+V="$tmp/ver"; new_archive "$V"
+$bin archive "$tmp/B1" --into "$V" >/dev/null 2>&1 && $bin archive "$tmp/B2" --into "$V" >/dev/null 2>&1 && ok || bad "versions: first filing"
+before=$(tree_hash "$V"); v1="$V/2016/XX县红星乡中心小学/黟教-2016-0001.pdf"; v1sum=$(sha256sum < "$v1")
+$bin archive "$tmp/B1c" --into "$V" >"$tmp/log" 2>&1; rc=$?
+[ $rc -eq 1 ] && grep -q "LX2016-0007 已归档为 黟教-2016-0001；如为更正后的新版本，请用 --supersede" "$tmp/log" && [ "$(tree_hash "$V")" = "$before" ] \
+  && ok || bad "re-submission without --supersede: exit $rc: $(cat "$tmp/log")"
+$bin archive "$tmp/B1c" --into "$V" --supersede >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--supersede without --reason: exit 2"
+for step in 1 2 3 4; do   # killed at each step of a supersede: recovered, v1 still current
+  DANGAN_ABORT_AT=$step $bin archive "$tmp/B1c" --into "$V" --supersede --reason "更正日志" >/dev/null 2>&1
+  $bin archive --recover "$V" >/dev/null 2>&1
+  consistent "$V" && [ "$($bin find --archive "$V" --teacher 李春燕 --json | jq -r .version)" = 1 ] && ok || bad "supersede killed at step $step"
+done
+$bin archive "$tmp/B1c" --into "$V" --supersede --reason "更正日志" >"$tmp/log" 2>&1 && ok || bad "supersede: $(cat "$tmp/log")"
+[ -s "$V/2016/XX县红星乡中心小学/黟教-2016-0001.v2.pdf" ] && [ "$(sha256sum < "$v1")" = "$v1sum" ] && ok || bad "v2 filed beside v1, v1 unchanged"
+$bin find --archive "$V" --teacher 李春燕 --json | jq -e '.number == "黟教-2016-0001" and .version == 2 and .current and .reason == "更正日志"' >/dev/null \
+  && ok || bad "find shows the current version: $($bin find --archive "$V" --teacher 李春燕 --json)"
+[ "$($bin find --archive "$V" --json | wc -l)" -eq 3 ] && [ "$($bin find --archive "$V" --history --json | wc -l)" -eq 4 ] && ok || bad "find --history shows every version"
+$bin find --archive "$V" --teacher 李春燕 --history | grep -q "第1版（已被更正）" && ok || bad "history text: $($bin find --archive "$V" --teacher 李春燕 --history)"
+consistent "$V" && ok || bad "versions: index and files disagree"
+$bin verify "$V/2016/XX县红星乡中心小学/黟教-2016-0001.v2.pdf" --trust "$V/trust" >/dev/null 2>&1 && ok || bad "v2 verifies"
+$bin find --archive "$V" --year 2016 --register -o "$tmp/vreg.pdf" >/dev/null 2>&1 && [ "$(($(wc -l < "$tmp/vreg.csv") - 1))" -eq 3 ] \
+  && ok || bad "the 备案表 lists current versions only: $(cat "$tmp/vreg.csv")"
+$bin archive "$tmp/B1c" --into "$V" --supersede --reason "再次" >"$tmp/log" 2>&1 && grep -q "已归档过" "$tmp/log" && ok || bad "the same corrected bundle again files nothing"
+
+# An index of the first layout (no versions) is migrated in place.
+O="$tmp/old"; new_archive "$O"; mkdir -p "$O/2016/x"
+sqlite3 "$O/index.sqlite" "CREATE TABLE dossier (number TEXT PRIMARY KEY, prefix TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL, placement_id TEXT NOT NULL, teacher TEXT NOT NULL, teacher_key TEXT NOT NULL, gender TEXT, home_school TEXT NOT NULL, school_key TEXT NOT NULL, base_school TEXT, profile TEXT, start TEXT, end TEXT, counts TEXT, score REAL, outcome TEXT, hours INTEGER, sha256 TEXT NOT NULL UNIQUE, signer TEXT, filed_at TEXT NOT NULL, path TEXT NOT NULL, UNIQUE (prefix, year, seq)); INSERT INTO dossier VALUES ('黟教-2016-0001','黟教',2016,1,'LX2016-0001','甲','甲','女','某校','某校','','p','2016-09-01','2016-09-20','{}',NULL,'',NULL,'00','','2016-10-01','2016/x/黟教-2016-0001.pdf');" 2>/dev/null
+$bin archive "$tmp/B2" --into "$O" >/dev/null 2>&1 && [ "$($bin find --archive "$O" --json | jq -r .number | tr '\n' ' ')" = "黟教-2016-0001 黟教-2016-0002 " ] \
+  && ok || bad "old index migrated: $($bin find --archive "$O" --json)"
 
 # find by each field; names tolerant of traditional and full-width forms.
 $bin archive "$tmp/B2" --into "$A" >/dev/null 2>&1
