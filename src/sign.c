@@ -49,7 +49,12 @@ static void text_hex(strbuf *b, const char *s)
     sb_puts(b, ">");
 }
 
-#define SIG_HEX 16384          /* room for an 8 KiB CMS signature */
+/* The /Contents placeholder holds the hex of the DER signature. Its size
+ * is learnt from a trial signature by the same key and certificates (RSA
+ * signatures have a fixed length, ECDSA's vary by a few bytes), plus
+ * SIG_SLACK bytes: a fixed 16 KiB of zeros was most of each update. */
+#define SIG_SLACK 64
+#define SIG_MAX_HEX 65536      /* 32 KiB of DER: a chain of several 4096-bit certificates */
 
 typedef struct xref_entry { long num; size_t off; } xref_entry;
 
@@ -96,7 +101,7 @@ static void stamp_stream(update *u, long num, const char *ops, size_t opslen)
 
 /* Sets the offsets of the ByteRange and Contents placeholders. */
 static void sig_dict(update *u, long num, const char *signer, const char *reason, time_t when,
-                     size_t *range_at, size_t *contents_at)
+                     size_t hex, size_t *range_at, size_t *contents_at)
 {
     char date[32];
     pdf_date(when, date, sizeof date);
@@ -107,7 +112,7 @@ static void sig_dict(update *u, long num, const char *signer, const char *reason
     sb_puts(&u->b, "/Contents ");
     *contents_at = u->b.len;
     sb_puts(&u->b, "<");
-    for (int i = 0; i < SIG_HEX; i++) sb_add(&u->b, "0", 1);
+    for (size_t i = 0; i < hex; i++) sb_add(&u->b, "0", 1);
     sb_printf(&u->b, ">\n/M (%s)\n/Name ", date);
     text_hex(&u->b, signer);
     sb_puts(&u->b, "\n/Reason ");
@@ -148,7 +153,7 @@ static void finish_update(update *u, const pdf_base *bs, long size)
 
 /* Appends the signed update (with the stamp's operators on page 1 when
  * ops is given); sets the offsets of the two placeholders. */
-static int append_update(update *u, const unsigned char *in, size_t len, const sign_request *rq,
+static int append_update(update *u, const unsigned char *in, size_t len, const sign_request *rq, size_t hex,
                          size_t *range_at, size_t *contents_at, char *err, size_t errlen)
 {
     pdf_in *p = pdf_in_open(in, len, err, errlen);
@@ -160,7 +165,7 @@ static int append_update(update *u, const unsigned char *in, size_t len, const s
     sb_add(&u->b, (const char *)in, len);
     if (len && in[len - 1] != '\n') sb_puts(&u->b, "\n");
     if (stamp) stamp_stream(u, stamp, rq->ops, rq->opslen);
-    sig_dict(u, sig, rq->name, rq->reason, rq->when, range_at, contents_at);
+    sig_dict(u, sig, rq->name, rq->reason, rq->when, hex, range_at, contents_at);
     field_objs(u, &bs, sig, field, ap, stamp);
     finish_update(u, &bs, stamp ? stamp + 1 : ap + 1);
     pdf_base_free(&bs);
@@ -244,27 +249,34 @@ int cms_sign(const unsigned char *a, size_t alen, const unsigned char *b, size_t
 int pdf_sign_update(const unsigned char *in, size_t len, const sign_request *rq, unsigned char **out,
                     size_t *out_len, char *err, size_t errlen)
 {
+    unsigned char *der;
+    int der_len;
+    if (cms_sign((const unsigned char *)"", 0, (const unsigned char *)"", 0, rq->cert, rq->key, &der, &der_len, err, errlen) != 0) return -1;
+    OPENSSL_free(der);
+    size_t hex = 2 * ((size_t)der_len + SIG_SLACK);
+    if (hex > SIG_MAX_HEX) {
+        snprintf(err, errlen, "签名过长（%d 字节）", der_len);
+        return -1;
+    }
     update u = {0};
     sb_init(&u.b);
     size_t range_at, contents_at;
-    if (append_update(&u, in, len, rq, &range_at, &contents_at, err, errlen) != 0) {
+    if (append_update(&u, in, len, rq, hex, &range_at, &contents_at, err, errlen) != 0) {
         sb_free(&u.b);
         return -1;
     }
     strbuf *b = &u.b;
     /* ByteRange: everything but "<…>" of /Contents. */
-    size_t a_len = contents_at, b_off = contents_at + SIG_HEX + 2, b_len = b->len - b_off;
+    size_t a_len = contents_at, b_off = contents_at + hex + 2, b_len = b->len - b_off;
     char range[64];
     int n = snprintf(range, sizeof range, "/ByteRange [0 %-10zu %-10zu %-10zu]", a_len, b_off, b_len);
     memcpy(b->s + range_at, range, (size_t)n);
-    unsigned char *der;
-    int der_len;
     if (cms_sign((unsigned char *)b->s, a_len, (unsigned char *)b->s + b_off, b_len, rq->cert, rq->key,
                  &der, &der_len, err, errlen) != 0) {
         sb_free(b);
         return -1;
     }
-    if (der_len * 2 > SIG_HEX) {
+    if ((size_t)der_len * 2 > hex) {
         snprintf(err, errlen, "签名过长（%d 字节）", der_len);
         OPENSSL_free(der);
         sb_free(b);
