@@ -34,6 +34,9 @@ typedef struct verdict {
     long hours;         /* 学时, -1 when none */
     long leave_days;    /* sick and personal leave, working days (病事假天数) */
     long unexcused_days;/* 擅自离岗 */
+    double points;      /* the score band's bonus points, -1 none */
+    long allowance_max; /* the allowance's maximum for the host's township, -1 none */
+    long allowance;     /* what the score band earns of it, -1 when not judged */
 } verdict;
 
 /* Checks spec §3 that hold whatever the profile: dates inside the period
@@ -52,6 +55,14 @@ int attended_day(const submission *s, const calendar *cal, long day);
 /* Working days of absence of a kind ("" = every kind) inside the
  * placement period; *line (when not NULL) gets the last one's line. */
 long absence_days(const submission *s, const calendar *cal, const char *kind, long *line);
+
+/* What the score band pays out (bonus points, allowance by township), as
+ * check-list lines that are outcomes, not requirements: the text report
+ * and the dossier's 核对表 print them below the requirements. */
+typedef struct award_row {
+    char label[64], required[512], actual[128];
+} award_row;
+int award_rows(const submission *s, const profile *p, const verdict *v, award_row out[2]);
 
 /* Chinese name of a record selector: "汇报课", "听课记录", "公开课/示范课". */
 void selector_label(const selector *sel, char *buf, size_t len);
