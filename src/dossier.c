@@ -167,8 +167,10 @@ static void add_form(const checked *c, block_list *out)
     cell_pair(tb, "任教学科", t->subject, 1);
     cell_pair(tb, "任教年级", t->grade, 1);
     cell_pair(tb, "工作单位", t->school, 3);
-    cell_pair(tb, "周课时数", t->weekly_periods >= 0 ? periods : "—", 3);
-    cell_pair(tb, "跟岗学校", s->host.school, 3);
+    cell_pair(tb, "周课时数", t->weekly_periods >= 0 ? periods : "—", 1);
+    cell_pair(tb, "任教学段", t->stage ? t->stage : "—", 1);
+    cell_pair(tb, "跟岗学校", s->host.school, s->host.township ? 1 : 3);
+    if (s->host.township) cell_pair(tb, "所在乡镇", s->host.township, 1);
     cell_pair(tb, "指导教师", s->host.mentor, 1);
     cell_pair(tb, "跟岗班级", s->host.klass, 1);
     cell_pair(tb, "跟岗学科", s->host.subject, 1);
@@ -203,14 +205,56 @@ static void add_checklist(const checked *c, block_list *out)
         blocks_add_cell(tb, r->actual, 1, 0);
         blocks_add_cell(tb, r->met ? "达到" : "未达到", 1, 0);
     }
+}
+
+/* The profile's award tables (points and allowance share by score band,
+ * the allowance's maximum by township) and what this teacher gets. */
+static void add_awards(const checked *c, block_list *out)
+{
+    const profile *p = c->prof;
     award_row a[2];
-    int n = c->rules_run ? award_rows(&c->sub, c->prof, &c->v, a) : 0;
-    for (int i = 0; i < n; i++) {
-        blocks_add_cell(tb, a[i].label, 1, 0);
-        blocks_add_cell(tb, a[i].required, 1, 0);
-        blocks_add_cell(tb, a[i].actual, 1, 0);
-        blocks_add_cell(tb, "—", 1, 0);
+    int n = c->rules_run ? award_rows(&c->sub, p, &c->v, a) : 0;
+    if (!n) return;
+    add_heading(out, 1, "考核结果与待遇", 0);
+    static const float WB[] = {0.25f, 0.35f, 0.2f, 0.2f};
+    block *tb = blocks_add_table(out, 4, WB, 1);
+    const char *head[] = {"考核成绩", "等次", "加分", "津贴"};
+    for (int i = 0; i < 4; i++) blocks_add_cell(tb, head[i], 1, 1);
+    for (int i = 0; i < p->nbands; i++) {
+        const band *b = &p->bands[i];
+        char range[48], pts[24], share[24];
+        if (i == 0) snprintf(range, sizeof range, "%g分以上", b->min);
+        else if (b->min <= 0) snprintf(range, sizeof range, "%g分以下", p->bands[i - 1].min - 1);
+        else snprintf(range, sizeof range, "%g—%g分", b->min, p->bands[i - 1].min - 1);
+        snprintf(pts, sizeof pts, b->points > 0 ? "加%g分" : b->points == 0 ? "不加分" : "—", b->points);
+        snprintf(share, sizeof share, b->share > 0 ? "最高额的%g%%" : b->share == 0 ? "无" : "—", b->share);
+        const char *row[] = {range, b->outcome, pts, share};
+        for (int k = 0; k < 4; k++) blocks_add_cell(tb, row[k], 1, 0);
     }
+    if (p->nrates) {
+        static const float WR[] = {0.7f, 0.3f};
+        block *tr = blocks_add_table(out, 2, WR, 1);
+        blocks_add_cell(tr, "所在乡镇", 1, 1);
+        blocks_add_cell(tr, "津贴最高额", 1, 1);
+        for (int i = 0; i < p->nrates; i++) {
+            strbuf t;
+            sb_init(&t);
+            for (int k = 0; k < p->rates[i].ntownships; k++) sb_printf(&t, "%s%s", k ? "、" : "", p->rates[i].townships[k]);
+            if (!p->rates[i].ntownships) sb_puts(&t, "其他乡镇");
+            char max[32];
+            snprintf(max, sizeof max, "%ld%s", p->rates[i].max, p->unit);
+            blocks_add_cell(tr, t.s, 1, 0);
+            blocks_add_cell(tr, max, 1, 0);
+            sb_free(&t);
+        }
+    }
+    strbuf b;
+    sb_init(&b);
+    sb_puts(&b, "本人：");
+    for (int i = 0; i < n; i++) sb_printf(&b, "%s%s：%s", i ? "；" : "", a[i].label, a[i].actual);
+    sb_puts(&b, "。");
+    add_para(out, "body", b.s);
+    sb_free(&b);
 }
 
 static int cmp_rec(const void *a, const void *b)
@@ -457,7 +501,7 @@ static void add_studies(const checked *c, block_list *out)
     const record **v = sorted(&c->sub, REC_STUDY, &n);
     if (n) {
         add_heading(out, 0, "网络研修", 1);
-        static const float W[] = {0.2f, 0.34f, 0.2f, 0.1f, 0.16f};
+        static const float W[] = {0.18f, 0.31f, 0.21f, 0.08f, 0.22f};
         block *tb = blocks_add_table(out, 5, W, 1);
         const char *head[] = {"完成日期", "课程", "平台", "学时", "证明编号"};
         for (int k = 0; k < 5; k++) blocks_add_cell(tb, head[k], 1, 1);
@@ -572,6 +616,7 @@ void dossier_blocks(const checked *c, block_list *out)
     add_cover(c, out);
     add_form(c, out);
     add_checklist(c, out);
+    add_awards(c, out);
     add_journal(c, out);
     add_activities(c, out);
     add_observations(c, out);

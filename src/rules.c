@@ -554,6 +554,7 @@ static void eval_award(const submission *s, const profile *p, const band *b, ver
 static size_t band_range(const profile *p, int i, char *buf, size_t len)
 {
     if (i == 0) return (size_t)snprintf(buf, len, "%g 分以上", p->bands[0].min);
+    if (p->bands[i].min <= 0) return (size_t)snprintf(buf, len, "%g 分以下", p->bands[i - 1].min - 1);
     return (size_t)snprintf(buf, len, "%g—%g 分", p->bands[i].min, p->bands[i - 1].min - 1);
 }
 
@@ -566,9 +567,10 @@ static void points_row(const profile *p, const verdict *v, award_row *r)
         if (n) n += (size_t)snprintf(r->required + n, sizeof r->required - n, "；");
         if (n < sizeof r->required) n += band_range(p, i, r->required + n, sizeof r->required - n);
         if (n < sizeof r->required)
-            n += (size_t)snprintf(r->required + n, sizeof r->required - n, "加 %g 分", p->bands[i].points);
+            n += (size_t)snprintf(r->required + n, sizeof r->required - n, p->bands[i].points > 0 ? "加 %g 分" : "不加分",
+                                  p->bands[i].points);
     }
-    if (v->points >= 0) snprintf(r->actual, sizeof r->actual, "加 %g 分", v->points);
+    if (v->points > 0) snprintf(r->actual, sizeof r->actual, "加 %g 分", v->points);
     else snprintf(r->actual, sizeof r->actual, v->outcome ? "不加分" : "—");
 }
 
@@ -589,7 +591,8 @@ static void allowance_row(const submission *s, const profile *p, const verdict *
         if (p->bands[i].share < 0) continue;
         n += (size_t)snprintf(r->required + n, cap - n, "；");
         if (n < cap) n += band_range(p, i, r->required + n, cap - n);
-        if (n < cap) n += (size_t)snprintf(r->required + n, cap - n, "得 %g%%", p->bands[i].share);
+        if (n < cap)
+            n += (size_t)snprintf(r->required + n, cap - n, p->bands[i].share > 0 ? "得 %g%%" : "不得", p->bands[i].share);
     }
     const char *town = s->host.township ? s->host.township : "未填乡镇";
     if (v->allowance_max < 0) snprintf(r->actual, sizeof r->actual, "%s：无对应标准", town);
