@@ -128,6 +128,18 @@ short feng-jun count.short "activity.training>=20" drop:activity@kind=training
 short feng-jun count.short "study.hours>=100" attr:study@hours=1
 short feng-jun count.short "reflection.talk|plan|case>=1" drop:reflection
 
+# The loader's new records: a mentoring ending before it starts, a course
+# outside the period (a Saturday inside it is fine: the sample has some).
+short yang-fan date.outside "mentee from<=to" attr:mentee@to=2024-01-02
+short zhang-lei date.outside "date in period" attr:study@date=2022-01-10
+# counts: lessons at another school, mentees by kind, study hours, from the files.
+away=$(grep -c '<lesson [^>]*school=' samples/liu-yang/lessons.xml)
+award liu-yang ".counts[\"lesson.other-school\"] == $away and .counts.lesson == $away"
+mt=$(grep -c 'kind="teacher"' samples/yang-fan/mentoring.xml) ms=$(grep -c 'kind="student"' samples/yang-fan/mentoring.xml)
+award yang-fan ".counts[\"mentee.teacher\"] == $mt and .counts[\"mentee.student\"] == $ms and .counts.mentee == $((mt + ms))"
+hrs=$(sed -n 's/.* hours="\([0-9]*\)".*/\1/p' samples/zhang-lei/studies.xml | awk '{s += $1} END {print s}')
+award zhang-lei ".counts[\"study.hours\"] == $hrs and .counts.study == $(grep -c '<study ' samples/zhang-lei/studies.xml)"
+
 python3 $short --batch "$tmp/ops"
 $bin check --json $(cut -f1 "$tmp/cases") > "$tmp/all.jsonl" 2>"$tmp/err"
 [ -s "$tmp/err" ] && bad "check wrote to stderr: $(head -3 "$tmp/err")"
