@@ -167,8 +167,9 @@ static void add_form(const checked *c, block_list *out)
     cell_pair(tb, "任教学科", t->subject, 1);
     cell_pair(tb, "任教年级", t->grade, 1);
     cell_pair(tb, "工作单位", t->school, 3);
-    cell_pair(tb, "周课时数", t->weekly_periods >= 0 ? periods : "—", 1);
-    cell_pair(tb, "任教学段", t->stage ? t->stage : "—", 1);
+    /* 学段 and 乡镇 only when given: most programs ask for neither. */
+    cell_pair(tb, "周课时数", t->weekly_periods >= 0 ? periods : "—", t->stage ? 1 : 3);
+    if (t->stage) cell_pair(tb, "任教学段", t->stage, 1);
     cell_pair(tb, "跟岗学校", s->host.school, s->host.township ? 1 : 3);
     if (s->host.township) cell_pair(tb, "所在乡镇", s->host.township, 1);
     cell_pair(tb, "指导教师", s->host.mentor, 1);
