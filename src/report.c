@@ -111,10 +111,18 @@ static void print_verdict(FILE *out, const checked *c, int en)
 
 /* Outcomes of the score (bonus points, allowance): "·" marks them as
  * results, not requirements. */
-static void print_awards(FILE *out, const checked *c)
+static void print_awards(FILE *out, const checked *c, int en)
 {
     award_row a[2];
     int n = c->rules_run ? award_rows(&c->sub, c->prof, &c->v, a) : 0;
+    if (n && en) {
+        /* English names the figures; the tables are the profile's Chinese. */
+        if (c->v.points >= 0) fprintf(out, "  · bonus points: %g\n", c->v.points);
+        if (c->v.allowance_max >= 0)
+            fprintf(out, "  · allowance: %ld of at most %ld (%s)\n", c->v.allowance < 0 ? 0 : c->v.allowance,
+                    c->v.allowance_max, c->sub.host.township ? c->sub.host.township : "");
+        return;
+    }
     for (int i = 0; i < n; i++) fprintf(out, "  · %s：%s（%s）\n", a[i].label, a[i].actual, a[i].required);
 }
 
@@ -123,7 +131,7 @@ void report_text(FILE *out, const char *dir, const checked *c, int en)
     print_header(out, dir, c, en);
     for (size_t i = 0; i < c->f.n; i++) print_finding(out, dir, &c->f.v[i], en);
     print_rows(out, &c->v, en);
-    print_awards(out, c);
+    print_awards(out, c, en);
     print_verdict(out, c, en);
 }
 
