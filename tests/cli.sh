@@ -59,7 +59,7 @@ expect_rc 0 "profiles --json" $bin profiles --json
 jq -e -s "length == $nprof and all(.[]; .id and .title and .seed)" "$tmp/out" >/dev/null && ok || bad "profiles --json"
 
 # init: a skeleton that passes the schema, and never overwrites.
-for id in lx-backbone-2016 yixian-2022 henan-2021-backbone; do
+for id in $(ls templates/profiles | sed 's/\.xml$//'); do
   expect_rc 0 "init $id" $bin init "$tmp/new-$id" --profile $id
   $bin check --json "$tmp/new-$id" >"$tmp/j3"
   jq -e '[.findings[] | select(.code | startswith("xml.") or startswith("schema.") or startswith("file.unknown") or . == "profile.unknown")] | length == 0' "$tmp/j3" >/dev/null \

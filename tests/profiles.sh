@@ -44,6 +44,8 @@ award() { s=$1 e=$2; shift 2; add award "$s" "$e" "$@"; }
 # lx-backbone-2016 (li-chunyan): 学历 by 学段
 short li-chunyan eligibility.fail "teacher.education in set" text:teacher/stage=初中 text:teacher/education=大专
 passes li-chunyan text:teacher/stage=小学 text:teacher/education=大专
+# no 学段 given: held to both variants, so 大专 falls short of the 初中 one
+short li-chunyan eligibility.fail "teacher.education in set" text:teacher/education=大专
 short li-chunyan count.short "observation>=20" drop:observation
 
 # yixian-2022 (wang-lihua)
