@@ -530,6 +530,9 @@ static void eval_hours(const submission *s, const requirement *r, verdict *v, fi
 static long allowance_max(const submission *s, const profile *p)
 {
     const char *town = s->host.township;
+    /* No township, no rate: "every other township" would quietly pay the
+     * lowest one to a clerk's omission. */
+    if (!town || !town[0]) return -1;
     for (int i = 0; i < p->nrates; i++) {
         const rate *r = &p->rates[i];
         if (!r->ntownships) return r->max;
@@ -594,8 +597,9 @@ static void allowance_row(const submission *s, const profile *p, const verdict *
         if (n < cap)
             n += (size_t)snprintf(r->required + n, cap - n, p->bands[i].share > 0 ? "得 %g%%" : "不得", p->bands[i].share);
     }
-    const char *town = s->host.township ? s->host.township : "未填乡镇";
-    if (v->allowance_max < 0) snprintf(r->actual, sizeof r->actual, "%s：无对应标准", town);
+    const char *town = s->host.township ? s->host.township : NULL;
+    if (!town) snprintf(r->actual, sizeof r->actual, "未填所在乡镇（placement.xml 的 host/township）");
+    else if (v->allowance_max < 0) snprintf(r->actual, sizeof r->actual, "%s：无对应标准", town);
     else if (v->allowance < 0) snprintf(r->actual, sizeof r->actual, "%s：最高 %ld %s（待考核）", town, v->allowance_max, p->unit);
     else snprintf(r->actual, sizeof r->actual, "%s：%ld %s", town, v->allowance, p->unit);
 }

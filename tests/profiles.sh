@@ -81,6 +81,7 @@ award zhao-zhigang '.points == 2 and .allowance == {"township":"瞻榆","max":10
 award zhao-zhigang '.points == 1 and .allowance.max == 15000 and .allowance.amount == 9000' text:host/township=团结 text:assessment/score=75
 award zhao-zhigang '.allowance.max == 5000 and .allowance.amount == 5000' text:host/township=鸿兴
 award zhao-zhigang '.points == 0 and .allowance.amount == 0' text:assessment/score=50
+award zhao-zhigang '.points == 2 and .allowance == null' drop:township
 
 # zoujiao-teacher (liu-yang), zoujiao-master (chen-jing)
 short liu-yang rate.short "lesson@other-school>=6/week" unset:lesson@school
