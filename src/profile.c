@@ -133,6 +133,11 @@ static int read_eligible(xmlNodePtr n, requirement *r)
     r->max = attr_num(n, "max", &r->has_max);
     /* A condition names a field and at least one value, or neither. */
     int rc = r->nin < 0 || r->nif < 0 || (!iff != !ifin) || (ifin && r->nif == 0) ? -1 : 0;
+    /* Conditions are on what the teacher is (性别, 学段 …), not on numbers. */
+    static const char *const TEXT[] = {"gender", "stage", "education", "rank"};
+    int text = 0;
+    for (size_t i = 0; iff && i < sizeof TEXT / sizeof TEXT[0]; i++) text |= !strcmp(iff, TEXT[i]);
+    if (iff && !text) rc = -1;
     xmlFree(field);
     xmlFree(in);
     xmlFree(iff);

@@ -162,5 +162,12 @@ while IFS="$(printf '\t')" read -r dir kind arg sample ops; do
 done < "$tmp/cases"
 [ "$(wc -l < "$tmp/all.jsonl")" -eq "$n" ] && ok || bad "check judged $(wc -l < "$tmp/all.jsonl") of $n copies"
 
+# A profile whose condition is on a number (not 性别, 学段 …) is refused, with its line.
+mkdir -p "$tmp/home" && cp -R templates fonts "$tmp/home/"
+sed -i 's/if-field="gender"/if-field="age"/' "$tmp/home/templates/profiles/gangkou-urban-to-rural.xml"
+DANGAN_HOME="$tmp/home" $bin check samples/huang-wei > "$tmp/o" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q 'gangkou-urban-to-rural.xml:[0-9]*: .*<eligible>' "$tmp/o" && ok || bad "numeric if-field: exit $rc, $(cat "$tmp/o")"
+
 echo "profiles: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
