@@ -4,6 +4,7 @@
  * from: a teacher may split observations over several files, the dossier
  * reads as one diary. */
 #include "dossier.h"
+#include "award.h"
 #include "date.h"
 #include "util.h"
 #include "xmlload.h"

@@ -1,5 +1,6 @@
 /* report.c — see report.h. */
 #include "report.h"
+#include "award.h"
 #include "util.h"
 
 #include <string.h>

@@ -56,14 +56,6 @@ int attended_day(const submission *s, const calendar *cal, long day);
  * placement period; *line (when not NULL) gets the last one's line. */
 long absence_days(const submission *s, const calendar *cal, const char *kind, long *line);
 
-/* What the score band pays out (bonus points, allowance by township), as
- * check-list lines that are outcomes, not requirements: the text report
- * and the dossier's 核对表 print them below the requirements. */
-typedef struct award_row {
-    char label[64], required[512], actual[128];
-} award_row;
-int award_rows(const submission *s, const profile *p, const verdict *v, award_row out[2]);
-
 /* Chinese name of a record selector: "汇报课", "听课记录", "公开课/示范课". */
 void selector_label(const selector *sel, char *buf, size_t len);
 
