@@ -34,7 +34,7 @@ void award_compute(const submission *s, const profile *p, const band *b, verdict
         v->allowance = (long)floor((double)v->allowance_max * (b->share >= 0 ? b->share : 0) / 100.0 + 0.5);
 }
 
-static size_t band_range(const profile *p, int i, char *buf, size_t len)
+size_t award_band_range(const profile *p, int i, char *buf, size_t len)
 {
     if (i == 0) return (size_t)snprintf(buf, len, "%g 分以上", p->bands[0].min);
     if (p->bands[i].min <= 0) return (size_t)snprintf(buf, len, "%g 分以下", p->bands[i - 1].min - 1);
@@ -48,7 +48,7 @@ static void points_row(const profile *p, const verdict *v, award_row *r)
     for (int i = 0; i < p->nbands && n < sizeof r->required; i++) {
         if (p->bands[i].points < 0) continue;
         if (n) n += (size_t)snprintf(r->required + n, sizeof r->required - n, "；");
-        if (n < sizeof r->required) n += band_range(p, i, r->required + n, sizeof r->required - n);
+        if (n < sizeof r->required) n += award_band_range(p, i, r->required + n, sizeof r->required - n);
         if (n < sizeof r->required)
             n += (size_t)snprintf(r->required + n, sizeof r->required - n, p->bands[i].points > 0 ? "加 %g 分" : "不加分",
                                   p->bands[i].points);
@@ -73,7 +73,7 @@ static void allowance_row(const submission *s, const profile *p, const verdict *
     for (int i = 0; i < p->nbands && n < cap; i++) {
         if (p->bands[i].share < 0) continue;
         n += (size_t)snprintf(r->required + n, cap - n, "；");
-        if (n < cap) n += band_range(p, i, r->required + n, cap - n);
+        if (n < cap) n += award_band_range(p, i, r->required + n, cap - n);
         if (n < cap)
             n += (size_t)snprintf(r->required + n, cap - n, p->bands[i].share > 0 ? "得 %g%%" : "不得", p->bands[i].share);
     }

@@ -18,6 +18,9 @@ void award_compute(const submission *s, const profile *p, const band *b, verdict
 typedef struct award_row {
     char label[64], required[512], actual[128];
 } award_row;
+/* "90 分以上", "70—89 分", "69 分以下": the score range of band i. */
+size_t award_band_range(const profile *p, int i, char *buf, size_t len);
+
 /* One line each for points and allowance, when the profile has them. */
 int award_rows(const submission *s, const profile *p, const verdict *v, award_row out[2]);
 

@@ -225,9 +225,7 @@ static void add_awards(const checked *c, block_list *out)
     for (int i = 0; i < p->nbands; i++) {
         const band *b = &p->bands[i];
         char range[48], pts[24], share[24];
-        if (i == 0) snprintf(range, sizeof range, "%g分以上", b->min);
-        else if (b->min <= 0) snprintf(range, sizeof range, "%g分以下", p->bands[i - 1].min - 1);
-        else snprintf(range, sizeof range, "%g—%g分", b->min, p->bands[i - 1].min - 1);
+        award_band_range(p, i, range, sizeof range);
         snprintf(pts, sizeof pts, b->points > 0 ? "加%g分" : b->points == 0 ? "不加分" : "—", b->points);
         snprintf(share, sizeof share, b->share > 0 ? "最高额的%g%%" : b->share == 0 ? "无" : "—", b->share);
         const char *row[] = {range, b->outcome, pts, share};
