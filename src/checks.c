@@ -31,7 +31,10 @@ static void check_record_date(const submission *s, const calendar *cal, const re
                     rec_type_name(r->type), d, a, b);
         return;
     }
-    if (calendar_is_workday(cal, r->date)) return;
+    /* Online courses are taken in the evening or at weekends, and a
+     * mentoring starts when it is agreed: only working records must fall
+     * on working days. */
+    if (r->type == REC_STUDY || r->type == REC_MENTEE || calendar_is_workday(cal, r->date)) return;
     const char *hol = calendar_holiday(cal, r->date);
     int wd = date_weekday(r->date);
     if (hol && hol[0])

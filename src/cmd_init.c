@@ -72,6 +72,7 @@ static void describe(const requirement *r, strbuf *b)
     case REQ_COMMENT: sb_puts(b, "每条听课记录要有评课意见 <comment>"); break;
     case REQ_ELIGIBLE: sb_printf(b, "参加条件：%s", r->label ? r->label : r->field); break;
     case REQ_ABSENCE: sb_printf(b, "%s缺勤不超过 %g 天", r->kind, r->max); break;
+    case REQ_HOURS: sb_printf(b, "网络研修 ≥%g 学时（studies.xml）", r->min); break;
     }
     if (r->label && r->type != REQ_COUNT && r->type != REQ_LENGTH && r->type != REQ_ELIGIBLE)
         sb_printf(b, "（%s）", r->label);
@@ -135,7 +136,7 @@ static char *comment_safe(const char *s)
 static int write_skeleton(const context *ctx, const profile *p, const char *dir)
 {
     static const char *const FILES[] = {"placement.xml", "journal.xml", "observations.xml",
-                                        "lessons.xml", "reflections.xml"};
+                                        "lessons.xml", "reflections.xml", "mentoring.xml", "studies.xml"};
     strbuf reqs;
     sb_init(&reqs);
     for (int i = 0; i < p->nreqs; i++) describe(&p->reqs[i], &reqs);

@@ -4,6 +4,7 @@
  * from: a teacher may split observations over several files, the dossier
  * reads as one diary. */
 #include "dossier.h"
+#include "award.h"
 #include "date.h"
 #include "util.h"
 #include "xmlload.h"
@@ -20,7 +21,8 @@ static const char *kind_label(const char *kind)
         {"regular", "常规课"}, {"report", "汇报课"}, {"open", "公开课"}, {"demo", "示范课"},
         {"teaching", "教学反思"}, {"summary", "跟岗心得"}, {"research", "研修报告"},
         {"development", "自我专业发展报告"}, {"duty", "述职报告"}, {"notes", "学习笔记"},
-        {"survey", "调研报告"},
+        {"survey", "调研报告"}, {"standard", "规范课"}, {"analysis", "学科现状分析与改进建议"},
+        {"talk", "专题讲座讲稿"}, {"plan", "项目策划方案"}, {"case", "实践案例"},
     };
     for (size_t i = 0; i < sizeof K / sizeof K[0]; i++)
         if (!strcmp(K[i][0], kind)) return K[i][1];
@@ -31,7 +33,9 @@ static const char *activity_label(const char *kind)
 {
     static const char *const K[][2] = {
         {"research", "教研活动"}, {"class", "班级活动"}, {"lecture", "讲座"},
-        {"meeting", "会议"}, {"other", "其他活动"},
+        {"meeting", "会议"}, {"other", "其他活动"}, {"prep", "主持集体备课"}, {"talk", "业务讲座"},
+        {"seminar", "专题研讨会"}, {"forum", "论坛"}, {"contest", "技能比赛指导"},
+        {"training", "集中培训"}, {"joint", "联合教研"},
     };
     for (size_t i = 0; i < sizeof K / sizeof K[0]; i++)
         if (!strcmp(K[i][0], kind)) return K[i][1];
@@ -164,8 +168,11 @@ static void add_form(const checked *c, block_list *out)
     cell_pair(tb, "任教学科", t->subject, 1);
     cell_pair(tb, "任教年级", t->grade, 1);
     cell_pair(tb, "工作单位", t->school, 3);
-    cell_pair(tb, "周课时数", t->weekly_periods >= 0 ? periods : "—", 3);
-    cell_pair(tb, "跟岗学校", s->host.school, 3);
+    /* 学段 and 乡镇 only when given: most programs ask for neither. */
+    cell_pair(tb, "周课时数", t->weekly_periods >= 0 ? periods : "—", t->stage ? 1 : 3);
+    if (t->stage) cell_pair(tb, "任教学段", t->stage, 1);
+    cell_pair(tb, "跟岗学校", s->host.school, s->host.township ? 1 : 3);
+    if (s->host.township) cell_pair(tb, "所在乡镇", s->host.township, 1);
     cell_pair(tb, "指导教师", s->host.mentor, 1);
     cell_pair(tb, "跟岗班级", s->host.klass, 1);
     cell_pair(tb, "跟岗学科", s->host.subject, 1);
@@ -200,6 +207,54 @@ static void add_checklist(const checked *c, block_list *out)
         blocks_add_cell(tb, r->actual, 1, 0);
         blocks_add_cell(tb, r->met ? "达到" : "未达到", 1, 0);
     }
+}
+
+/* The profile's award tables (points and allowance share by score band,
+ * the allowance's maximum by township) and what this teacher gets. */
+static void add_awards(const checked *c, block_list *out)
+{
+    const profile *p = c->prof;
+    award_row a[2];
+    int n = c->rules_run ? award_rows(&c->sub, p, &c->v, a) : 0;
+    if (!n) return;
+    add_heading(out, 1, "考核结果与待遇", 0);
+    static const float WB[] = {0.25f, 0.35f, 0.2f, 0.2f};
+    block *tb = blocks_add_table(out, 4, WB, 1);
+    const char *head[] = {"考核成绩", "等次", "加分", "津贴"};
+    for (int i = 0; i < 4; i++) blocks_add_cell(tb, head[i], 1, 1);
+    for (int i = 0; i < p->nbands; i++) {
+        const band *b = &p->bands[i];
+        char range[48], pts[24], share[24];
+        award_band_range(p, i, range, sizeof range);
+        snprintf(pts, sizeof pts, b->points > 0 ? "加%g分" : b->points == 0 ? "不加分" : "—", b->points);
+        snprintf(share, sizeof share, b->share > 0 ? "最高额的%g%%" : b->share == 0 ? "无" : "—", b->share);
+        const char *row[] = {range, b->outcome, pts, share};
+        for (int k = 0; k < 4; k++) blocks_add_cell(tb, row[k], 1, 0);
+    }
+    if (p->nrates) {
+        static const float WR[] = {0.7f, 0.3f};
+        block *tr = blocks_add_table(out, 2, WR, 1);
+        blocks_add_cell(tr, "所在乡镇", 1, 1);
+        blocks_add_cell(tr, "津贴最高额", 1, 1);
+        for (int i = 0; i < p->nrates; i++) {
+            strbuf t;
+            sb_init(&t);
+            for (int k = 0; k < p->rates[i].ntownships; k++) sb_printf(&t, "%s%s", k ? "、" : "", p->rates[i].townships[k]);
+            if (!p->rates[i].ntownships) sb_puts(&t, "其他乡镇");
+            char max[32];
+            snprintf(max, sizeof max, "%ld%s", p->rates[i].max, p->unit);
+            blocks_add_cell(tr, t.s, 1, 0);
+            blocks_add_cell(tr, max, 1, 0);
+            sb_free(&t);
+        }
+    }
+    strbuf b;
+    sb_init(&b);
+    sb_puts(&b, "本人：");
+    for (int i = 0; i < n; i++) sb_printf(&b, "%s%s：%s", i ? "；" : "", a[i].label, a[i].actual);
+    sb_puts(&b, "。");
+    add_para(out, "body", b.s);
+    sb_free(&b);
 }
 
 static int cmp_rec(const void *a, const void *b)
@@ -241,6 +296,39 @@ static void add_journal(const checked *c, block_list *out)
             free(line); free(t); xmlFree(k);
         }
         add_rich(c, v[i]->node, "body", out);
+    }
+    free(v);
+}
+
+/* The duties a program counts one by one (主持集体备课, 业务讲座, 专题研讨会,
+ * 论坛, 技能比赛指导, 集中培训, 联合教研) gathered from the journal, one
+ * table per kind, so a reader checks a count without leafing through days.
+ * The everyday kinds (教研活动, 讲座 …) stay in the journal only. */
+static void add_activities(const checked *c, block_list *out)
+{
+    static const char *const DUTIES[] = {"prep", "talk", "seminar", "forum", "contest", "training", "joint"};
+    int n, started = 0;
+    const record **v = sorted(&c->sub, REC_ACTIVITY, &n);
+    for (size_t k = 0; k < sizeof DUTIES / sizeof DUTIES[0]; k++) {
+        int count = 0;
+        for (int i = 0; i < n; i++) count += !strcmp(v[i]->kind, DUTIES[k]);
+        if (!count) continue;
+        if (!started++) add_heading(out, 0, "研修活动一览", 1);
+        char *h = xasprintf("%s（%d次）", activity_label(DUTIES[k]), count);
+        add_heading(out, 1, h, 0);
+        free(h);
+        static const float W[] = {0.22f, 0.78f};
+        block *tb = blocks_add_table(out, 2, W, 1);
+        blocks_add_cell(tb, "日期", 1, 1);
+        blocks_add_cell(tb, "内容", 1, 1);
+        for (int i = 0; i < n; i++) {
+            if (strcmp(v[i]->kind, DUTIES[k])) continue;
+            char d[32], *t = node_text(v[i]->node);
+            date_zh(v[i]->date, d, sizeof d);
+            blocks_add_cell(tb, d, 1, 0);
+            blocks_add_cell(tb, t, 1, 0);
+            free(t);
+        }
     }
     free(v);
 }
@@ -329,9 +417,12 @@ static void add_lessons(const checked *c, block_list *out)
         add_heading(out, 1, h, 0);
         free(h);
         free(topic);
-        char *when = xasprintf("%s第%d节", d, v[i]->period);
+        char *school = xml_attr(v[i]->node, "school");
+        char *when = school ? xasprintf("%s第%d节　上课学校：%s", d, v[i]->period, school)
+                            : xasprintf("%s第%d节", d, v[i]->period);
         add_para(out, "meta", when);
         free(when);
+        xmlFree(school);
         add_meta(v[i]->node, META, 2, out);
         add_section(c, v[i]->node, "objectives", "教学目标", out);
         add_section(c, v[i]->node, "key-points", "教学重点", out);
@@ -341,6 +432,101 @@ static void add_lessons(const checked *c, block_list *out)
         add_section(c, v[i]->node, "board", "板书设计", out);
         add_section(c, v[i]->node, "record", "课堂实录", out);
         add_section(c, v[i]->node, "afterthought", "教学后记", out);
+    }
+    free(v);
+}
+
+/* Lessons taught at another school (走教, 送教): the timetable a receiving
+ * school signs for, before the plans themselves. */
+static void add_away(const checked *c, block_list *out)
+{
+    int n, count = 0;
+    const record **v = sorted(&c->sub, REC_LESSON, &n);
+    for (int i = 0; i < n; i++) count += v[i]->away;
+    if (count) {
+        add_heading(out, 0, "走教（送教）课表", 1);
+        char *line = xasprintf("在其他学校上课共 %d 节。", count);
+        add_para(out, "body", line);
+        free(line);
+        static const float W[] = {0.2f, 0.08f, 0.26f, 0.16f, 0.3f};
+        block *tb = blocks_add_table(out, 5, W, 1);
+        const char *head[] = {"日期", "节次", "学校", "班级", "课题"};
+        for (int i = 0; i < 5; i++) blocks_add_cell(tb, head[i], 1, 1);
+        for (int i = 0; i < n; i++) {
+            if (!v[i]->away) continue;
+            char d[32], p[8];
+            date_zh(v[i]->date, d, sizeof d);
+            snprintf(p, sizeof p, "%d", v[i]->period);
+            char *school = xml_attr(v[i]->node, "school"), *klass = xml_child_text(v[i]->node, "class"),
+                 *topic = xml_child_text(v[i]->node, "topic");
+            const char *row[] = {d, p, school ? school : "", klass ? klass : "", topic ? topic : ""};
+            for (int k = 0; k < 5; k++) blocks_add_cell(tb, row[k], 1, 0);
+            xmlFree(school);
+            free(klass);
+            free(topic);
+        }
+    }
+    free(v);
+}
+
+/* 师徒结对: who, from when to when, and what was done. */
+static void add_mentoring(const checked *c, block_list *out)
+{
+    int n;
+    const record **v = sorted(&c->sub, REC_MENTEE, &n);
+    if (n) add_heading(out, 0, "师徒结对", 1);
+    for (int i = 0; i < n; i++) {
+        char *name = xml_child_text(v[i]->node, "name"), *school = xml_child_text(v[i]->node, "school");
+        int student = !strcmp(v[i]->kind, "student");
+        char *h = school ? xasprintf("%s：%s（%s）", student ? "结对学生" : "徒弟", name ? name : "", school)
+                         : xasprintf("%s：%s", student ? "结对学生" : "徒弟", name ? name : "");
+        add_heading(out, 1, h, 0);
+        char from[32], to[32] = "跟岗结束";
+        date_zh(v[i]->date, from, sizeof from);
+        if (v[i]->to >= 0) date_zh(v[i]->to, to, sizeof to);
+        char *meta = xasprintf("结对时间：%s至%s", from, to);
+        add_para(out, "meta", meta);
+        add_rich(c, v[i]->node, "body", out);
+        free(h); free(meta); free(name); free(school);
+    }
+    free(v);
+}
+
+/* 网络研修: the courses with their 学时 and certificates in one table (the
+ * total is what a profile's hours minimum counts), then each course's notes. */
+static void add_studies(const checked *c, block_list *out)
+{
+    int n;
+    long total = 0;
+    const record **v = sorted(&c->sub, REC_STUDY, &n);
+    if (n) {
+        add_heading(out, 0, "网络研修", 1);
+        static const float W[] = {0.18f, 0.31f, 0.21f, 0.08f, 0.22f};
+        block *tb = blocks_add_table(out, 5, W, 1);
+        const char *head[] = {"完成日期", "课程", "平台", "学时", "证明编号"};
+        for (int k = 0; k < 5; k++) blocks_add_cell(tb, head[k], 1, 1);
+        for (int i = 0; i < n; i++) {
+            char d[32], h[16];
+            date_zh(v[i]->date, d, sizeof d);
+            snprintf(h, sizeof h, "%ld", v[i]->hours);
+            total += v[i]->hours;
+            char *title = xml_child_text(v[i]->node, "title"), *pl = xml_attr(v[i]->node, "platform"),
+                 *cert = xml_attr(v[i]->node, "certificate");
+            const char *row[] = {d, title ? title : "", pl ? pl : "", h, cert ? cert : "—"};
+            for (int k = 0; k < 5; k++) blocks_add_cell(tb, row[k], 1, 0);
+            free(title); xmlFree(pl); xmlFree(cert);
+        }
+        char t[32];
+        snprintf(t, sizeof t, "%ld", total);
+        blocks_add_cell(tb, "合计", 3, 1);
+        blocks_add_cell(tb, t, 1, 0);
+        blocks_add_cell(tb, "", 1, 0);
+    }
+    for (int i = 0; i < n; i++) {
+        char *title = xml_child_text(v[i]->node, "title");
+        add_heading(out, 1, title ? title : "网络研修", 0);
+        free(title);
+        add_rich(c, v[i]->node, "body", out);
     }
     free(v);
 }
@@ -430,9 +616,14 @@ void dossier_blocks(const checked *c, block_list *out)
     add_cover(c, out);
     add_form(c, out);
     add_checklist(c, out);
+    add_awards(c, out);
     add_journal(c, out);
+    add_activities(c, out);
     add_observations(c, out);
+    add_away(c, out);
     add_lessons(c, out);
+    add_mentoring(c, out);
+    add_studies(c, out);
     add_reflections(c, out);
     add_assessment(c, out);
 }

@@ -19,6 +19,7 @@ static int parse_what(const char *s, rec_type *t)
     static const struct { const char *name; rec_type t; } W[] = {
         {"observation", REC_OBSERVATION}, {"lesson", REC_LESSON}, {"reflection", REC_REFLECTION},
         {"activity", REC_ACTIVITY}, {"day", REC_DAY}, {"journal", REC_DAY},
+        {"mentee", REC_MENTEE}, {"study", REC_STUDY},
     };
     for (size_t i = 0; i < sizeof W / sizeof W[0]; i++)
         if (!strcmp(W[i].name, s)) { *t = W[i].t; return 0; }
@@ -73,8 +74,11 @@ static double attr_num(xmlNodePtr n, const char *name, int *has)
 static int read_count(xmlNodePtr n, requirement *r)
 {
     char *what = xml_attr(n, "what"), *kind = xml_attr(n, "kind"), *with = xml_attr(n, "with"),
-         *per = xml_attr(n, "per"), *of = xml_attr(n, "of");
-    int rc = parse_what(what ? what : "", &r->sel.what);
+         *per = xml_attr(n, "per"), *of = xml_attr(n, "of"), *at = xml_attr(n, "at");
+    r->away = at != NULL;
+    /* Only lessons have a school of their own. */
+    int rc0 = at && strcmp(what ? what : "", "lesson") ? -1 : 0;
+    int rc = parse_what(what ? what : "", &r->sel.what) | rc0;
     r->sel.nkinds = kind ? split(kind, r->sel.kinds[0], sizeof r->sel.kinds[0], MAX_TOKENS) : 0;
     if (r->sel.nkinds < 0) rc = -1;
     char names[MAX_TOKENS][32];
@@ -91,7 +95,7 @@ static int read_count(xmlNodePtr n, requirement *r)
     if (of) snprintf(r->of, sizeof r->of, "%s", of);
     int has;
     r->min = attr_num(n, "min", &has);
-    xmlFree(what); xmlFree(kind); xmlFree(with); xmlFree(per); xmlFree(of);
+    xmlFree(what); xmlFree(kind); xmlFree(with); xmlFree(per); xmlFree(of); xmlFree(at);
     return rc;
 }
 
@@ -120,13 +124,24 @@ static int read_dates(xmlNodePtr n, requirement *r)
 static int read_eligible(xmlNodePtr n, requirement *r)
 {
     char *field = xml_attr(n, "field"), *in = xml_attr(n, "in");
+    char *iff = xml_attr(n, "if-field"), *ifin = xml_attr(n, "if-in");
     snprintf(r->field, sizeof r->field, "%s", field ? field : "");
+    snprintf(r->if_field, sizeof r->if_field, "%s", iff ? iff : "");
     r->nin = in ? split(in, r->in[0], sizeof r->in[0], MAX_TOKENS) : 0;
+    r->nif = ifin ? split(ifin, r->if_in[0], sizeof r->if_in[0], MAX_TOKENS) : 0;
     r->min = attr_num(n, "min", &r->has_min);
     r->max = attr_num(n, "max", &r->has_max);
-    int rc = r->nin < 0 ? -1 : 0;
+    /* A condition names a field and at least one value, or neither. */
+    int rc = r->nin < 0 || r->nif < 0 || (!iff != !ifin) || (ifin && r->nif == 0) ? -1 : 0;
+    /* Conditions are on what the teacher is (性别, 学段 …), not on numbers. */
+    static const char *const TEXT[] = {"gender", "stage", "education", "rank"};
+    int text = 0;
+    for (size_t i = 0; iff && i < sizeof TEXT / sizeof TEXT[0]; i++) text |= !strcmp(iff, TEXT[i]);
+    if (iff && !text) rc = -1;
     xmlFree(field);
     xmlFree(in);
+    xmlFree(iff);
+    xmlFree(ifin);
     return rc;
 }
 
@@ -141,12 +156,42 @@ static int read_bands(xmlNodePtr n, profile *p)
         x->hours = -1;
         double h = attr_num(b, "hours", &has);
         if (has) x->hours = (long)h;
+        x->points = attr_num(b, "points", &has);
+        if (!has) x->points = -1;
+        x->share = attr_num(b, "share", &has);
+        if (!has) x->share = -1;
         char *out = xml_attr(b, "outcome"), *pass = xml_attr(b, "pass");
         x->outcome = xstrdup(out ? out : "");
         x->pass = !(pass && (!strcmp(pass, "false") || !strcmp(pass, "0")));
         xmlFree(out);
         xmlFree(pass);
         if (p->nbands > 1 && x->min >= p->bands[p->nbands - 2].min) return -1; /* highest first */
+    }
+    return 0;
+}
+
+/* <allowance><rate townships="…" max="…"/>…</allowance>: only the last
+ * rate may leave out its townships (it is "every other township"). */
+static int read_allowance(xmlNodePtr n, profile *p)
+{
+    if (p->nrates) return -1;
+    char *unit = xml_attr(n, "unit"), *label = xml_attr(n, "label");
+    p->unit = xstrdup(unit ? unit : "元");
+    p->allowance_label = label ? xstrdup(label) : NULL;
+    xmlFree(unit);
+    xmlFree(label);
+    int open_seen = 0;
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (!xml_is(c, "rate")) continue;
+        if (p->nrates == MAX_RATES || open_seen) return -1;
+        rate *r = &p->rates[p->nrates++];
+        char *t = xml_attr(c, "townships");
+        r->ntownships = t ? split(t, r->townships[0], sizeof r->townships[0], MAX_TOKENS) : 0;
+        xmlFree(t);
+        if (r->ntownships < 0) return -1;
+        open_seen = r->ntownships == 0;
+        int has;
+        r->max = (long)attr_num(c, "max", &has);
     }
     return 0;
 }
@@ -182,6 +227,7 @@ static int read_requirement(xmlNodePtr n, requirement *r)
         return 0;
     }
     if (!strcmp(name, "eligible")) { r->type = REQ_ELIGIBLE; return read_eligible(n, r); }
+    if (!strcmp(name, "hours")) { r->type = REQ_HOURS; r->min = attr_num(n, "min", &has); return 0; }
     if (!strcmp(name, "absence")) {
         char *k = xml_attr(n, "kind");
         r->type = REQ_ABSENCE;
@@ -199,6 +245,7 @@ static int read_profile(xmlNodePtr root, profile *p, const char *path, char *err
         if (n->type != XML_ELEMENT_NODE || xml_is(n, "title")) continue;
         int rc;
         if (xml_is(n, "score")) rc = read_bands(n, p);
+        else if (xml_is(n, "allowance")) rc = read_allowance(n, p);
         else if (p->nreqs == MAX_REQUIREMENTS) rc = -1;
         else rc = read_requirement(n, &p->reqs[p->nreqs++]);
         if (rc != 0) {
@@ -269,6 +316,8 @@ void profile_free(profile *p)
     for (int i = 0; i < p->nbands; i++) free(p->bands[i].outcome);
     free(p->reqs);
     free(p->bands);
+    free(p->unit);
+    free(p->allowance_label);
     free(p->id);
     free(p->title);
     free(p->seed);

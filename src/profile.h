@@ -10,7 +10,7 @@
 
 typedef enum {
     REQ_WINDOW, REQ_PERIOD, REQ_ATTENDED, REQ_COUNT, REQ_RATIO, REQ_LENGTH,
-    REQ_COMMENT, REQ_ELIGIBLE, REQ_ABSENCE,
+    REQ_COMMENT, REQ_ELIGIBLE, REQ_ABSENCE, REQ_HOURS,
 } req_type;
 
 typedef enum { PER_NONE, PER_WORKDAY, PER_WEEK, PER_SEMESTER, PER_YEAR } per_kind;
@@ -30,10 +30,11 @@ typedef struct requirement {
     long line;                   /* in the profile file */
     selector sel;                /* count, ratio */
     unsigned with;               /* count: HAS_* flags every record needs */
-    double min;                  /* count, ratio, attended-days, eligible */
+    double min;                  /* count, ratio, attended-days, eligible, hours */
     double max;                  /* eligible */
     int has_min, has_max;
     per_kind per;                /* count */
+    int away;                    /* count: only lessons at another school */
     char of[32];                 /* ratio: "host/class-periods" … */
     selector texts[MAX_TOKENS];  /* length */
     int ntexts;
@@ -41,6 +42,9 @@ typedef struct requirement {
     char field[32];              /* eligible */
     char in[MAX_TOKENS][48];     /* eligible: allowed values */
     int nin;
+    char if_field[32];           /* eligible: checked only when this field … */
+    char if_in[MAX_TOKENS][48];  /* … has one of these values ("" = always) */
+    int nif;
     char kind[16];               /* absence: "" = every kind */
 } requirement;
 
@@ -49,7 +53,18 @@ typedef struct band {
     char *outcome;
     long hours;                  /* -1 when the band states none */
     int pass;
+    double points, share;        /* bonus points; % of the allowance (-1 none) */
 } band;
+
+/* An allowance's maximum for a list of townships; the last rate may list
+ * none and then holds for every other township. */
+typedef struct rate {
+    char townships[MAX_TOKENS][48];
+    int ntownships;
+    long max;
+} rate;
+
+#define MAX_RATES 16
 
 typedef struct profile {
     char *id, *title, *seed;
@@ -57,6 +72,9 @@ typedef struct profile {
     int nreqs;
     band *bands;
     int nbands;
+    rate rates[MAX_RATES];       /* <allowance>; nrates 0 when none */
+    int nrates;
+    char *unit, *allowance_label;
 } profile;
 
 /* Loads and validates templates/profiles/<id>.xml. NULL on failure; then

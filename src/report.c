@@ -1,5 +1,6 @@
 /* report.c — see report.h. */
 #include "report.h"
+#include "award.h"
 #include "util.h"
 
 #include <string.h>
@@ -109,11 +110,29 @@ static void print_verdict(FILE *out, const checked *c, int en)
                  : "（文件有错误，尚未按项目要求核对：请先改正上面的错误）\n", out);
 }
 
+/* Outcomes of the score (bonus points, allowance): "·" marks them as
+ * results, not requirements. */
+static void print_awards(FILE *out, const checked *c, int en)
+{
+    award_row a[2];
+    int n = c->rules_run ? award_rows(&c->sub, c->prof, &c->v, a) : 0;
+    if (n && en) {
+        /* English names the figures; the tables are the profile's Chinese. */
+        if (c->v.points >= 0) fprintf(out, "  · bonus points: %g\n", c->v.points);
+        if (c->v.allowance_max >= 0)
+            fprintf(out, "  · allowance: %ld of at most %ld (%s)\n", c->v.allowance < 0 ? 0 : c->v.allowance,
+                    c->v.allowance_max, c->sub.host.township ? c->sub.host.township : "");
+        return;
+    }
+    for (int i = 0; i < n; i++) fprintf(out, "  · %s：%s（%s）\n", a[i].label, a[i].actual, a[i].required);
+}
+
 void report_text(FILE *out, const char *dir, const checked *c, int en)
 {
     print_header(out, dir, c, en);
     for (size_t i = 0; i < c->f.n; i++) print_finding(out, dir, &c->f.v[i], en);
     print_rows(out, &c->v, en);
+    print_awards(out, c, en);
     print_verdict(out, c, en);
 }
 
@@ -129,7 +148,17 @@ void report_json(FILE *out, const char *dir, const checked *c, int en)
         json_string(out, c->v.counts[i].key);
         fprintf(out, ":%ld", c->v.counts[i].value);
     }
-    fputs("},\"findings\":[", out);
+    fputc('}', out);
+    /* What the check computed of the profile's award table, for the 汇总表. */
+    if (c->rules_run && c->v.points >= 0) fprintf(out, ",\"points\":%g", c->v.points);
+    if (c->rules_run && c->v.allowance_max >= 0) {
+        fprintf(out, ",\"allowance\":{\"township\":");
+        json_string(out, c->sub.host.township ? c->sub.host.township : "");
+        fprintf(out, ",\"max\":%ld,\"amount\":", c->v.allowance_max);
+        if (c->v.allowance >= 0) fprintf(out, "%ld}", c->v.allowance);
+        else fputs("null}", out);
+    }
+    fputs(",\"findings\":[", out);
     for (size_t i = 0; i < c->f.n; i++) {
         const finding *x = &c->f.v[i];
         if (i) fputc(',', out);

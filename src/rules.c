@@ -3,6 +3,7 @@
  * Every requirement yields exactly one check-list row, met or not, so the
  * summary and the dossier show the whole program, not just the failures. */
 #include "rules.h"
+#include "award.h"
 #include "date.h"
 #include "util.h"
 #include "validate.h"
@@ -20,6 +21,12 @@ static const char *const KIND_LABELS[][2] = {
     {"reflection.notes", "学习笔记"}, {"reflection.survey", "调研报告"},
     {"activity.research", "教研活动"}, {"activity.class", "班级活动"},
     {"activity.lecture", "讲座"}, {"activity.meeting", "会议"}, {"activity.other", "其他活动"},
+    {"activity.prep", "主持集体备课"}, {"activity.talk", "业务讲座"}, {"activity.seminar", "专题研讨会"},
+    {"activity.forum", "论坛"}, {"activity.contest", "技能比赛指导"}, {"activity.training", "集中培训"},
+    {"activity.joint", "联合教研"}, {"lesson.standard", "规范课"},
+    {"reflection.analysis", "学科现状分析与改进建议"}, {"reflection.talk", "专题讲座讲稿"},
+    {"reflection.plan", "项目策划方案"}, {"reflection.case", "实践案例"},
+    {"mentee.teacher", "师徒结对（教师）"}, {"mentee.student", "师生结对（学生）"},
 };
 
 static const char *kind_label(rec_type t, const char *kind)
@@ -47,6 +54,7 @@ const char *rec_type_file(const submission *s, rec_type t)
 {
     static const char *const DEFAULT[REC_TYPES] = {
         "journal.xml", "journal.xml", "observations.xml", "lessons.xml", "reflections.xml",
+        "mentoring.xml", "studies.xml",
     };
     for (size_t i = 0; i < s->nrecs; i++)
         if (s->recs[i].type == t) return s->files[s->recs[i].file].name;
@@ -97,7 +105,7 @@ static long count_in(const submission *s, const requirement *r, long from, long 
     for (size_t i = 0; i < s->nrecs; i++) {
         const record *x = &s->recs[i];
         if (x->date < from || x->date > to || !selector_match(&r->sel, x)) continue;
-        if ((x->has & r->with) != r->with) continue;
+        if ((x->has & r->with) != r->with || (r->away && !x->away)) continue;
         n++;
     }
     return n;
@@ -117,6 +125,7 @@ static void rule_text(const requirement *r, char *buf, size_t len)
             if (r->with & (1u << i)) { n += (size_t)snprintf(buf + n, len - n, "%s%s", sep, NAMES[i]); sep = "+"; }
         if (n < len) n += (size_t)snprintf(buf + n, len - n, "]");
     }
+    if (r->away && n < len) n += (size_t)snprintf(buf + n, len - n, "@other-school");
     if (n < len) snprintf(buf + n, len - n, ">=%g%s", r->min, PER[r->per]);
 }
 
@@ -422,6 +431,7 @@ static const char *text_field(const submission *s, const char *field)
     if (!strcmp(field, "education")) return t->education;
     if (!strcmp(field, "rank")) return t->rank;
     if (!strcmp(field, "gender")) return t->gender;
+    if (!strcmp(field, "stage")) return t->stage;
     return NULL;
 }
 
@@ -430,6 +440,7 @@ static const char *field_label(const char *field)
     static const char *const L[][2] = {
         {"age", "年龄"}, {"teaching-years", "教龄"}, {"years-at-school", "在本校连续任教年限"},
         {"weekly-periods", "周课时数"}, {"education", "学历"}, {"rank", "职称"}, {"gender", "性别"},
+        {"stage", "任教学段"},
     };
     for (size_t i = 0; i < sizeof L / sizeof L[0]; i++)
         if (!strcmp(L[i][0], field)) return L[i][1];
@@ -455,8 +466,23 @@ static void eval_eligible_text(const submission *s, const requirement *r, verdic
     add_row(v, r->label ? r->label : lab, rule, req, val ? val : "—", met);
 }
 
+/* A condition of the program for some teachers only (男 55 周岁以下、
+ * 女 50 周岁以下; 初中教师本科): 1 when it applies to this teacher. A
+ * teacher whose field is blank is held to every variant, so a missing
+ * 学段 cannot slip past the stricter rule. */
+static int eligible_applies(const submission *s, const requirement *r)
+{
+    if (!r->nif) return 1;
+    const char *val = text_field(s, r->if_field);
+    if (!val) return 1;
+    for (int i = 0; i < r->nif; i++)
+        if (!strcmp(val, r->if_in[i])) return 1;
+    return 0;
+}
+
 static void eval_eligible(const submission *s, const requirement *r, verdict *v, findings *f)
 {
+    if (!eligible_applies(s, r)) return;
     if (r->nin > 0) { eval_eligible_text(s, r, v, f); return; }
     const char *lab = field_label(r->field);
     double x = numeric_field(s, r->field);
@@ -483,6 +509,23 @@ static void eval_eligible(const submission *s, const requirement *r, verdict *v,
     add_row(v, r->label ? r->label : lab, rule, req, act, met);
 }
 
+static void eval_hours(const submission *s, const requirement *r, verdict *v, findings *f)
+{
+    long total = 0;
+    for (size_t i = 0; i < s->nrecs; i++)
+        if (s->recs[i].type == REC_STUDY) total += s->recs[i].hours;
+    char rule[48], req[48], act[48];
+    snprintf(rule, sizeof rule, "study.hours>=%g", r->min);
+    snprintf(req, sizeof req, "≥%g 学时", r->min);
+    snprintf(act, sizeof act, "%ld 学时", total);
+    int met = total >= r->min;
+    if (!met)
+        finding_add(f, SEV_ERROR, "count.short", rec_type_file(s, REC_STUDY), 0, rule,
+                    "网络研修共 %ld 学时，要求至少 %g 学时", "online study: %ld hours, at least %g required",
+                    total, r->min, total, r->min);
+    add_row(v, r->label ? r->label : "网络研修学时", rule, req, act, met);
+}
+
 static void eval_score(const submission *s, const profile *p, verdict *v, findings *f)
 {
     if (!p->nbands) return;
@@ -504,6 +547,7 @@ static void eval_score(const submission *s, const profile *p, verdict *v, findin
         if (s->score >= p->bands[i].min) b = &p->bands[i];
     v->outcome = b ? b->outcome : "不合格";
     v->hours = b && b->pass ? b->hours : -1;
+    award_compute(s, p, b, v);
     int pass = b && b->pass;
     snprintf(act, sizeof act, "%g（%s）", s->score, v->outcome);
     if (!pass)
@@ -532,14 +576,17 @@ static long count_type(const submission *s, rec_type t, const char *kind)
  * present, so the JSON stays short. */
 static void make_counts(const submission *s, verdict *v)
 {
-    static const char *const LESSON[] = {"regular", "report", "open", "demo", NULL};
-    static const char *const REFL[] = {"teaching", "summary", "research", "development", "duty", "notes", "survey", NULL};
-    static const char *const ACT[] = {"research", "class", "lecture", "meeting", "other", NULL};
+    static const char *const LESSON[] = {"regular", "report", "open", "demo", "standard", NULL};
+    static const char *const REFL[] = {"teaching", "summary", "research", "development", "duty", "notes",
+                                       "survey", "analysis", "talk", "plan", "case", NULL};
+    static const char *const ACT[] = {"research", "class", "lecture", "meeting", "other", "prep", "talk",
+                                      "seminar", "forum", "contest", "training", "joint", NULL};
+    static const char *const MENTEE[] = {"teacher", "student", NULL};
     static const struct { rec_type t; const char *const *kinds; int total; } ORDER[] = {
         {REC_OBSERVATION, NULL, 1}, {REC_LESSON, LESSON, 1}, {REC_REFLECTION, REFL, 1},
-        {REC_ACTIVITY, ACT, 0}, {REC_DAY, NULL, 1},
+        {REC_ACTIVITY, ACT, 0}, {REC_DAY, NULL, 1}, {REC_MENTEE, MENTEE, 0}, {REC_STUDY, NULL, 0},
     };
-    v->counts = xcalloc(32, sizeof *v->counts);
+    v->counts = xcalloc(64, sizeof *v->counts);
     for (size_t i = 0; i < sizeof ORDER / sizeof ORDER[0]; i++) {
         const char *name = rec_type_name(ORDER[i].t);
         if (ORDER[i].total) add_count(v, name, count_type(s, ORDER[i].t, NULL));
@@ -550,6 +597,17 @@ static void make_counts(const submission *s, verdict *v)
             if (n) add_count(v, key, n);
         }
     }
+    long away = 0, hours = 0;
+    for (size_t i = 0; i < s->nrecs; i++) {
+        away += s->recs[i].type == REC_LESSON && s->recs[i].away;
+        if (s->recs[i].type == REC_STUDY) hours += s->recs[i].hours;
+    }
+    /* The new record types only when present, like kinds. */
+    long n;
+    if (away) add_count(v, "lesson.other-school", away);
+    if ((n = count_type(s, REC_MENTEE, NULL))) add_count(v, "mentee", n);
+    if ((n = count_type(s, REC_STUDY, NULL))) add_count(v, "study", n);
+    if (hours) add_count(v, "study.hours", hours);
     add_count(v, "attended-days", v->attended);
 }
 
@@ -574,6 +632,8 @@ void rules_evaluate(const submission *s, const profile *p, const calendar *cal,
 {
     memset(v, 0, sizeof *v);
     v->hours = -1;
+    v->points = -1;
+    v->allowance = v->allowance_max = -1;
     if (s->placement < 0 || s->start > s->end) return;
     attendance_days(s, cal, v, f);
     v->leave_days = absence_days(s, cal, "sick", NULL) + absence_days(s, cal, "personal", NULL);
@@ -591,6 +651,7 @@ void rules_evaluate(const submission *s, const profile *p, const calendar *cal,
         case REQ_COMMENT: eval_comment(s, r, v, f); break;
         case REQ_ELIGIBLE: eval_eligible(s, r, v, f); break;
         case REQ_ABSENCE: eval_absence(s, cal, r, v, f); break;
+        case REQ_HOURS: eval_hours(s, r, v, f); break;
         }
     }
     eval_score(s, p, v, f);

@@ -34,6 +34,9 @@ typedef struct verdict {
     long hours;         /* 学时, -1 when none */
     long leave_days;    /* sick and personal leave, working days (病事假天数) */
     long unexcused_days;/* 擅自离岗 */
+    double points;      /* the score band's bonus points, -1 none */
+    long allowance_max; /* the allowance's maximum for the host's township, -1 none */
+    long allowance;     /* what the score band earns of it, -1 when not judged */
 } verdict;
 
 /* Checks spec §3 that hold whatever the profile: dates inside the period

@@ -15,10 +15,11 @@
 
 static const char *const ROOT_NAMES[ROOT_KINDS] = {
     "placement", "journal", "observations", "lessons", "reflections", "assessment",
+    "mentoring", "studies",
 };
 
 static const char *const REC_NAMES[REC_TYPES] = {
-    "day", "activity", "observation", "lesson", "reflection",
+    "day", "activity", "observation", "lesson", "reflection", "mentee", "study",
 };
 
 const char *rec_type_name(rec_type t)
@@ -138,8 +139,8 @@ static void report_unknown_root(xmlDocPtr doc, const char *shown, findings *f)
                     name, name, name, name);
     else
         finding_add(f, SEV_ERROR, "file.unknown-root", shown, xml_line(r), "root",
-                    "不认识的根元素 <%s>：应为 placement、journal、observations、lessons、reflections 或 assessment 之一",
-                    "unknown root element <%s>: expected one of placement, journal, observations, lessons, reflections, assessment",
+                    "不认识的根元素 <%s>：应为 placement、journal、observations、lessons、reflections、assessment、mentoring 或 studies 之一",
+                    "unknown root element <%s>: expected one of placement, journal, observations, lessons, reflections, assessment, mentoring, studies",
                     name, name);
 }
 
@@ -241,6 +242,7 @@ static void build_placement(submission *s, xmlNodePtr root, int fi, findings *f)
     ti->rank = xml_child_text(t, "rank");
     ti->subject = xml_child_text(t, "subject");
     ti->grade = xml_child_text(t, "grade");
+    ti->stage = xml_child_text(t, "stage");
     ti->born = child_month(t, "born");
     ti->work_start = child_month(t, "work-start");
     ti->weekly_periods = child_long(t, "weekly-periods");
@@ -250,11 +252,33 @@ static void build_placement(submission *s, xmlNodePtr root, int fi, findings *f)
     hi->mentor = xml_child_text(h, "mentor");
     hi->klass = xml_child_text(h, "class");
     hi->subject = xml_child_text(h, "subject");
+    hi->township = xml_child_text(h, "township");
     hi->class_periods = child_long(h, "class-periods");
     xmlNodePtr p = xml_child(root, "period");
     s->period_line = xml_line(p);
     if (attr_date(p, "start", &s->start, shown, f) || attr_date(p, "end", &s->end, shown, f))
         s->start = s->end = 0;
+}
+
+/* What some record types carry beyond date and kind: a lesson's other
+ * school, a course's 学时, a mentoring's last day. */
+static void set_extras(submission *s, record *r, int fi, findings *f)
+{
+    xmlNodePtr n = r->node;
+    r->to = -1;
+    if (r->type == REC_LESSON) {
+        char *school = xml_attr(n, "school");
+        r->away = school != NULL;
+        xmlFree(school);
+    } else if (r->type == REC_STUDY) {
+        r->hours = attr_long(n, "hours", 0);
+    } else if (r->type == REC_MENTEE) {
+        char *to = xml_attr(n, "to");
+        if (to && attr_date(n, "to", &r->to, s->files[fi].name, f) == 0 && r->to < r->date)
+            finding_add(f, SEV_ERROR, "date.outside", s->files[fi].name, r->line, "mentee from<=to",
+                        "结对结束日期早于开始日期", "the mentoring ends before it starts");
+        xmlFree(to);
+    }
 }
 
 static void build_dated(submission *s, xmlNodePtr root, int fi, rec_type t,
@@ -263,10 +287,12 @@ static void build_dated(submission *s, xmlNodePtr root, int fi, rec_type t,
     for (xmlNodePtr c = root->children; c; c = c->next) {
         if (!xml_is(c, elem)) continue;
         long day;
-        if (attr_date(c, "date", &day, s->files[fi].name, f)) continue;
+        /* A mentoring is dated by its first day. */
+        if (attr_date(c, t == REC_MENTEE ? "from" : "date", &day, s->files[fi].name, f)) continue;
         record *r = add_record(s, t, c, fi);
         if (!r) return;
         r->date = day;
+        set_extras(s, r, fi, f);
         if (t != REC_DAY) continue;
         /* Journal activities count on their own (activity/@kind rules). */
         for (xmlNodePtr a = c->children; a; a = a->next) {
@@ -318,6 +344,8 @@ static void build_model(submission *s, int fi, findings *f)
     case ROOT_LESSONS: build_dated(s, root, fi, REC_LESSON, "lesson", f); break;
     case ROOT_REFLECTIONS: build_dated(s, root, fi, REC_REFLECTION, "reflection", f); break;
     case ROOT_ASSESSMENT: build_assessment(s, root, fi, f); break;
+    case ROOT_MENTORING: build_dated(s, root, fi, REC_MENTEE, "mentee", f); break;
+    case ROOT_STUDIES: build_dated(s, root, fi, REC_STUDY, "study", f); break;
     }
     collect_figures(s, root, fi);
 }
@@ -456,9 +484,9 @@ void submission_free(submission *s)
     free(s->files);
     teacher_info *t = &s->teacher;
     free(t->name); free(t->gender); free(t->school); free(t->education);
-    free(t->rank); free(t->subject); free(t->grade);
+    free(t->rank); free(t->subject); free(t->grade); free(t->stage);
     host_info *h = &s->host;
-    free(h->school); free(h->mentor); free(h->klass); free(h->subject);
+    free(h->school); free(h->mentor); free(h->klass); free(h->subject); free(h->township);
     for (size_t i = 0; i < s->nfigs; i++) free(s->figs[i].src);
     free(s->figs);
     free(s->abs);

@@ -17,10 +17,14 @@
 
 typedef enum {
     ROOT_PLACEMENT, ROOT_JOURNAL, ROOT_OBSERVATIONS, ROOT_LESSONS,
-    ROOT_REFLECTIONS, ROOT_ASSESSMENT, ROOT_KINDS
+    ROOT_REFLECTIONS, ROOT_ASSESSMENT, ROOT_MENTORING, ROOT_STUDIES, ROOT_KINDS
 } root_kind;
 
-typedef enum { REC_DAY, REC_ACTIVITY, REC_OBSERVATION, REC_LESSON, REC_REFLECTION, REC_TYPES } rec_type;
+/* mentee: one 师徒结对 (mentoring.xml); study: one online course with its
+ * 学时 (studies.xml). */
+typedef enum {
+    REC_DAY, REC_ACTIVITY, REC_OBSERVATION, REC_LESSON, REC_REFLECTION, REC_MENTEE, REC_STUDY, REC_TYPES
+} rec_type;
 
 /* Which child elements a record has, for rules like "a lesson with plan,
  * record and afterthought" (profile count/@with). */
@@ -39,6 +43,9 @@ typedef struct record {
     long line;
     long hanzi;         /* 汉字 in all its text */
     unsigned has;       /* HAS_* flags */
+    int away;           /* a lesson taught at another school (lesson/@school) */
+    long hours;         /* study: 学时 */
+    long to;            /* mentee: last day (-1 open-ended) */
     xmlNodePtr node;
 } record;
 
@@ -62,13 +69,13 @@ typedef struct figure_ref {
 } figure_ref;
 
 typedef struct teacher_info {
-    char *name, *gender, *school, *education, *rank, *subject, *grade;
+    char *name, *gender, *school, *education, *rank, *subject, *grade, *stage;
     long born, work_start;               /* month index, -1 when absent */
     long weekly_periods, years_at_school; /* -1 when absent */
 } teacher_info;
 
 typedef struct host_info {
-    char *school, *mentor, *klass, *subject;
+    char *school, *mentor, *klass, *subject, *township;
     long class_periods;                   /* -1 when absent */
 } host_info;
 

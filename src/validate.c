@@ -15,6 +15,7 @@
 
 static const char *const ROOTS[] = {
     "placement", "journal", "observations", "lessons", "reflections", "assessment",
+    "mentoring", "studies",
 };
 #define NROOTS (sizeof ROOTS / sizeof ROOTS[0])
 
@@ -40,6 +41,9 @@ static const char *const LABELS[][2] = {
     {"score", "考核分数"}, {"mentor-opinion", "指导教师意见"},
     {"school-opinion", "基地校意见"}, {"signed", "签署"}, {"p", "段落"},
     {"figure", "图片"}, {"caption", "图题"}, {"list", "列表"},
+    {"stage", "任教学段"}, {"township", "所在乡镇"},
+    {"mentoring", "师徒结对"}, {"mentee", "结对对象"}, {"studies", "网络研修"}, {"study", "网络研修课程"},
+    {"hours", "学时"}, {"platform", "研修平台"}, {"certificate", "学时证明编号"},
 };
 
 const char *element_label(const char *name)

@@ -19,6 +19,11 @@ printf '<archive xmlns="urn:dangan:1" prefix="黟教" county="黟县"><signer ce
 cp -R samples/li-chunyan "$tmp/short"; sed -i '3,10d' "$tmp/short/observations.xml"
 sed -i 's/LX2016-0007/LX2016-0008/' "$tmp/short/placement.xml" "$tmp/short/assessment.xml"
 run "check" 0 $bin check samples/li-chunyan
+# Every sample: mentoring, studies, lessons at another school, awards.
+run "check every sample" 0 $bin check --json samples/*/
+run "build (every new section)" 0 $bin build samples/zhao-zhigang -o "$tmp/z.pdf"
+run "build (mentoring)" 0 $bin build samples/yang-fan -o "$tmp/y.pdf"
+run "build (studies, figures)" 0 $bin build samples/zhang-lei -o "$tmp/s.pdf"
 run "check --json (falls short)" 1 $bin check --json "$tmp/short"
 run "profiles" 0 $bin profiles
 run "init" 0 $bin init "$tmp/new" --profile yixian-2022
