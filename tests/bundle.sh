@@ -76,5 +76,27 @@ $bin bundle "$tmp/a" "$tmp/a2" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/b4" >
 $bin bundle "$tmp/a" "$tmp/b" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/all" >/dev/null 2>&1; rc=$?
 [ $rc -eq 0 ] && ok || bad "a bundle where everything passes: exit $rc, expected 0"
 
+# Issue 13.1: one submission of every shipped profile (five have no score
+# bands, one has no assessment yet); every one passes, and every one is a
+# row of summary.csv and of summary.pdf.
+i=0; profs=""
+for f in templates/profiles/*.xml; do
+  i=$((i + 1)); p=$(basename "$f" .xml)
+  python3 tests/tools/profile_sample.py "$f" "$tmp/prof/$p" "PF-$i" "教师$i" || bad "could not make a submission for $p"
+  profs="$profs $tmp/prof/$p"
+done
+$bin bundle $profs --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/profiles" >"$tmp/log" 2>&1; rc=$?
+[ $rc -eq 0 ] && ok || bad "every profile's submission should pass: exit $rc: $(cat "$tmp/log")"
+passed=$(ls "$tmp/out/profiles/dossiers/" 2>/dev/null | grep -c '\.pdf$')
+[ "$passed" -eq "$i" ] && ok || bad "$passed of $i dossiers"
+rows=$(($(wc -l < "$tmp/out/profiles/summary.csv") - 1))
+[ "$rows" -eq "$passed" ] && ok || bad "summary.csv has $rows rows for $passed passed: $(cat "$tmp/out/profiles/summary.csv")"
+pdfrows=$(pdftotext -layout -enc UTF-8 "$tmp/out/profiles/summary.pdf" - 2>/dev/null | grep -c 'PF-[0-9]')
+[ "$pdfrows" -eq "$passed" ] && ok || bad "summary.pdf has $pdfrows rows for $passed passed"
+for p in $profs; do
+  id=$(grep -o 'id="PF-[0-9]*"' "$p/placement.xml" | cut -d'"' -f2)
+  grep -q "\"$id\"" "$tmp/out/profiles/summary.csv" && ok || bad "$(basename "$p") ($id) missing from summary.csv"
+done
+
 echo "bundle: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
