@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 #include "context.h"
 
 typedef struct bundle_result {
@@ -40,10 +41,51 @@ int bundle_merge(context *ctx, char **parts, int nparts, const char *school_file
 int bundle_verify(const char *dir, const char *ca_file, FILE *out, char **signer,
                   char *err, size_t errlen);
 
-/* Shared by bundle.c and bundle_verify.c: the bundle's files as sorted
- * relative paths (manifest.xml and manifest.p7s left out); a file's
- * SHA-256 in hex. */
+/* ---- Shared by the bundle's files (bundle_run.c, bundle_summary.c,
+ * bundle_manifest.c, bundle_verify.c); not for other stages. ---- */
+
+/* The bundle's files as sorted relative paths (manifest.xml and
+ * manifest.p7s left out). */
 char **bundle_files(const char *root, int *n);
-int sha256_file(const char *path, char out[65], size_t *size);
+
+/* manifest.xml (every file's size and SHA-256) and manifest.p7s (its
+ * detached CMS signature by the school) in dir. 0, or -1 with err. */
+struct school;
+int bundle_write_manifest(const char *dir, const struct school *sc, time_t when, char *err, size_t errlen);
+
+/* Removes a folder a run made (a staging folder), and everything in it. */
+void bundle_remove_tree(const char *dir);
+
+/* One line of the 汇总表. Rows are made one way only: read back from the
+ * record a worker wrote (dossiers/ID.xml for a dossier, refused/ID.xml for
+ * a refusal), so a run, a merge and the archive all see the same fields.
+ * Strings are never NULL ("" when absent); has_score and hours < 0 mark
+ * what a profile does not have. */
+typedef struct bundle_row {
+    char *id, *name, *school, *title, *outcome;
+    char *folders;           /* refused: the submission folders' base names */
+    char *reason;            /* refused: the first reasons, joined by "；" */
+    long obs, lessons, reports, reflections, days, hours;
+    long met, reqs;          /* requirements met, of all the profile's */
+    double score;
+    int has_score, refused;
+    int nsubs;               /* submissions the row stands for (two for a duplicate id) */
+} bundle_row;
+
+struct checked;
+/* dossiers/ID.xml: what the archive index records of a dossier. */
+int bundle_write_record(const char *dir, const char *id, const struct checked *c, char *err, size_t errlen);
+/* refused/ID.xml: who was refused and why. c may be NULL (nothing could
+ * be read); folders are base names joined by "、", nsubs how many. */
+int bundle_write_refusal_record(const char *dir, const char *id, const struct checked *c, const char *folders,
+                                int nsubs, const char *reason, char *err, size_t errlen);
+/* The rows of every record under dir/dossiers and dir/refused. */
+bundle_row *bundle_read_rows(const char *dir, int *n);
+void bundle_free_rows(bundle_row *rows, int n);
+
+/* summary.csv and summary.pdf of the rows (sorted here, surname-aware
+ * pinyin), passed and refused, into dir. 0, or -1 with err. */
+int bundle_write_summary(context *ctx, const struct school *sc, const char *dir, bundle_row *rows, int n,
+                         time_t when, char *err, size_t errlen);
 
 #endif
