@@ -101,5 +101,46 @@ for p in $profs; do
   grep -q "\"$id\"" "$tmp/out/profiles/summary.csv" && ok || bad "$(basename "$p") ($id) missing from summary.csv"
 done
 
+# Issue 13.2: a failure while building one submission refuses that one
+# (refused/ID.txt says why), the rest of the bundle is written, exit 1.
+# DANGAN_FAIL_BUILD=ID makes the builder fail for that placement as an
+# unreadable image or a layout limit would.
+DANGAN_FAIL_BUILD=LX2016-0009 $bin bundle "$tmp/a" "$tmp/b" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/fail" >"$tmp/log" 2>&1; rc=$?
+[ $rc -eq 1 ] && ok || bad "a build failure of one submission: exit $rc, expected 1: $(cat "$tmp/log")"
+[ -s "$tmp/out/fail/dossiers/LX2016-0007.pdf" ] && [ ! -e "$tmp/out/fail/dossiers/LX2016-0009.pdf" ] && ok || bad "the other dossier must be written, the failed one not"
+grep -q "未能生成档案：.*DANGAN_FAIL_BUILD" "$tmp/out/fail/refused/LX2016-0009.txt" 2>/dev/null && ok || bad "refused/LX2016-0009.txt must say why: $(cat "$tmp/out/fail/refused/LX2016-0009.txt" 2>&1)"
+[ "$(passed_rows "$tmp/out/fail/summary.csv")" -eq 1 ] && grep -q '"LX2016-0009","王堃",.*未能生成档案' "$tmp/out/fail/summary.csv" && ok || bad "summary.csv: one passed, the failed one among the refused: $(cat "$tmp/out/fail/summary.csv")"
+$bin verify "$tmp/out/fail" --ca "$tmp/pki/ca.pem" >/dev/null 2>&1 && ok || bad "a bundle with a failed build still verifies"
+DANGAN_FAIL_BUILD=LX2016-0007 $bin build "$tmp/a" --draft -o "$tmp/draft.pdf" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -ne 0 ] && [ ! -e "$tmp/draft.pdf" ] && grep -q "DANGAN_FAIL_BUILD" "$tmp/err" && ok || bad "build --draft failing must say why: exit $rc: $(cat "$tmp/err")"
+# A real one: an interlaced PNG passes check; whether the builder can use
+# it or not, the bundle is written for everyone, and a refusal says why
+# without the clerk's local paths.
+sample_as "$tmp/il" LX2016-0031
+mkdir -p "$tmp/il/photos"
+python3 - "$tmp/il/photos/il.png" <<'PY'
+import struct, sys, zlib
+w, h = 40, 30
+px = lambda x, y: bytes(((x * 6) % 256, (y * 8) % 256, 128))
+raw = b""
+for x0, y0, dx, dy in [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]:
+    for y in range(y0, h, dy):
+        row = b"".join(px(x, y) for x in range(x0, w, dx))
+        if row: raw += b"\0" + row
+def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 1)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+PY
+cat > "$tmp/il/figures.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<reflections xmlns="urn:dangan:1">
+  <reflection date="2016-09-20" kind="summary"><title>板书</title><p>附板书照片一张。</p>
+    <figure src="photos/il.png"><caption>图1　板书</caption></figure></reflection>
+</reflections>
+XML
+$bin bundle "$tmp/a" "$tmp/il" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/il" >"$tmp/log" 2>&1; rc=$?
+[ $rc -le 1 ] && [ -s "$tmp/out/il/dossiers/LX2016-0007.pdf" ] && ok || bad "an interlaced PNG in one submission: exit $rc, the bundle must be written: $(cat "$tmp/log")"
+[ -s "$tmp/out/il/dossiers/LX2016-0031.pdf" ] || { grep -q "未能生成档案：.*il.png" "$tmp/out/il/refused/LX2016-0031.txt" && ! grep -q "$tmp" "$tmp/out/il/refused/LX2016-0031.txt"; } \
+  && ok || bad "the interlaced PNG's submission: neither a dossier nor a refusal saying why without local paths: $(cat "$tmp/out/il/refused/LX2016-0031.txt" 2>&1)"
+
 echo "bundle: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
