@@ -325,8 +325,8 @@ static int refuse_duplicates(const char *tmp, char **dirs, char **ids, int n, ch
                 free(ids[k]);
                 ids[k] = NULL;
             }
-            char *why = xasprintf("跟岗编号 %s 同时用于 %d 份提交（%s）：一个编号只能对应一份档案，这几份都未打包。"
-                                  "请核对各份 placement.xml 的 placement/@id，改正后重新打包。", id, j - i, folders.s);
+            char *why = xasprintf("跟岗编号 %s 同时用于 %d 份提交（%s）：一个编号只能对应一份档案，这 %d 份都未打包。"
+                                  "请核对各份 placement.xml 的 placement/@id，改正后重新打包。", id, j - i, folders.s, j - i);
             char *txt = xasprintf("%s\n", why), *path = xasprintf("%s/refused/%s.txt", tmp, id);
             rc = write_text(path, txt, strlen(txt), err, errlen);
             if (rc == 0) rc = bundle_write_refusal_record(tmp, id, NULL, folders.s, j - i, why, err, errlen);

@@ -73,9 +73,14 @@ $bin bundle "$tmp/a" "$tmp/nope" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/b2"
 grep -v "<signer" samples/school-xxsy.xml > "$tmp/nosigner.xml"
 $bin bundle "$tmp/a" --school "$tmp/nosigner.xml" -o "$tmp/out/b3" >/dev/null 2>&1; rc=$?
 [ $rc -eq 2 ] && [ ! -e "$tmp/out/b3" ] && ok || bad "a school without a signer cannot make a bundle (exit $rc)"
+# Issue 13.5: two submissions with one placement id are both refused (one
+# refusal naming the id and both folders); the rest is bundled.
 cp -R "$tmp/a" "$tmp/a2"
-$bin bundle "$tmp/a" "$tmp/a2" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/b4" >/dev/null 2>&1; rc=$?
-[ $rc -eq 2 ] && [ -z "$(ls "$tmp/out" | grep -v '^bundle$')" ] && ok || bad "two submissions with one id: exit $rc, nothing left: $(ls "$tmp/out")"
+$bin bundle "$tmp/a" "$tmp/a2" "$tmp/b" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/b4" >"$tmp/log" 2>&1; rc=$?
+[ $rc -eq 1 ] && grep -q "通过 1 份，退回 2 份" "$tmp/log" && ok || bad "two submissions with one id: exit $rc, expected 1 with 1 passed, 2 refused: $(cat "$tmp/log")"
+[ -s "$tmp/out/b4/dossiers/LX2016-0009.pdf" ] && [ ! -e "$tmp/out/b4/dossiers/LX2016-0007.pdf" ] && ok || bad "the other submission is bundled, neither duplicate: $(ls "$tmp/out/b4/dossiers")"
+grep -q "LX2016-0007.*（a、a2）" "$tmp/out/b4/refused/LX2016-0007.txt" 2>/dev/null && ok || bad "the refusal names the id and both folders: $(cat "$tmp/out/b4/refused/LX2016-0007.txt" 2>&1)"
+grep -q '"LX2016-0007",.*"a、a2",.*同时用于 2 份提交' "$tmp/out/b4/summary.csv" && ok || bad "the duplicates are in summary.csv's refused table: $(cat "$tmp/out/b4/summary.csv")"
 $bin bundle "$tmp/a" "$tmp/b" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/all" >/dev/null 2>&1; rc=$?
 [ $rc -eq 0 ] && ok || bad "a bundle where everything passes: exit $rc, expected 0"
 
