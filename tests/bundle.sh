@@ -147,5 +147,13 @@ $bin bundle "$tmp/a" "$tmp/il" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/il" >
 [ -s "$tmp/out/il/dossiers/LX2016-0031.pdf" ] || { grep -q "未能生成档案：.*il.png" "$tmp/out/il/refused/LX2016-0031.txt" && ! grep -q "$tmp" "$tmp/out/il/refused/LX2016-0031.txt"; } \
   && ok || bad "the interlaced PNG's submission: neither a dossier nor a refusal saying why without local paths: $(cat "$tmp/out/il/refused/LX2016-0031.txt" 2>&1)"
 
+# Issue 13.4: a submission placed with another school is refused, the
+# finding naming both schools.
+sample_as "$tmp/host" LX2016-0041
+sed -i 's|<school>XX县实验学校</school>|<school>XX县第二实验小学</school>|' "$tmp/host/placement.xml"
+$bin bundle "$tmp/a" "$tmp/host" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/host" >"$tmp/log" 2>&1; rc=$?
+[ $rc -eq 1 ] && [ -s "$tmp/out/host/dossiers/LX2016-0007.pdf" ] && [ ! -e "$tmp/out/host/dossiers/LX2016-0041.pdf" ] && ok || bad "another host school: exit $rc, expected 1 and that one refused: $(cat "$tmp/log")"
+grep -q "placement.xml.*XX县第二实验小学.*XX县实验学校" "$tmp/out/host/refused/LX2016-0041.txt" 2>/dev/null && ok || bad "the refusal names both schools: $(cat "$tmp/out/host/refused/LX2016-0041.txt" 2>&1)"
+
 echo "bundle: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
