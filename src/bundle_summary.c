@@ -13,6 +13,7 @@
 #include "report.h"
 #include "school.h"
 #include "template.h"
+#include "text.h"
 #include "util.h"
 #include "validate.h"
 #include "xmlload.h"
@@ -349,18 +350,20 @@ static const char *const HEAD[NCOLS] = {"序号", "跟岗编号", "姓名", "派
  * never wraps: a teacher's name split over two lines reads as two
  * people), taken from the school and programme columns; past a fifth of
  * the line the names are set smaller instead. */
-static const char *name_columns(const page_template *t, const bundle_row *rows, int n, float *w)
+static const char *name_columns(const page_template *t, text_engine *te, const bundle_row *rows, int n, float *w)
 {
     static const float W[NCOLS] = {0.04f, 0.09f, 0.095f, 0.17f, 0.17f, 0.045f, 0.07f,
                                    0.045f, 0.045f, 0.06f, 0.045f, 0.08f, 0.045f};
     memcpy(w, W, sizeof W);
+    const style *cell = template_style(t, "cell");
+    text_style ts = {cell->role, cell->size, 0, 0, 0, cell->tracking};
     float measure = t->width - t->inner - t->outer, widest = 0;
     for (int i = 0; i < n; i++) {
-        float em = (float)display_width(rows[i].name) / 2;
-        if (em > widest) widest = em;
+        float pt = text_width(te, rows[i].name, strlen(rows[i].name), &ts);
+        if (pt > widest) widest = pt;
     }
-    const style *cell = template_style(t, "cell");
-    float need = (widest * cell->size + 2 * t->table_pad + 1) / measure;
+    /* A point to spare: the line breaker must not find it a hair too long. */
+    float need = (widest + 2 * t->table_pad + 1) / measure;
     const char *st = NULL;
     if (need > 0.2f) {
         st = "cell-narrow";
@@ -375,10 +378,10 @@ static const char *name_columns(const page_template *t, const bundle_row *rows, 
     return st;
 }
 
-static void passed_table(block_list *bl, const page_template *t, const bundle_row *rows, int n)
+static void passed_table(block_list *bl, const page_template *t, text_engine *te, const bundle_row *rows, int n)
 {
     float w[NCOLS];
-    const char *name_style = name_columns(t, rows, n, w);
+    const char *name_style = name_columns(t, te, rows, n, w);
     block *tb = blocks_add_table(bl, NCOLS, w, 1);
     for (int i = 0; i < NCOLS; i++) blocks_add_cell(tb, HEAD[i], 1, 1);
     int k = 0;
@@ -429,8 +432,8 @@ static void table_date(time_t when, char *out, size_t len)
     snprintf(out, len, "%d年%d月%d日", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
-static void summary_blocks(block_list *bl, const page_template *t, const school *sc, const bundle_row *rows,
-                           int n, time_t when)
+static void summary_blocks(block_list *bl, const page_template *t, text_engine *te, const school *sc,
+                           const bundle_row *rows, int n, time_t when)
 {
     int passed = 0, refused = 0;
     for (int i = 0; i < n; i++) {
@@ -441,7 +444,7 @@ static void summary_blocks(block_list *bl, const page_template *t, const school 
     char *meta = xasprintf("基地学校：%s　　通过 %d 人，退回 %d 份", sc->name, passed, refused);
     blocks_add(bl, BLOCK_PARA, "meta", meta);
     free(meta);
-    passed_table(bl, t, rows, n);
+    passed_table(bl, t, te, rows, n);
     blocks_add(bl, BLOCK_PARA, "meta", "注：上课栏括号内为汇报课节数；“要求”为研修项目各项要求中达到的项数；"
                                        "成绩、学时栏空白表示该研修项目不评分或不认定学时。");
     char date[64];
@@ -462,8 +465,8 @@ static int write_pdf(context *ctx, const school *sc, const char *dir, const bund
     free(xsd);
     if (rc != 0) return -1;
     block_list bl = {0};
-    summary_blocks(&bl, &t, sc, rows, n, when);
     text_engine *te = text_engine_new(ctx->fonts);
+    summary_blocks(&bl, &t, te, sc, rows, n, when);
     document *d = document_new();
     char *header = xasprintf("%s　跟岗研修汇总表", sc->name);
     layout_options lo = {header, 0, 0};

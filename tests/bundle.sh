@@ -155,5 +155,27 @@ $bin bundle "$tmp/a" "$tmp/host" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/hos
 [ $rc -eq 1 ] && [ -s "$tmp/out/host/dossiers/LX2016-0007.pdf" ] && [ ! -e "$tmp/out/host/dossiers/LX2016-0041.pdf" ] && ok || bad "another host school: exit $rc, expected 1 and that one refused: $(cat "$tmp/log")"
 grep -q "placement.xml.*XX县第二实验小学.*XX县实验学校" "$tmp/out/host/refused/LX2016-0041.txt" 2>/dev/null && ok || bad "the refusal names both schools: $(cat "$tmp/out/host/refused/LX2016-0041.txt" 2>&1)"
 
+# Issue 13.6: the 汇总表's columns, the refused table with first reasons,
+# the date and signature lines, names that never wrap, and surname-aware
+# pinyin order (曾 zēng, 单 shàn, 尉迟 yùchí — not céng, dān, wèi).
+n=50; names=""
+for nm in 曾小贤 李春燕 单田芳 王堃 欧阳娜娜 尉迟恭 阿依古丽·买买提明; do
+  n=$((n + 1)); sample_as "$tmp/n$n" "LX2016-00$n" "$nm"; names="$names $tmp/n$n"
+done
+$bin bundle $names "$tmp/c" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/names" >"$tmp/log" 2>&1
+S="$tmp/out/names"
+order=$(awk -F, 'NR > 1 && /^\r?$/ {exit} NR > 1 {print $3}' "$S/summary.csv" | tr -d '"' | tr '\n' ' ')
+[ "$order" = "阿依古丽·买买提明 李春燕 欧阳娜娜 单田芳 王堃 尉迟恭 曾小贤 " ] && ok || bad "surname-aware pinyin order: $order"
+head -1 "$S/summary.csv" | grep -q '序号,跟岗编号,姓名,派出学校,研修项目,听课,.*,成绩,等次,学时' && ok || bad "summary.csv columns: $(head -1 "$S/summary.csv")"
+grep -q '^1,"LX2016-0008",.*,"c",".*听课' "$S/summary.csv" && ok || bad "summary.csv's refused table gives folder and first reason: $(cat "$S/summary.csv")"
+pdftotext -layout -enc UTF-8 "$S/summary.pdf" "$tmp/names.txt" 2>/dev/null
+for w in 跟岗编号 LX2016-0051 制表日期：2016年9月26日 制表人 "审核人（签字）" 未通过核对的提交 LX2016-0008; do
+  grep -q "$w" "$tmp/names.txt" && ok || bad "summary.pdf lacks $w"
+done
+for nm in 欧阳娜娜 阿依古丽·买买提明; do
+  grep -q "$nm" "$tmp/names.txt" && ok || bad "$nm wraps in summary.pdf: $(grep -n "${nm%??}" "$tmp/names.txt")"
+done
+tr -d ' \n' < "$tmp/names.txt" | grep -q "李春燕.*欧阳娜娜.*单田芳.*王堃.*尉迟恭.*曾小贤" && ok || bad "summary.pdf not in surname-aware pinyin order"
+
 echo "bundle: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
