@@ -5,6 +5,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 export SOURCE_DATE_EPOCH=1474848000
+umask 022   # the modes the bundle is expected to get (issue 13.8)
 make_pki "$tmp/pki" && make_pki "$tmp/other" && ok || bad "could not make test certificates"
 
 # Three submissions: two pass (names sorting 李 < 王 by pinyin, given in
@@ -176,6 +177,17 @@ for nm in 欧阳娜娜 阿依古丽·买买提明; do
   grep -q "$nm" "$tmp/names.txt" && ok || bad "$nm wraps in summary.pdf: $(grep -n "${nm%??}" "$tmp/names.txt")"
 done
 tr -d ' \n' < "$tmp/names.txt" | grep -q "李春燕.*欧阳娜娜.*单田芳.*王堃.*尉迟恭.*曾小贤" && ok || bad "summary.pdf not in surname-aware pinyin order"
+
+# Issue 13.8: the bundle gets the user's umask (0755/0644 under 022,
+# 0750/0640 under 027), and refusals name submissions by their folder's
+# base name only.
+modes=$(cd "$B" && stat -c '%a' . dossiers refused summary.pdf summary.csv manifest.xml manifest.p7s dossiers/LX2016-0007.pdf refused/LX2016-0008.txt | sort -u | tr '\n' ' ')
+[ "$modes" = "644 755 " ] && ok || bad "bundle modes under umask $(umask): $modes"
+(umask 027 && $bin bundle "$tmp/a" "$tmp/c" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/mask" >/dev/null 2>&1)
+modes=$(cd "$tmp/out/mask" && stat -c '%a' . dossiers summary.pdf manifest.p7s dossiers/LX2016-0007.pdf refused/LX2016-0008.txt | sort -u | tr '\n' ' ')
+[ "$modes" = "640 750 " ] && ok || bad "bundle modes under umask 027: $modes"
+! grep -rq "$tmp" "$B/refused" "$tmp/out/host/refused" "$tmp/out/names/refused" && ok || bad "refusals hold local paths: $(grep -rl "$tmp" "$B/refused" "$tmp/out/host/refused" "$tmp/out/names/refused")"
+head -1 "$B/refused/LX2016-0008.txt" | grep -q "^== c · " && ok || bad "a refusal names its folder by base name: $(head -1 "$B/refused/LX2016-0008.txt")"
 
 echo "bundle: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
