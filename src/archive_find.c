@@ -113,6 +113,9 @@ int archive_find(archive *a, const find_query *q, int json, FILE *out, char *err
         if (json) print_json(out, &rows[i]);
         else print_text(out, &rows[i]);
     }
+    /* Like grep: nothing on stdout, so a script reading it sees no rows,
+     * and a word on stderr, so a clerk does not take silence for a hang. */
+    if (n == 0) fputs("未找到\n", stderr);
     if (n >= 0) archive_rows_free(rows, n);
     return n;
 }

@@ -134,6 +134,11 @@ grep -q "2016至2017学年度黟县跟岗教师备案表" "$tmp/reg.txt" && grep
   && ok || bad "register PDF text: $(head -5 "$tmp/reg.txt")"
 qpdf --check "$tmp/reg.pdf" >/dev/null 2>&1 && ok || bad "register qpdf --check"
 $bin find --archive "$A" --register >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--register without -o: exit 2"
+# Issue 13.7: the 研修项目 column is the programme's title, not the profile id;
+# a find without a match says so on stderr.
+grep -q '"XX县2016年农村中小学骨干教师跟岗研修"' "$tmp/reg.csv" && ! grep -q "lx-backbone-2016" "$tmp/reg.csv" && ok || bad "register 研修项目 is the programme title: $(sed -n 2p "$tmp/reg.csv")"
+$bin find --archive "$A" --teacher 无此人 >"$tmp/out.txt" 2>"$tmp/err"
+[ ! -s "$tmp/out.txt" ] && grep -q "未找到" "$tmp/err" && ok || bad "find without a match says 未找到 on stderr: $(cat "$tmp/err")"
 
 echo "archive: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
