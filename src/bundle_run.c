@@ -53,15 +53,6 @@ static char *folder_of(const char *dir)
     return xstrndup(b, l);
 }
 
-/* A file name from a placement id: no path separators, no leading dot. */
-static char *file_id(const char *id)
-{
-    char *s = xstrdup(id);
-    for (char *p = s; *p; p++) if (*p == '/' || *p == '\\') *p = '_';
-    if (s[0] == '.') s[0] = '_';
-    return s;
-}
-
 /* s with every occurrence of the submission's path replaced by its
  * folder's base name: a refusal goes to the teacher, and the clerk's
  * folder layout is nobody else's business. */
@@ -277,20 +268,38 @@ static int run_workers(context *ctx, const school *sc, const char *tmp, char **d
 
 /* ---- placement ids, before any work: duplicates refused up front ---- */
 
-/* The submission's placement id, or its folder's base name when
- * placement.xml cannot be read (the worker then refuses it for that). */
-static char *placement_id(const char *dir)
+/* Names of refused/ID.txt and dossiers/ID.pdf come from the submission,
+ * so they are held to placement/@id's pattern (common.xsd: a letter or
+ * digit, then at most 63 of letters, digits, "_", "." and "-"): no path,
+ * no hidden file, never too long for the file system. */
+static int safe_id(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 1 || n > 64 || !((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
+        return 0;
+    for (; *s; s++)
+        if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-", *s)) return 0;
+    return 1;
+}
+
+/* The submission's placement id; when placement.xml cannot be read or
+ * its id is not one (the worker then refuses it for that), the folder's
+ * base name, or "submission-N" when even that will not do. Read with the
+ * same guarded parser as every submission file; a symbolic link is not
+ * followed (check refuses it). */
+static char *placement_id(const char *dir, int index)
 {
     char *path = path_join(dir, "placement.xml"), msg[256], *id = NULL;
-    xmlDocPtr doc = xml_load_data(path, msg, sizeof msg);
+    struct stat st;
+    xmlDocPtr doc = lstat(path, &st) == 0 && S_ISREG(st.st_mode) ? xml_load_data(path, msg, sizeof msg) : NULL;
     free(path);
     char *v = doc ? xml_attr(xmlDocGetRootElement(doc), "id") : NULL;
-    if (v && *v) id = file_id(v);
+    if (v && safe_id(v)) id = xstrdup(v);
     xmlFree(v);
     if (doc) xmlFreeDoc(doc);
     if (!id) {
         char *f = folder_of(dir);
-        id = file_id(f);
+        id = f[0] && strlen(f) <= 64 && f[0] != '.' && !strchr(f, '\\') ? xstrdup(f) : xasprintf("submission-%d", index + 1);
         free(f);
     }
     return id;
@@ -441,7 +450,7 @@ static int bundle_build(context *ctx, char **dirs, int ndirs, const char *school
         return -1;
     }
     char **ids = xcalloc((size_t)ndirs + 1, sizeof *ids);
-    for (int i = 0; i < ndirs; i++) ids[i] = placement_id(dirs[i]);
+    for (int i = 0; i < ndirs; i++) ids[i] = placement_id(dirs[i], i);
     int rc = refuse_duplicates(tmp, dirs, ids, ndirs, err, errlen);
     if (rc == 0 && ndirs > 0) rc = run_workers(ctx, &sc, tmp, dirs, ids, ndirs, epoch, jobs, err, errlen);
     time_t when = epoch >= 0 ? (time_t)epoch : time(NULL);

@@ -189,5 +189,13 @@ modes=$(cd "$tmp/out/mask" && stat -c '%a' . dossiers summary.pdf manifest.p7s d
 ! grep -rq "$tmp" "$B/refused" "$tmp/out/host/refused" "$tmp/out/names/refused" && ok || bad "refusals hold local paths: $(grep -rl "$tmp" "$B/refused" "$tmp/out/host/refused" "$tmp/out/names/refused")"
 head -1 "$B/refused/LX2016-0008.txt" | grep -q "^== c · " && ok || bad "a refusal names its folder by base name: $(head -1 "$B/refused/LX2016-0008.txt")"
 
+# A placement id that is not one (a path) never names a file: the
+# submission is refused under its folder's name, nothing lands outside.
+cp -R "$tmp/a" "$tmp/evil"
+sed -i 's|id="LX2016-0007"|id="../../escaped"|' "$tmp/evil/placement.xml"
+$bin bundle "$tmp/evil" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/evil" >"$tmp/log" 2>&1; rc=$?
+[ $rc -eq 1 ] && [ -s "$tmp/out/evil/refused/evil.txt" ] && [ ! -e "$tmp/escaped.txt" ] && [ ! -e "$tmp/out/escaped.txt" ] \
+  && ok || bad "a path as placement id: exit $rc: $(cat "$tmp/log"; ls "$tmp/out/evil/refused" "$tmp")"
+
 echo "bundle: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
