@@ -44,6 +44,10 @@ int bundle_verify(const char *dir, const char *ca_file, FILE *out, char **signer
 /* ---- Shared by the bundle's files (bundle_run.c, bundle_summary.c,
  * bundle_manifest.c, bundle_verify.c); not for other stages. ---- */
 
+/* Writes a file of the bundle (temporary file + rename). 0, or -1 with
+ * err naming the file and the reason. */
+int bundle_write_text(const char *path, const char *text, size_t len, char *err, size_t errlen);
+
 /* The bundle's files as sorted relative paths (manifest.xml and
  * manifest.p7s left out). */
 char **bundle_files(const char *root, int *n);

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int write_text(const char *path, const char *text, size_t len, char *err, size_t errlen)
+int bundle_write_text(const char *path, const char *text, size_t len, char *err, size_t errlen)
 {
     if (write_file_atomic(path, text, len) == 0) return 0;
     snprintf(err, errlen, "无法写入 %s：%s", path, strerror(errno));
@@ -107,13 +107,13 @@ int bundle_write_manifest(const char *tmp, const school *sc, time_t when, char *
     free(files);
     sb_puts(&b, "</manifest>\n");
     char *mp = xasprintf("%s/manifest.xml", tmp);
-    if (rc == 0) rc = write_text(mp, b.s, b.len, err, errlen);
+    if (rc == 0) rc = bundle_write_text(mp, b.s, b.len, err, errlen);
     unsigned char *der = NULL;
     int der_len = 0;
     if (rc == 0) rc = cms_sign((unsigned char *)b.s, b.len, NULL, 0, sc->cert, sc->key, &der, &der_len, err, errlen);
     if (rc == 0) {
         char *sp = xasprintf("%s/manifest.p7s", tmp);
-        rc = write_text(sp, (const char *)der, (size_t)der_len, err, errlen);
+        rc = bundle_write_text(sp, (const char *)der, (size_t)der_len, err, errlen);
         free(sp);
     }
     OPENSSL_free(der);

@@ -28,13 +28,6 @@
  * figures, far above the 212 KiB of the reference one. */
 #define MAX_BUNDLE_FILE (256u << 20)
 
-static int write_text(const char *path, const char *text, size_t len, char *err, size_t errlen)
-{
-    if (write_file_atomic(path, text, len) == 0) return 0;
-    snprintf(err, errlen, "无法写入 %s：%s", path, strerror(errno));
-    return -1;
-}
-
 static const char *base_name(const char *dir)
 {
     size_t l = strlen(dir);
@@ -105,7 +98,7 @@ static int refuse(const char *tmp, const char *id, const char *dir, const checke
     }
     fclose(f);
     char *path = xasprintf("%s/refused/%s.txt", tmp, id);
-    int rc = write_text(path, buf, len, err, errlen);
+    int rc = bundle_write_text(path, buf, len, err, errlen);
     if (rc == 0) rc = bundle_write_refusal_record(tmp, id, c, folder, 1, reason, err, errlen);
     free(path);
     free(buf);
@@ -145,7 +138,7 @@ static int bundle_one(context *ctx, const school *sc, const char *tmp, const cha
             rc = refuse(tmp, id, dir, &c, why, err, errlen);
         } else {
             char *pdf = xasprintf("%s/dossiers/%s.pdf", tmp, id);
-            rc = write_text(pdf, (const char *)data, len, err, errlen);
+            rc = bundle_write_text(pdf, (const char *)data, len, err, errlen);
             if (rc == 0) rc = bundle_write_record(tmp, id, &c, err, errlen);
             free(pdf);
         }
@@ -337,7 +330,7 @@ static int refuse_duplicates(const char *tmp, char **dirs, char **ids, int n, ch
             char *why = xasprintf("跟岗编号 %s 同时用于 %d 份提交（%s）：一个编号只能对应一份档案，这 %d 份都未打包。"
                                   "请核对各份 placement.xml 的 placement/@id，改正后重新打包。", id, j - i, folders.s, j - i);
             char *txt = xasprintf("%s\n", why), *path = xasprintf("%s/refused/%s.txt", tmp, id);
-            rc = write_text(path, txt, strlen(txt), err, errlen);
+            rc = bundle_write_text(path, txt, strlen(txt), err, errlen);
             if (rc == 0) rc = bundle_write_refusal_record(tmp, id, NULL, folders.s, j - i, why, err, errlen);
             free(path); free(txt); free(why); free(id);
             sb_free(&folders);
@@ -389,6 +382,24 @@ static char *open_staging(const char *out, char *err, size_t errlen)
     return tmp;
 }
 
+static int refuse_overwrite(const char *out, char *err, size_t errlen)
+{
+    if (access(out, F_OK) != 0) return 0;
+    snprintf(err, errlen, "%s 已存在：验证包不会覆盖已有的文件夹", out);
+    return 1;
+}
+
+/* What a run and a merge begin alike with: the signing school loaded and
+ * the staging folder made. The staging folder, or NULL (err says why;
+ * nothing to free). */
+static char *begin(context *ctx, const char *school_file, const char *out, school *sc, char *err, size_t errlen)
+{
+    if (load_signing_school(ctx, school_file, sc, err, errlen) != 0) return NULL;
+    char *tmp = open_staging(out, err, errlen);
+    if (!tmp) school_free(sc);
+    return tmp;
+}
+
 /* What a run and a merge end alike with: the rows read back from the
  * records, the 汇总表 as CSV and PDF, the signed manifest, then the
  * staging folder renamed to out. expected: how many submissions went in
@@ -436,19 +447,12 @@ static char **shard_of(char **dirs, int ndirs, int k, int n, int *out_n)
 static int bundle_build(context *ctx, char **dirs, int ndirs, const char *school_file, const char *out,
                         long long epoch, int jobs, bundle_result *r, char *err, size_t errlen)
 {
-    if (access(out, F_OK) == 0) {
-        snprintf(err, errlen, "%s 已存在：验证包不会覆盖已有的文件夹", out);
-        return -1;
-    }
+    if (refuse_overwrite(out, err, errlen)) return -1;
     for (int i = 0; i < ndirs; i++)
         if (!is_dir(dirs[i])) { snprintf(err, errlen, "找不到提交文件夹 %s", dirs[i]); return -1; }
     school sc;
-    if (load_signing_school(ctx, school_file, &sc, err, errlen) != 0) return -1;
-    char *tmp = open_staging(out, err, errlen);
-    if (!tmp) {
-        school_free(&sc);
-        return -1;
-    }
+    char *tmp = begin(ctx, school_file, out, &sc, err, errlen);
+    if (!tmp) return -1;
     char **ids = xcalloc((size_t)ndirs + 1, sizeof *ids);
     for (int i = 0; i < ndirs; i++) ids[i] = placement_id(dirs[i], i);
     int rc = refuse_duplicates(tmp, dirs, ids, ndirs, err, errlen);
@@ -493,7 +497,7 @@ static int merge_part(const char *part, const char *tmp, char *err, size_t errle
                 snprintf(err, errlen, "无法读取 %s", from);
                 rc = -1;
             } else {
-                rc = write_text(to, data, len, err, errlen);
+                rc = bundle_write_text(to, data, len, err, errlen);
                 free(data);
             }
             free(from);
@@ -509,10 +513,7 @@ int bundle_merge(context *ctx, char **parts, int nparts, const char *school_file
                  long long epoch, bundle_result *r, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
-    if (access(out, F_OK) == 0) {
-        snprintf(err, errlen, "%s 已存在：验证包不会覆盖已有的文件夹", out);
-        return -1;
-    }
+    if (refuse_overwrite(out, err, errlen)) return -1;
     for (int i = 0; i < nparts; i++) {
         char *signer = NULL;
         int v = bundle_verify(parts[i], NULL, stderr, &signer, err, errlen);
@@ -523,12 +524,8 @@ int bundle_merge(context *ctx, char **parts, int nparts, const char *school_file
         }
     }
     school sc;
-    if (load_signing_school(ctx, school_file, &sc, err, errlen) != 0) return -1;
-    char *tmp = open_staging(out, err, errlen);
-    if (!tmp) {
-        school_free(&sc);
-        return -1;
-    }
+    char *tmp = begin(ctx, school_file, out, &sc, err, errlen);
+    if (!tmp) return -1;
     int rc = 0;
     for (int i = 0; i < nparts && rc == 0; i++) rc = merge_part(parts[i], tmp, err, errlen);
     time_t when = epoch >= 0 ? (time_t)epoch : time(NULL);

@@ -26,13 +26,6 @@
 #include <unicode/ucol.h>
 #include <unicode/ustring.h>
 
-static int write_text(const char *path, const char *text, size_t len, char *err, size_t errlen)
-{
-    if (write_file_atomic(path, text, len) == 0) return 0;
-    snprintf(err, errlen, "无法写入 %s：%s", path, strerror(errno));
-    return -1;
-}
-
 static void xml_attr_out(strbuf *b, const char *name, const char *v)
 {
     sb_printf(b, " %s=\"", name);
@@ -47,6 +40,16 @@ static void xml_attr_out(strbuf *b, const char *name, const char *v)
 }
 
 /* ---- records ---- */
+
+/* Writes dir/sub/ID.xml from b, and frees b. */
+static int put_record(const char *dir, const char *sub, const char *id, strbuf *b, char *err, size_t errlen)
+{
+    char *path = xasprintf("%s/%s/%s.xml", dir, sub, id);
+    int rc = bundle_write_text(path, b->s, b->len, err, errlen);
+    free(path);
+    sb_free(b);
+    return rc;
+}
 
 int bundle_write_record(const char *dir, const char *id, const checked *c, char *err, size_t errlen)
 {
@@ -76,11 +79,7 @@ int bundle_write_record(const char *dir, const char *id, const checked *c, char 
     for (int i = 0; i < c->v.nrows; i++) met += c->v.rows[i].met;
     sb_printf(&b, " met=\"%ld\" of=\"%d\"", met, c->v.nrows);
     sb_puts(&b, "/>\n</record>\n");
-    char *path = xasprintf("%s/dossiers/%s.xml", dir, id);
-    int rc = write_text(path, b.s, b.len, err, errlen);
-    free(path);
-    sb_free(&b);
-    return rc;
+    return put_record(dir, "dossiers", id, &b, err, errlen);
 }
 
 int bundle_write_refusal_record(const char *dir, const char *id, const checked *c, const char *folders,
@@ -99,11 +98,7 @@ int bundle_write_refusal_record(const char *dir, const char *id, const checked *
     sb_puts(&b, "/>\n  <reason");
     xml_attr_out(&b, "text", reason);
     sb_puts(&b, "/>\n</refusal>\n");
-    char *path = xasprintf("%s/refused/%s.xml", dir, id);
-    int rc = write_text(path, b.s, b.len, err, errlen);
-    free(path);
-    sb_free(&b);
-    return rc;
+    return put_record(dir, "refused", id, &b, err, errlen);
 }
 
 static char *attr_or_empty(xmlNodePtr n, const char *name)
@@ -334,7 +329,7 @@ static int write_csv(const char *dir, const bundle_row *rows, int n, char *err, 
         sb_puts(&b, "\r\n");
     }
     char *path = xasprintf("%s/summary.csv", dir);
-    int rc = write_text(path, b.s, b.len, err, errlen);
+    int rc = bundle_write_text(path, b.s, b.len, err, errlen);
     free(path);
     sb_free(&b);
     return rc;
