@@ -19,7 +19,6 @@
 #include "xmlload.h"
 
 #include <dirent.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
