@@ -87,7 +87,7 @@ int archive_query(archive *a, const find_query *q, archive_row **out, char *err,
     sqlite3_finalize(st);
     UErrorCode ec = U_ZERO_ERROR;
     coll = ucol_open("zh", &ec);
-    if (coll) qsort(rows, (size_t)n, sizeof *rows, cmp_found);
+    if (coll && n > 0) qsort(rows, (size_t)n, sizeof *rows, cmp_found);
     ucol_close(coll);
     coll = NULL;
     *out = xcalloc((size_t)n + 1, sizeof **out);
