@@ -197,5 +197,13 @@ $bin bundle "$tmp/evil" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/evil" >"$tmp
 [ $rc -eq 1 ] && [ -s "$tmp/out/evil/refused/evil.txt" ] && [ ! -e "$tmp/escaped.txt" ] && [ ! -e "$tmp/out/escaped.txt" ] \
   && ok || bad "a path as placement id: exit $rc: $(cat "$tmp/log"; ls "$tmp/out/evil/refused" "$tmp")"
 
+# Even a crash while building one submission (DANGAN_FAIL_BUILD=ID:abort)
+# refuses that one only: the submissions its worker had not reached yet
+# are done again, one process each, and the bundle is whole.
+DANGAN_FAIL_BUILD=LX2016-0007:abort $bin bundle "$tmp/a" "$tmp/b" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/crash" -j 1 >"$tmp/log" 2>&1; rc=$?
+[ $rc -eq 1 ] && [ -s "$tmp/out/crash/dossiers/LX2016-0009.pdf" ] && [ ! -e "$tmp/out/crash/dossiers/LX2016-0007.pdf" ] && ok || bad "a crash in one submission: exit $rc, expected 1 and the other one bundled: $(cat "$tmp/log"; ls -R "$tmp/out/crash" 2>&1 | head -20)"
+grep -q "异常终止" "$tmp/out/crash/refused/LX2016-0007.txt" 2>/dev/null && ok || bad "the refusal says the program stopped: $(cat "$tmp/out/crash/refused/LX2016-0007.txt" 2>&1)"
+$bin verify "$tmp/out/crash" --ca "$tmp/pki/ca.pem" >"$tmp/v" 2>&1 && ok || bad "a bundle after a crash verifies (no stray files): $(cat "$tmp/v")"
+
 echo "bundle: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
