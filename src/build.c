@@ -41,11 +41,15 @@ static int write_pdf(context *ctx, document *d, const build_options *o, const ch
 
 /* Test hook, like DANGAN_ABORT_AT: DANGAN_FAIL_BUILD=ID makes the build
  * of placement ID fail, as an image the builder cannot read or a layout
- * limit would, so that the tests can show what build and bundle do then. */
+ * limit would, and DANGAN_FAIL_BUILD=ID:abort makes it crash, so that
+ * the tests can show what build and bundle do then. */
 static int injected_failure(const checked *c, char *err, size_t errlen)
 {
     const char *e = getenv("DANGAN_FAIL_BUILD");
-    if (!e || !c->sub.id || strcmp(e, c->sub.id)) return 0;
+    size_t n = c->sub.id ? strlen(c->sub.id) : 0;
+    if (!e || !n || strncmp(e, c->sub.id, n)) return 0;
+    if (!strcmp(e + n, ":abort")) abort();
+    if (e[n]) return 0;
     snprintf(err, errlen, "测试：DANGAN_FAIL_BUILD 使 %s 的排版失败", c->sub.id);
     return 1;
 }

@@ -1,10 +1,14 @@
 /* bundle.h — the base school's verification bundle (spec §6).
  * Takes: submission folders, the school. Gives: a folder with
- * dossiers/ID.pdf (stamped, signed) for each passing submission,
- * refused/ID.txt for the others, summary.pdf and summary.csv (汇总表,
- * sorted by pinyin), manifest.xml (every file's SHA-256) and
+ * dossiers/ID.pdf (stamped, signed) and its record dossiers/ID.xml for
+ * each passing submission, refused/ID.txt (the reasons) and
+ * refused/ID.xml for the others, summary.pdf and summary.csv (汇总表,
+ * surname-aware pinyin order), manifest.xml (every file's SHA-256) and
  * manifest.p7s (the school's detached CMS signature of the manifest).
- * Built in a temporary folder renamed into place: never half a bundle. */
+ * Built in a temporary folder renamed into place: never half a bundle.
+ * Files: bundle_run.c (run, workers, merge), bundle_summary.c (records,
+ * 汇总表), bundle_manifest.c (file list, manifest, signature),
+ * bundle_verify.c. */
 #ifndef DANGAN_BUNDLE_H
 #define DANGAN_BUNDLE_H
 

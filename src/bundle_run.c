@@ -80,9 +80,10 @@ static char *first_reasons(const checked *c)
 }
 
 /* refused/ID.txt (what the teacher gets: the check report, and why no
- * dossier could be made when the check passed) and refused/ID.xml. */
+ * dossier could be made when the check passed) and refused/ID.xml.
+ * ours: the fault is the program's (a crash), not the submission's. */
 static int refuse(const char *tmp, const char *id, const char *dir, const checked *c, const char *why,
-                  char *err, size_t errlen)
+                  int ours, char *err, size_t errlen)
 {
     char *folder = folder_of(dir), *buf = NULL, *reason;
     size_t len = 0;
@@ -90,7 +91,8 @@ static int refuse(const char *tmp, const char *id, const char *dir, const checke
     if (c) report_text(f, folder, c, 0);
     if (why) {
         char *w = without_path(why, dir, folder);
-        fprintf(f, "%s未能生成档案：%s\n请改正后重新提交。\n", c ? "\n" : "", w);
+        fprintf(f, "%s未能生成档案：%s\n%s\n", c ? "\n" : "", w,
+                ours ? "这不是提交的问题：请把这份提交和本说明交给技术支持。" : "请改正后重新提交。");
         reason = xasprintf("未能生成档案：%s", w);
         free(w);
     } else {
@@ -127,7 +129,7 @@ static int bundle_one(context *ctx, const school *sc, const char *tmp, const cha
     checked c;
     char why[1024];
     if (check_submission(ctx, dir, NULL, &c, why, sizeof why) != 0)
-        return refuse(tmp, id, dir, NULL, why, err, errlen);
+        return refuse(tmp, id, dir, NULL, why, 0, err, errlen);
     check_host(&c, sc);
     int rc;
     if (checked_ok(&c) && c.rules_run) {
@@ -135,7 +137,7 @@ static int bundle_one(context *ctx, const school *sc, const char *tmp, const cha
         unsigned char *data = NULL;
         size_t len = 0;
         if (build_dossier_bytes(ctx, &c, &bo, sc, &data, &len, why, sizeof why) != 0) {
-            rc = refuse(tmp, id, dir, &c, why, err, errlen);
+            rc = refuse(tmp, id, dir, &c, why, 0, err, errlen);
         } else {
             char *pdf = xasprintf("%s/dossiers/%s.pdf", tmp, id);
             rc = bundle_write_text(pdf, (const char *)data, len, err, errlen);
@@ -144,7 +146,7 @@ static int bundle_one(context *ctx, const school *sc, const char *tmp, const cha
         }
         free(data);
     } else {
-        rc = refuse(tmp, id, dir, &c, NULL, err, errlen);
+        rc = refuse(tmp, id, dir, &c, NULL, 0, err, errlen);
     }
     checked_free(&c);
     return rc;
@@ -232,6 +234,74 @@ static int wait_workers(const char *tmp, int n, int total)
     return died ? -1 : 0;
 }
 
+/* 1 when submission id has its record, i.e. it is finished. */
+static int finished(const char *tmp, const char *id)
+{
+    char *d = xasprintf("%s/dossiers/%s.xml", tmp, id), *r = xasprintf("%s/refused/%s.xml", tmp, id);
+    int done = access(d, F_OK) == 0 || access(r, F_OK) == 0;
+    free(d);
+    free(r);
+    return done;
+}
+
+/* Leaves nothing of an unfinished submission: a dossier without its
+ * record, a refusal without its record, temporary files of a write cut
+ * short (ID.pdf.tmp.XXXXXX; any stray file would be signed into the
+ * manifest). */
+static void clear_unfinished(const char *tmp, const char *id)
+{
+    static const char *const SUB[] = {"dossiers", "refused"};
+    size_t l = strlen(id);
+    for (int i = 0; i < 2; i++) {
+        char *dir = path_join(tmp, SUB[i]);
+        DIR *d = opendir(dir);
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            if (strncmp(e->d_name, id, l) || e->d_name[l] != '.') continue;
+            char *p = path_join(dir, e->d_name);
+            unlink(p);
+            free(p);
+        }
+        if (d) closedir(d);
+        free(dir);
+    }
+}
+
+/* After a worker crashed: every submission without a record is done
+ * again, each in a process of its own, so that a crash refuses the one
+ * submission that causes it and no other. 0, or -1 when the bundle
+ * cannot be written. */
+static int redo_unfinished(context *ctx, const school *sc, const char *tmp, char **dirs, char **ids, int ndirs,
+                           long long epoch, char *err, size_t errlen)
+{
+    int rc = 0;
+    for (int i = 0; i < ndirs && rc == 0; i++) {
+        if (!ids[i] || finished(tmp, ids[i])) continue;
+        clear_unfinished(tmp, ids[i]);
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0) {
+            int r = bundle_one(ctx, sc, tmp, dirs[i], ids[i], epoch, err, errlen);
+            _exit(r ? 1 : 0);
+        }
+        int st = 0;
+        if (pid < 0 || waitpid(pid, &st, 0) != pid) {
+            snprintf(err, errlen, "无法创建工作进程：%s", strerror(errno));
+            return -1;
+        }
+        if (WIFEXITED(st) && WEXITSTATUS(st) != 0) {
+            snprintf(err, errlen, "无法写入验证包 %s", tmp);
+            rc = -1;
+        } else if (!WIFEXITED(st)) {
+            clear_unfinished(tmp, ids[i]);
+            char *why = xasprintf("处理这份提交时程序异常终止（信号 %d）", WTERMSIG(st));
+            rc = refuse(tmp, ids[i], dirs[i], NULL, why, 1, err, errlen);
+            free(why);
+        }
+    }
+    return rc;
+}
+
 static int run_workers(context *ctx, const school *sc, const char *tmp, char **dirs, char **ids, int ndirs,
                        long long epoch, int jobs, char *err, size_t errlen)
 {
@@ -250,12 +320,10 @@ static int run_workers(context *ctx, const school *sc, const char *tmp, char **d
             break;
         }
     }
-    if (wait_workers(tmp, n, ndirs) != 0 && rc == 0) {
-        snprintf(err, errlen, "有工作进程异常退出");
-        rc = -1;
-    }
+    int died = wait_workers(tmp, n, ndirs) != 0;
     for (int k = 0; k < n; k++)
         if (collect(tmp, k, err, errlen) != 0) rc = -1;
+    if (rc == 0 && died) rc = redo_unfinished(ctx, sc, tmp, dirs, ids, ndirs, epoch, err, errlen);
     return rc;
 }
 
