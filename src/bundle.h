@@ -81,15 +81,20 @@ typedef struct bundle_row {
 } bundle_row;
 
 struct checked;
-/* dossiers/ID.xml: what the archive index records of a dossier. */
-int bundle_write_record(const char *dir, const char *id, const struct checked *c, char *err, size_t errlen);
+/* dossiers/ID.xml: what the archive index records of a dossier (and the
+ * submission's folder base name, for a merge to name it). */
+int bundle_write_record(const char *dir, const char *id, const char *folder, const struct checked *c,
+                        char *err, size_t errlen);
 /* refused/ID.xml: who was refused and why. c may be NULL (nothing could
  * be read); folders are base names joined by "、", nsubs how many. */
 int bundle_write_refusal_record(const char *dir, const char *id, const struct checked *c, const char *folders,
                                 int nsubs, const char *reason, char *err, size_t errlen);
+/* The row of submission id's record in dir. 0, or -1 when it has none. */
+int bundle_read_row(const char *dir, const char *id, bundle_row *r);
 /* The rows of every record under dir/dossiers and dir/refused. */
 bundle_row *bundle_read_rows(const char *dir, int *n);
 void bundle_free_rows(bundle_row *rows, int n);
+void bundle_free_row(bundle_row *r);
 
 /* summary.csv and summary.pdf of the rows (sorted here, surname-aware
  * pinyin), passed and refused, into dir. 0, or -1 with err. */

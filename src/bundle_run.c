@@ -139,10 +139,11 @@ static int bundle_one(context *ctx, const school *sc, const char *tmp, const cha
         if (build_dossier_bytes(ctx, &c, &bo, sc, &data, &len, why, sizeof why) != 0) {
             rc = refuse(tmp, id, dir, &c, why, 0, err, errlen);
         } else {
-            char *pdf = xasprintf("%s/dossiers/%s.pdf", tmp, id);
+            char *pdf = xasprintf("%s/dossiers/%s.pdf", tmp, id), *folder = folder_of(dir);
             rc = bundle_write_text(pdf, (const char *)data, len, err, errlen);
-            if (rc == 0) rc = bundle_write_record(tmp, id, &c, err, errlen);
+            if (rc == 0) rc = bundle_write_record(tmp, id, folder, &c, err, errlen);
             free(pdf);
+            free(folder);
         }
         free(data);
     } else {
@@ -244,27 +245,45 @@ static int finished(const char *tmp, const char *id)
     return done;
 }
 
-/* Leaves nothing of an unfinished submission: a dossier without its
- * record, a refusal without its record, temporary files of a write cut
- * short (ID.pdf.tmp.XXXXXX; any stray file would be signed into the
- * manifest). */
-static void clear_unfinished(const char *tmp, const char *id)
+/* The files a submission id may have in a bundle. */
+static const char *const ID_FILES[] = {"dossiers/%s.pdf", "dossiers/%s.xml", "refused/%s.txt", "refused/%s.xml"};
+#define NID_FILES 4
+
+/* Leaves nothing of submission id in dir: its dossier, refusal and
+ * records, and the temporary files of a write cut short (ID.pdf.tmp.XXXXXX:
+ * any stray file would be signed into the manifest). Other ids' files
+ * ("ID.1.pdf") are left alone. */
+static void clear_id(const char *dir, const char *id)
 {
-    static const char *const SUB[] = {"dossiers", "refused"};
-    size_t l = strlen(id);
-    for (int i = 0; i < 2; i++) {
-        char *dir = path_join(tmp, SUB[i]);
-        DIR *d = opendir(dir);
+    for (int k = 0; k < NID_FILES; k++) {
+        char *rel = xasprintf(ID_FILES[k], id), *path = path_join(dir, rel);
+        unlink(path);
+        char *slash = strrchr(path, '/'), *stem = xasprintf("%s.tmp.", slash + 1);
+        *slash = '\0';
+        DIR *d = opendir(path);
         struct dirent *e;
         while (d && (e = readdir(d))) {
-            if (strncmp(e->d_name, id, l) || e->d_name[l] != '.') continue;
-            char *p = path_join(dir, e->d_name);
+            if (strncmp(e->d_name, stem, strlen(stem))) continue;
+            char *p = path_join(path, e->d_name);
             unlink(p);
             free(p);
         }
         if (d) closedir(d);
-        free(dir);
+        free(stem); free(path); free(rel);
     }
+}
+
+/* 1 when dir holds any file of submission id. */
+static int has_id(const char *dir, const char *id)
+{
+    int any = 0;
+    for (int k = 0; k < NID_FILES && !any; k++) {
+        char *rel = xasprintf(ID_FILES[k], id), *path = path_join(dir, rel);
+        any = access(path, F_OK) == 0;
+        free(rel);
+        free(path);
+    }
+    return any;
 }
 
 /* After a worker crashed: every submission without a record is done
@@ -277,7 +296,7 @@ static int redo_unfinished(context *ctx, const school *sc, const char *tmp, char
     int rc = 0;
     for (int i = 0; i < ndirs && rc == 0; i++) {
         if (!ids[i] || finished(tmp, ids[i])) continue;
-        clear_unfinished(tmp, ids[i]);
+        clear_id(tmp, ids[i]);
         fflush(NULL);
         pid_t pid = fork();
         if (pid == 0) {
@@ -293,7 +312,7 @@ static int redo_unfinished(context *ctx, const school *sc, const char *tmp, char
             snprintf(err, errlen, "无法写入验证包 %s", tmp);
             rc = -1;
         } else if (!WIFEXITED(st)) {
-            clear_unfinished(tmp, ids[i]);
+            clear_id(tmp, ids[i]);
             char *why = xasprintf("处理这份提交时程序异常终止（信号 %d）", WTERMSIG(st));
             rc = refuse(tmp, ids[i], dirs[i], NULL, why, 1, err, errlen);
             free(why);
@@ -371,6 +390,21 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The one refusal of n submissions (folders: their base names) that share
+ * one id. */
+static int refuse_shared_id(const char *tmp, const char *id, const char *folders, int n, char *err, size_t errlen)
+{
+    char *why = xasprintf("跟岗编号 %s 同时用于 %d 份提交（%s）：一个编号只能对应一份档案，这 %d 份都未打包。"
+                          "请核对各份 placement.xml 的 placement/@id，改正后重新打包。", id, n, folders, n);
+    char *txt = xasprintf("%s\n", why), *path = xasprintf("%s/refused/%s.txt", tmp, id);
+    int rc = bundle_write_text(path, txt, strlen(txt), err, errlen);
+    if (rc == 0) rc = bundle_write_refusal_record(tmp, id, NULL, folders, n, why, err, errlen);
+    free(path);
+    free(txt);
+    free(why);
+    return rc;
+}
+
 /* Every group of submissions sharing one id is refused as a whole (one
  * refusal naming the id and every folder: which of them is right, only
  * the teachers can say), and its ids[] cleared so no worker builds it. */
@@ -395,12 +429,8 @@ static int refuse_duplicates(const char *tmp, char **dirs, char **ids, int n, ch
                 free(ids[k]);
                 ids[k] = NULL;
             }
-            char *why = xasprintf("跟岗编号 %s 同时用于 %d 份提交（%s）：一个编号只能对应一份档案，这 %d 份都未打包。"
-                                  "请核对各份 placement.xml 的 placement/@id，改正后重新打包。", id, j - i, folders.s, j - i);
-            char *txt = xasprintf("%s\n", why), *path = xasprintf("%s/refused/%s.txt", tmp, id);
-            rc = bundle_write_text(path, txt, strlen(txt), err, errlen);
-            if (rc == 0) rc = bundle_write_refusal_record(tmp, id, NULL, folders.s, j - i, why, err, errlen);
-            free(path); free(txt); free(why); free(id);
+            rc = refuse_shared_id(tmp, id, folders.s, j - i, err, errlen);
+            free(id);
             sb_free(&folders);
         }
         i = j;
@@ -548,32 +578,126 @@ int bundle_make(context *ctx, char **all, int nall, const char *school_file, con
 
 /* ---- merge ---- */
 
-/* Copies a shard's dossiers, refusals and their records into tmp. */
-static int merge_part(const char *part, const char *tmp, char *err, size_t errlen)
+/* The submission id a bundle file belongs to ("dossiers/X.1.pdf" → X.1),
+ * or NULL. */
+static char *id_of(const char *rel)
 {
-    int nf, rc = 0;
-    char **files = bundle_files(part, &nf);
-    for (int i = 0; i < nf; i++) {
-        const char *rel = files[i];
-        if (rc == 0 && (!strncmp(rel, "dossiers/", 9) || !strncmp(rel, "refused/", 8))) {
-            char *from = path_join(part, rel), *to = path_join(tmp, rel), *data;
-            size_t len;
-            if (access(to, F_OK) == 0) {
-                snprintf(err, errlen, "%s 出现在两个分片中：同一份提交被处理了两次", rel);
-                rc = -1;
-            } else if (read_file(from, MAX_BUNDLE_FILE, &data, &len) != 0) {
+    const char *s = !strncmp(rel, "dossiers/", 9) ? rel + 9 : !strncmp(rel, "refused/", 8) ? rel + 8 : NULL;
+    const char *dot = s ? strrchr(s, '.') : NULL;
+    return dot && dot > s ? xstrndup(s, (size_t)(dot - s)) : NULL;
+}
+
+/* For each of id's files in a and b: -1 neither has it, 0 both have it
+ * with the same bytes, 1 otherwise. Returns the largest. */
+static int compare_id(const char *a, const char *b, const char *id)
+{
+    int worst = -1;
+    for (int k = 0; k < NID_FILES; k++) {
+        char *rel = xasprintf(ID_FILES[k], id), *pa = path_join(a, rel), *pb = path_join(b, rel), *da, *db;
+        size_t la, lb;
+        int ha = read_file(pa, MAX_BUNDLE_FILE, &da, &la) == 0, hb = read_file(pb, MAX_BUNDLE_FILE, &db, &lb) == 0;
+        int v = !ha && !hb ? -1 : ha && hb && la == lb && !memcmp(da, db, la) ? 0 : 1;
+        if (v > worst) worst = v;
+        if (ha) free(da);
+        if (hb) free(db);
+        free(rel); free(pa); free(pb);
+    }
+    return worst;
+}
+
+static int copy_id(const char *part, const char *tmp, const char *id, char *err, size_t errlen)
+{
+    int rc = 0;
+    for (int k = 0; k < NID_FILES && rc == 0; k++) {
+        char *rel = xasprintf(ID_FILES[k], id), *from = path_join(part, rel), *to = path_join(tmp, rel), *data;
+        size_t len;
+        if (access(from, F_OK) == 0) {
+            if (read_file(from, MAX_BUNDLE_FILE, &data, &len) != 0) {
                 snprintf(err, errlen, "无法读取 %s", from);
                 rc = -1;
             } else {
                 rc = bundle_write_text(to, data, len, err, errlen);
                 free(data);
             }
-            free(from);
-            free(to);
         }
+        free(rel); free(from); free(to);
+    }
+    return rc;
+}
+
+/* Ids met in two shards: the folders of each (joined by "、") and how
+ * many submissions they are. */
+typedef struct clash { char *id; strbuf folders; int n; } clash;
+typedef struct clashes { clash *v; int n; } clashes;
+
+static void add_clash(clashes *cs, const char *dir, const char *id)
+{
+    clash *c = NULL;
+    for (int i = 0; i < cs->n && !c; i++)
+        if (!strcmp(cs->v[i].id, id)) c = &cs->v[i];
+    if (!c) {
+        cs->v = xrealloc(cs->v, (size_t)(cs->n + 1) * sizeof *cs->v);
+        c = &cs->v[cs->n++];
+        c->id = xstrdup(id);
+        sb_init(&c->folders);
+        c->n = 0;
+    }
+    bundle_row r;
+    if (bundle_read_row(dir, id, &r) != 0) return;
+    sb_printf(&c->folders, "%s%s", c->folders.len ? "、" : "", *r.folders ? r.folders : "?");
+    c->n += r.nsubs > 0 ? r.nsubs : 1;
+    bundle_free_row(&r);
+}
+
+/* Copies a shard's dossiers, refusals and their records into tmp, id by
+ * id. An id already there with the same files is the same submission
+ * given to two shards (an error: the lists overlapped); with other files,
+ * two submissions share the id, and the clash is noted. */
+static int merge_part(const char *part, const char *tmp, clashes *cs, char *err, size_t errlen)
+{
+    int nf, rc = 0, nids = 0;
+    char **files = bundle_files(part, &nf), **ids = xmalloc(((size_t)nf + 1) * sizeof *ids);
+    for (int i = 0; i < nf; i++) {
+        char *id = id_of(files[i]);
+        if (id) ids[nids++] = id;
         free(files[i]);
     }
     free(files);
+    qsort(ids, (size_t)nids, sizeof *ids, cmp_str);
+    for (int i = 0; i < nids; i++) {
+        if (rc != 0 || (i > 0 && !strcmp(ids[i], ids[i - 1]))) continue;
+        int c = compare_id(part, tmp, ids[i]);
+        int there = 0;
+        for (int k = 0; k < cs->n; k++) there |= !strcmp(cs->v[k].id, ids[i]);
+        if (there) {
+            add_clash(cs, part, ids[i]);
+        } else if (c == 0) {
+            snprintf(err, errlen, "跟岗编号 %s 出现在两个分片中：同一份提交被处理了两次", ids[i]);
+            rc = -1;
+        } else if (!has_id(tmp, ids[i])) {
+            rc = copy_id(part, tmp, ids[i], err, errlen);
+        } else {
+            add_clash(cs, tmp, ids[i]);
+            add_clash(cs, part, ids[i]);
+        }
+    }
+    for (int i = 0; i < nids; i++) free(ids[i]);
+    free(ids);
+    return rc;
+}
+
+/* Each id two shards gave: what the first shard's files said is
+ * replaced by one refusal naming every folder. */
+static int refuse_clashes(const char *tmp, clashes *cs, char *err, size_t errlen)
+{
+    int rc = 0;
+    for (int i = 0; i < cs->n; i++) {
+        clear_id(tmp, cs->v[i].id);
+        if (rc == 0) rc = refuse_shared_id(tmp, cs->v[i].id, cs->v[i].folders.s, cs->v[i].n, err, errlen);
+        free(cs->v[i].id);
+        sb_free(&cs->v[i].folders);
+    }
+    free(cs->v);
     return rc;
 }
 
@@ -595,7 +719,10 @@ int bundle_merge(context *ctx, char **parts, int nparts, const char *school_file
     char *tmp = begin(ctx, school_file, out, &sc, err, errlen);
     if (!tmp) return -1;
     int rc = 0;
-    for (int i = 0; i < nparts && rc == 0; i++) rc = merge_part(parts[i], tmp, err, errlen);
+    clashes cs = {NULL, 0};
+    for (int i = 0; i < nparts && rc == 0; i++) rc = merge_part(parts[i], tmp, &cs, err, errlen);
+    int rc2 = refuse_clashes(tmp, &cs, err, errlen);
+    if (rc == 0) rc = rc2;
     time_t when = epoch >= 0 ? (time_t)epoch : time(NULL);
     if (rc == 0) rc = finish_bundle(ctx, &sc, tmp, out, when, -1, r, err, errlen);
     else bundle_remove_tree(tmp);

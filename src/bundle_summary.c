@@ -50,7 +50,8 @@ static int put_record(const char *dir, const char *sub, const char *id, strbuf *
     return rc;
 }
 
-int bundle_write_record(const char *dir, const char *id, const checked *c, char *err, size_t errlen)
+int bundle_write_record(const char *dir, const char *id, const char *folder, const checked *c,
+                        char *err, size_t errlen)
 {
     const submission *s = &c->sub;
     strbuf b;
@@ -60,6 +61,7 @@ int bundle_write_record(const char *dir, const char *id, const checked *c, char 
     xml_attr_out(&b, "id", id);
     xml_attr_out(&b, "profile", c->profile_id);
     xml_attr_out(&b, "title", c->prof && c->prof->title ? c->prof->title : "");
+    xml_attr_out(&b, "folders", folder);
     sb_puts(&b, ">\n  <teacher");
     xml_attr_out(&b, "name", s->teacher.name);
     xml_attr_out(&b, "gender", s->teacher.gender);
@@ -166,10 +168,24 @@ static int read_row(const char *path, bundle_row *r)
     return ok ? 0 : -1;
 }
 
+void bundle_free_row(bundle_row *r)
+{
+    free_row(r);
+}
+
 void bundle_free_rows(bundle_row *rows, int n)
 {
     for (int i = 0; i < n; i++) free_row(&rows[i]);
     free(rows);
+}
+
+int bundle_read_row(const char *dir, const char *id, bundle_row *r)
+{
+    char *d = xasprintf("%s/dossiers/%s.xml", dir, id), *f = xasprintf("%s/refused/%s.xml", dir, id);
+    int rc = read_row(d, r) == 0 || read_row(f, r) == 0 ? 0 : -1;
+    free(d);
+    free(f);
+    return rc;
 }
 
 bundle_row *bundle_read_rows(const char *dir, int *n)
