@@ -52,7 +52,8 @@ typedef struct find_query {
 } find_query;
 
 /* Matching rows sorted by teacher in pinyin order: text lines, or JSON
- * lines when json. Returns the number of rows, -1 on error. */
+ * lines when json; none: "未找到" on stderr (the caller exits 1, like
+ * grep). Returns the number of rows, -1 on error. */
 int archive_find(archive *a, const find_query *q, int json, FILE *out, char *err, size_t errlen);
 
 /* One index row, all fields as text ("" when empty). */

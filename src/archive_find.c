@@ -100,7 +100,7 @@ int archive_query(archive *a, const find_query *q, archive_row **out, char *err,
     sqlite3_finalize(st);
     UErrorCode ec = U_ZERO_ERROR;
     coll = ucol_open("zh", &ec);
-    if (coll) qsort(rows, (size_t)n, sizeof *rows, cmp_found);
+    if (coll && n > 0) qsort(rows, (size_t)n, sizeof *rows, cmp_found);
     ucol_close(coll);
     coll = NULL;
     *out = xcalloc((size_t)n + 1, sizeof **out);
@@ -126,6 +126,9 @@ int archive_find(archive *a, const find_query *q, int json, FILE *out, char *err
         if (json) print_json(out, &rows[i]);
         else print_text(out, &rows[i]);
     }
+    /* Like grep: nothing on stdout, so a script reading it sees no rows,
+     * and a word on stderr, so a clerk does not take silence for a hang. */
+    if (n == 0) fputs("未找到\n", stderr);
     if (n >= 0) archive_rows_free(rows, n);
     return n;
 }

@@ -22,7 +22,7 @@ block *blocks_add(block_list *l, block_kind kind, const char *style, const char 
 block *blocks_add_table(block_list *l, int ncols, const float *colw, int header_rows)
 {
     block *b = blocks_add(l, BLOCK_TABLE, "cell", NULL);
-    if (ncols > 12) ncols = 12;
+    if (ncols > MAX_COLS) ncols = MAX_COLS;
     b->ncols = ncols;
     memcpy(b->colw, colw, (size_t)ncols * sizeof *colw);
     b->header_rows = header_rows;

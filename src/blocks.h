@@ -17,6 +17,9 @@ typedef enum {
     BLOCK_SPACE,        /* vertical space: .space points, or −.space body lines when negative */
 } block_kind;
 
+/* Columns of a ruled table: the widest is the bundle's 汇总表 (13). */
+#define MAX_COLS 16
+
 typedef struct cell {
     char *text;
     int span;           /* columns this cell covers (≥1) */
@@ -37,7 +40,7 @@ typedef struct block {
     int in_toc;         /* headings: listed in the TOC and bookmarks */
     /* tables */
     int ncols;
-    float colw[12];     /* column widths, fractions of the measure */
+    float colw[MAX_COLS]; /* column widths, fractions of the measure */
     cell *cells;
     int ncells;
     int header_rows;    /* repeated at the top of each page */

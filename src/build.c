@@ -40,9 +40,25 @@ static int write_pdf(context *ctx, document *d, const build_options *o, const ch
     return rc;
 }
 
+/* Test hook, like DANGAN_ABORT_AT: DANGAN_FAIL_BUILD=ID makes the build
+ * of placement ID fail, as an image the builder cannot read or a layout
+ * limit would, and DANGAN_FAIL_BUILD=ID:abort makes it crash, so that
+ * the tests can show what build and bundle do then. */
+static int injected_failure(const checked *c, char *err, size_t errlen)
+{
+    const char *e = getenv("DANGAN_FAIL_BUILD");
+    size_t n = c->sub.id ? strlen(c->sub.id) : 0;
+    if (!e || !n || strncmp(e, c->sub.id, n)) return 0;
+    if (!strcmp(e + n, ":abort")) abort();
+    if (e[n]) return 0;
+    snprintf(err, errlen, "测试：DANGAN_FAIL_BUILD 使 %s 的排版失败", c->sub.id);
+    return 1;
+}
+
 int build_document(context *ctx, const checked *c, const build_options *o, document **out,
                    char *err, size_t errlen)
 {
+    if (injected_failure(c, err, errlen)) return -1;
     page_template t;
     if (load_template(ctx, "dossier", &t, err, errlen) != 0) return -1;
     int rc;

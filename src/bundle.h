@@ -1,10 +1,14 @@
 /* bundle.h — the base school's verification bundle (spec §6).
  * Takes: submission folders, the school. Gives: a folder with
- * dossiers/ID.pdf (stamped, signed) for each passing submission,
- * refused/ID.txt for the others, summary.pdf and summary.csv (汇总表,
- * sorted by pinyin), manifest.xml (every file's SHA-256) and
+ * dossiers/ID.pdf (stamped, signed) and its record dossiers/ID.xml for
+ * each passing submission, refused/ID.txt (the reasons) and
+ * refused/ID.xml for the others, summary.pdf and summary.csv (汇总表,
+ * surname-aware pinyin order), manifest.xml (every file's SHA-256) and
  * manifest.p7s (the school's detached CMS signature of the manifest).
- * Built in a temporary folder renamed into place: never half a bundle. */
+ * Built in a temporary folder renamed into place: never half a bundle.
+ * Files: bundle_run.c (run, workers, merge), bundle_summary.c (records,
+ * 汇总表), bundle_manifest.c (file list, manifest, signature),
+ * bundle_verify.c. */
 #ifndef DANGAN_BUNDLE_H
 #define DANGAN_BUNDLE_H
 
@@ -62,10 +66,60 @@ typedef struct bundle_entry {
 bundle_entry *bundle_walk(const char *root, int *n);
 void bundle_walk_free(bundle_entry *v, int n);
 
-/* Shared by bundle.c and bundle_verify.c: the bundle's files as sorted
- * relative paths (manifest.xml and manifest.p7s left out); a file's
- * SHA-256 in hex. */
+/* ---- Shared by the bundle's files (bundle_run.c, bundle_summary.c,
+ * bundle_manifest.c, bundle_verify.c); not for other stages. ---- */
+
+/* Writes a file of the bundle (temporary file + rename). 0, or -1 with
+ * err naming the file and the reason. */
+int bundle_write_text(const char *path, const char *text, size_t len, char *err, size_t errlen);
+
+/* The bundle's files as sorted relative paths (manifest.xml and
+ * manifest.p7s left out). */
 char **bundle_files(const char *root, int *n);
-int sha256_file(const char *path, char out[65], size_t *size);
+
+/* manifest.xml (every file's size and SHA-256) and manifest.p7s (its
+ * detached CMS signature by the school) in dir. 0, or -1 with err. */
+struct school;
+int bundle_write_manifest(const char *dir, const struct school *sc, time_t when, char *err, size_t errlen);
+
+/* Removes a folder a run made (a staging folder), and everything in it. */
+void bundle_remove_tree(const char *dir);
+
+/* One line of the 汇总表. Rows are made one way only: read back from the
+ * record a worker wrote (dossiers/ID.xml for a dossier, refused/ID.xml for
+ * a refusal), so a run, a merge and the archive all see the same fields.
+ * Strings are never NULL ("" when absent); has_score and hours < 0 mark
+ * what a profile does not have. */
+typedef struct bundle_row {
+    char *id, *name, *school, *title, *outcome;
+    char *folders;           /* refused: the submission folders' base names */
+    char *reason;            /* refused: the first reasons, joined by "；" */
+    long obs, lessons, reports, reflections, days, hours;
+    long met, reqs;          /* requirements met, of all the profile's */
+    double score;
+    int has_score, refused;
+    int nsubs;               /* submissions the row stands for (two for a duplicate id) */
+} bundle_row;
+
+struct checked;
+/* dossiers/ID.xml: what the archive index records of a dossier (and the
+ * submission's folder base name, for a merge to name it). */
+int bundle_write_record(const char *dir, const char *id, const char *folder, const struct checked *c,
+                        char *err, size_t errlen);
+/* refused/ID.xml: who was refused and why. c may be NULL (nothing could
+ * be read); folders are base names joined by "、", nsubs how many. */
+int bundle_write_refusal_record(const char *dir, const char *id, const struct checked *c, const char *folders,
+                                int nsubs, const char *reason, char *err, size_t errlen);
+/* The row of submission id's record in dir. 0, or -1 when it has none. */
+int bundle_read_row(const char *dir, const char *id, bundle_row *r);
+/* The rows of every record under dir/dossiers and dir/refused. */
+bundle_row *bundle_read_rows(const char *dir, int *n);
+void bundle_free_rows(bundle_row *rows, int n);
+void bundle_free_row(bundle_row *r);
+
+/* summary.csv and summary.pdf of the rows (sorted here, surname-aware
+ * pinyin), passed and refused, into dir. 0, or -1 with err. */
+int bundle_write_summary(context *ctx, const struct school *sc, const char *dir, bundle_row *rows, int n,
+                         time_t when, char *err, size_t errlen);
 
 #endif

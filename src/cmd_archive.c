@@ -98,10 +98,12 @@ int cmd_find(int argc, char **argv)
     if (context_open(&ctx, reg ? NEED_SCHEMAS | NEED_FONTS : NEED_SCHEMAS, err, sizeof err) != 0) return cli_fail("%s", err);
     archive *a = archive_open(dir, ctx.schema_dir, err, sizeof err);
     if (!a) { context_close(&ctx); return cli_fail("%s", err); }
+    /* Like grep: no match is "falls short" (1), not success. */
+    int found = 1;
     int rc = reg ? register_write(&ctx, a, &q, out, source_date_epoch(), err, sizeof err)
-                 : archive_find(a, &q, json, stdout, err, sizeof err) < 0 ? -1 : 0;
+                 : (found = archive_find(a, &q, json, stdout, err, sizeof err)) < 0 ? -1 : 0;
     archive_close(a);
     context_close(&ctx);
     if (rc != 0) return cli_fail("%s", err);
-    return EXIT_GOOD;
+    return found ? EXIT_GOOD : EXIT_SHORT;
 }

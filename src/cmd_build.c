@@ -56,7 +56,7 @@ int cmd_build(int argc, char **argv)
         status = EXIT_SHORT;
         fprintf(stderr, "dangan: 文件、字符或图片有错误，无法排版，草稿也不能生成\n");
     } else if (build_pdf(&ctx, &c, &bo, out, err, sizeof err) != 0) {
-        status = cli_fail("%s", err);
+        status = cli_fail("%s（未生成档案%s）", *err ? err : "排版失败", bo.draft ? "，草稿也不能生成" : "");
     }
     checked_free(&c);
     context_close(&ctx);

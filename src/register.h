@@ -12,4 +12,10 @@
 int register_write(context *ctx, archive *a, const find_query *q, const char *pdf_path,
                    long long epoch, char *err, size_t errlen);
 
+/* The table's title: "Y0至Y1学年度<county>跟岗教师备案表", the school
+ * years (by the calendar's <school-year>) the rows' placements start in;
+ * without rows, no year. Caller frees. */
+struct calendar;
+char *register_title(const struct calendar *cal, const char *county, const archive_row *rows, int n);
+
 #endif

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,11 +224,40 @@ int write_file_atomic(const char *path, const void *data, size_t len)
     if (rc == 0 && fsync(fd) != 0) rc = -1;
     int saved = errno;
     if (close(fd) != 0 && rc == 0) { rc = -1; saved = errno; }
-    /* The file is private (mkstemp makes it 0600); give it the usual mode. */
-    if (rc == 0 && chmod(tmp, 0644) != 0) { rc = -1; saved = errno; }
+    /* mkstemp makes the file private (0600); give it the mode any new
+     * file gets under the user's umask, as cp or a text editor would. */
+    if (rc == 0 && chmod(tmp, file_mode()) != 0) { rc = -1; saved = errno; }
     if (rc == 0 && rename(tmp, path) != 0) { rc = -1; saved = errno; }
     if (rc != 0) unlink(tmp);
     free(tmp);
     errno = saved;
     return rc;
+}
+
+/* umask can only be read by setting it: once, and put back at once. */
+static unsigned user_umask(void)
+{
+    static int known;
+    static mode_t mask;
+    if (!known) {
+        mask = umask(022);
+        umask(mask);
+        known = 1;
+    }
+    return (unsigned)mask;
+}
+
+unsigned file_mode(void) { return 0666u & ~user_umask(); }
+unsigned dir_mode(void) { return 0777u & ~user_umask(); }
+
+int sha256_file(const char *path, char out[65], size_t *size)
+{
+    char *data;
+    if (read_file(path, 256u << 20, &data, size) != 0) return -1;
+    unsigned char h[32];
+    unsigned n;
+    EVP_Digest(data, *size, h, &n, EVP_sha256(), NULL);
+    free(data);
+    for (int i = 0; i < 32; i++) snprintf(out + 2 * i, 3, "%02x", h[i]);
+    return 0;
 }

@@ -84,6 +84,16 @@ long line_of_offset(const char *s, size_t off);
  * whole new one, never a part. 0, or -1 with errno set. */
 int write_file_atomic(const char *path, const void *data, size_t len);
 
+/* SHA-256 of a whole file (at most 256 MiB, the largest file a bundle or
+ * an archive holds) as 64 hex digits; *size gets its length. 0, or -1
+ * with errno set. */
+int sha256_file(const char *path, char out[65], size_t *size);
+
+/* The mode a new file gets under the user's umask (0666 & ~umask), and a
+ * new folder (0777 & ~umask). */
+unsigned file_mode(void);
+unsigned dir_mode(void);
+
 /* 1 if path names an existing directory. */
 int is_dir(const char *path);
 

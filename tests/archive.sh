@@ -158,6 +158,8 @@ q() { $bin find --archive "$A" "$@" --json 2>/dev/null | jq -r .teacher | tr '\n
 $bin find --archive "$A" --teacher 李春燕 --json | jq -e '.number == "黟教-2016-0001" and .gender == "女" and .base_school == "XX县实验学校" and .counts.observation == 20 and .score == 88 and .hours == 60 and (.sha256 | length) == 64 and .signer == "XX县实验学校"' >/dev/null \
   && ok || bad "find --json fields: $($bin find --archive "$A" --teacher 李春燕 --json)"
 $bin find --archive "$A" --teacher 李春燕 | grep -q "^黟教-2016-0001  李春燕" && ok || bad "find text output"
+$bin find --archive "$A" --teacher 无此人 >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q "未找到" "$tmp/err" && ok || bad "find with no match: exit $rc, expected 1 and 未找到 on stderr"
 $bin find --archive "$tmp/nowhere" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "find in a folder that is not an archive: exit 2"
 $bin archive "$tmp/B1" --into "$tmp/nowhere" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "archive into a folder that is not an archive: exit 2"
 
@@ -172,6 +174,11 @@ grep -q "2016至2017学年度黟县跟岗教师备案表" "$tmp/reg.txt" && grep
   && ok || bad "register PDF text: $(head -5 "$tmp/reg.txt")"
 qpdf --check "$tmp/reg.pdf" >/dev/null 2>&1 && ok || bad "register qpdf --check"
 $bin find --archive "$A" --register >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--register without -o: exit 2"
+# Issue 13.7: the 研修项目 column is the programme's title, not the profile id;
+# a find without a match says so on stderr.
+grep -q '"XX县2016年农村中小学骨干教师跟岗研修"' "$tmp/reg.csv" && ! grep -q "lx-backbone-2016" "$tmp/reg.csv" && ok || bad "register 研修项目 is the programme title: $(sed -n 2p "$tmp/reg.csv")"
+$bin find --archive "$A" --teacher 无此人 >"$tmp/out.txt" 2>"$tmp/err"
+[ ! -s "$tmp/out.txt" ] && grep -q "未找到" "$tmp/err" && ok || bad "find without a match says 未找到 on stderr: $(cat "$tmp/err")"
 
 echo "archive: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

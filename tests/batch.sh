@@ -46,5 +46,17 @@ $bin bundle --merge "$tmp/part1" "$tmp/bad" --school "$S" -o "$tmp/bad-merge" >/
 [ $rc -eq 2 ] && [ ! -e "$tmp/bad-merge" ] && ok || bad "merging a tampered shard: exit $rc, nothing written"
 $bin bundle "$tmp/s/t1" --school "$S" -o "$tmp/x" --shard 4/3 >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--shard 4/3 is a usage error"
 
+# Issue 13.5 across shards: two submissions with one id bundled on
+# different machines are both refused by the merge, the rest merged.
+mkdir -p "$tmp/d"
+sample_as "$tmp/d/u1" LX2016-0201 甲老师
+sample_as "$tmp/d/u2" LX2016-0201 乙老师
+sample_as "$tmp/d/u3" LX2016-0203 丙老师
+for k in 1 2; do $bin bundle "$tmp"/d/u* --school "$S" -o "$tmp/dpart$k" --shard "$k/2" >/dev/null 2>&1; done
+$bin bundle --merge "$tmp/dpart1" "$tmp/dpart2" --school "$S" -o "$tmp/dmerged" >"$tmp/log" 2>&1; rc=$?
+[ $rc -eq 1 ] && [ -s "$tmp/dmerged/dossiers/LX2016-0203.pdf" ] && [ ! -e "$tmp/dmerged/dossiers/LX2016-0201.pdf" ] && ok || bad "one id in two shards: exit $rc, expected 1, both refused, the rest merged: $(cat "$tmp/log")"
+grep -q "LX2016-0201.*（u1、u2）" "$tmp/dmerged/refused/LX2016-0201.txt" 2>/dev/null && ok || bad "the merged refusal names the id and both folders: $(cat "$tmp/dmerged/refused/LX2016-0201.txt" 2>&1)"
+grep -q "通过 1 份，退回 2 份" "$tmp/log" && $bin verify "$tmp/dmerged" --ca "$tmp/pki/ca.pem" >/dev/null 2>&1 && ok || bad "the merged bundle counts and verifies: $(cat "$tmp/log")"
+
 echo "batch: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
