@@ -3,6 +3,7 @@
 #include "archive.h"
 #include "archive_db.h"
 #include "bundle.h"
+#include "dossier.h"
 #include "pdf_read.h"
 #include "trust.h"
 #include "util.h"
@@ -367,8 +368,9 @@ static void stage_file(filing *f, const char *from, const char *dest_dir, const 
 
 /* The signed record (ID.xml) must say what the signed PDF says of itself
  * (build.c writes /Title "NAME 跟岗研修档案", /Author the base school,
- * /Keywords "ID | START/END | HOME SCHOOL"): an index row is a claim
- * about the dossier, and a claim the dossier contradicts is not filed. */
+ * /Keywords dossier_keywords(…): id, period, home school, score, outcome,
+ * 学时): an index row is a claim about the dossier, and a claim the
+ * dossier contradicts is not filed. */
 /* Whitespace runs as one space, trimmed: a record's attributes went
  * through XML attribute normalisation, the PDF's strings did not. */
 static int same_text(const char *a, const char *b)
@@ -393,10 +395,11 @@ static int meta_agrees(const unsigned char *data, size_t len, const record_info 
     char *title = pdf_in_info(p, "/Title"), *author = pdf_in_info(p, "/Author"), *kw = pdf_in_info(p, "/Keywords");
     pdf_in_close(p);
     char *want_title = xasprintf("%s 跟岗研修档案", ri->teacher),
-         *want_kw = xasprintf("%s | %s/%s | %s", ri->id, ri->start, ri->end, ri->school);
+         *want_kw = dossier_keywords(ri->id, ri->start, ri->end, ri->school, ri->has_score, ri->score, ri->outcome,
+                                     ri->hours);
     const char *what = !same_text(title, want_title) ? "教师姓名"
                        : !same_text(author, ri->host) ? "基地学校"
-                       : !same_text(kw, want_kw) ? "跟岗编号、研修时间或派出学校" : NULL;
+                       : !same_text(kw, want_kw) ? "跟岗编号、研修时间、派出学校或考核结果" : NULL;
     if (what) snprintf(err, errlen, "dossiers/%s.xml 与签名的 PDF 不一致（%s不同），不予归档", ri->id, what);
     free(title); free(author); free(kw); free(want_title); free(want_kw);
     return what == NULL;

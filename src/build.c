@@ -72,11 +72,9 @@ int build_document(context *ctx, const checked *c, const build_options *o, docum
     d->title = xasprintf("%s 跟岗研修档案", c->sub.teacher.name ? c->sub.teacher.name : "");
     d->author = xstrdup(c->sub.host.school ? c->sub.host.school : "");
     d->subject = xstrdup(c->prof && c->prof->title ? c->prof->title : c->profile_id);
-    /* "ID | START/END | HOME SCHOOL": the archive checks the signed
-     * record against these (archive.c meta_agrees). */
     char from[16], to[16];
-    d->keywords = xasprintf("%s | %s/%s | %s", c->sub.id ? c->sub.id : "", date_format(c->sub.start, from),
-                            date_format(c->sub.end, to), c->sub.teacher.school ? c->sub.teacher.school : "");
+    d->keywords = dossier_keywords(c->sub.id, date_format(c->sub.start, from), date_format(c->sub.end, to),
+                                   c->sub.teacher.school, c->sub.has_score, c->sub.score, c->v.outcome, c->v.hours);
     free(header);
     text_engine_free(te);
     blocks_free(&bl);

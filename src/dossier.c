@@ -633,3 +633,13 @@ char *dossier_header(const checked *c)
     return xasprintf("%s　%s", c->prof && c->prof->title ? c->prof->title : "跟岗研修档案",
                      c->sub.teacher.name ? c->sub.teacher.name : "");
 }
+
+char *dossier_keywords(const char *id, const char *start, const char *end, const char *home,
+                       int has_score, double score, const char *outcome, long hours)
+{
+    char sc[32] = "—", hr[32] = "—";
+    if (has_score) snprintf(sc, sizeof sc, "%g", score);
+    if (hours >= 0) snprintf(hr, sizeof hr, "%ld学时", hours);
+    return xasprintf("%s | %s/%s | %s | %s %s %s", id ? id : "", start, end, home ? home : "", sc,
+                     outcome && *outcome ? outcome : "—", hr);
+}

@@ -15,4 +15,11 @@ void dossier_blocks(const checked *c, block_list *out);
 /* The running header text ("program · teacher"); caller frees. */
 char *dossier_header(const checked *c);
 
+/* The dossier's /Keywords: "ID | START/END | HOME SCHOOL | SCORE OUTCOME
+ * HOURS学时" ("—" for what the profile has not). The archive rebuilds it
+ * from the signed record and refuses a record the signed PDF contradicts,
+ * so both sides make it here. has_score 0: no score; hours < 0: none. */
+char *dossier_keywords(const char *id, const char *start, const char *end, const char *home,
+                       int has_score, double score, const char *outcome, long hours);
+
 #endif

@@ -159,9 +159,10 @@ refuse_filing() {  # refuse_filing WHAT BUNDLE WANT
 }
 # The signed record says 王五 where the signed PDF says 李春燕; the school
 # (trusted) re-signed the manifest: still refused.
-rm -rf "$tmp/W"; cp -R "$tmp/G" "$tmp/W"
-sed -i 's|name="李春燕"|name="王五"|' "$tmp/W/dossiers/LX2016-0007.xml"
-python3 - "$tmp/W" <<'EOF'
+resigned() {  # resigned SED-EXPRESSION: $tmp/W, the genuine bundle with ID.xml edited and re-signed by the school
+  rm -rf "$tmp/W"; cp -R "$tmp/G" "$tmp/W"
+  sed -i "$1" "$tmp/W/dossiers/LX2016-0007.xml"
+  python3 - "$tmp/W" <<'EOF'
 import hashlib, os, re, sys
 d = sys.argv[1]
 m = open(os.path.join(d, "manifest.xml")).read()
@@ -171,10 +172,16 @@ def fix(mo):
     return 'path="%s" size="%d" sha256="%s"' % (p, len(data), hashlib.sha256(data).hexdigest())
 open(os.path.join(d, "manifest.xml"), "w").write(re.sub(r'path="([^"]+)" size="\d+" sha256="[0-9a-f]+"', fix, m))
 EOF
-openssl cms -sign -binary -outform DER -md sha256 -in "$tmp/W/manifest.xml" -signer "$P/school-cert.pem" \
-  -inkey "$P/school-key.pem" -out "$tmp/W/manifest.p7s" 2>/dev/null
+  openssl cms -sign -binary -outform DER -md sha256 -in "$tmp/W/manifest.xml" -signer "$P/school-cert.pem" \
+    -inkey "$P/school-key.pem" -out "$tmp/W/manifest.p7s" 2>/dev/null
+}
+resigned 's|name="李春燕"|name="王五"|'
 accepted "re-signed bundle with a changed record" "$tmp/W" "验证包完好" --ca "$P/ca.pem"
-refuse_filing "ID.xml disagreeing with the signed PDF" "$tmp/W" "与签名的 PDF 不一致（教师姓名不同）"
+refuse_filing "ID.xml naming another teacher than the signed PDF" "$tmp/W" "与签名的 PDF 不一致（教师姓名不同）"
+resigned 's|score="88"|score="98"|'
+refuse_filing "ID.xml with another score than the signed PDF" "$tmp/W" "与签名的 PDF 不一致（跟岗编号、研修时间、派出学校或考核结果不同）"
+resigned 's|school="XX县实验学校"|school="YY县实验学校"|'
+refuse_filing "ID.xml with another base school than the signed PDF" "$tmp/W" "与签名的 PDF 不一致（基地学校不同）"
 refuse_filing "bundle by the same-name untrusted CA" "$tmp/part2" "签名者证书不受信任"
 rm -rf "$tmp/t"; cp -R "$tmp/G" "$tmp/t"; ln -s /etc/passwd "$tmp/t/dossiers/p.pdf"
 refuse_filing "bundle with a symlink" "$tmp/t" "清单之外的链接"
