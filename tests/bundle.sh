@@ -92,7 +92,7 @@ $bin bundle "$tmp/a" "$tmp/b" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/all" >
 i=0; profs=""
 for f in templates/profiles/*.xml; do
   i=$((i + 1)); p=$(basename "$f" .xml)
-  python3 tests/tools/profile_sample.py "$f" "$tmp/prof/$p" "PF-$i" "教师$i" || bad "could not make a submission for $p"
+  python3 tests/tools/sample_for.py "$p" "$tmp/prof/$p" "PF-$i" "XX县实验学校" || bad "could not make a submission for $p"
   profs="$profs $tmp/prof/$p"
 done
 $bin bundle $profs --school "$tmp/pki/SCHOOL.xml" -o "$tmp/out/profiles" >"$tmp/log" 2>&1; rc=$?
