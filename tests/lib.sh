@@ -30,3 +30,19 @@ sample_as() {
   sed -i "s|LX2016-0007|$2|" "$1/placement.xml" "$1/assessment.xml" &&
   if [ -n "${3:-}" ]; then sed -i "s|<name>李春燕</name>|<name>$3</name>|" "$1/placement.xml"; fi
 }
+
+# counted CMD...: runs a checker that prints "FAIL …" lines and ends
+# "NAME: N passed, N failed"; shows its problems, adds its counts to ours
+# (no result line, or a non-zero exit with none failed, is a failure).
+counted() {
+  out=$("$@" 2>&1); rc=$?
+  printf '%s\n' "$out" | grep -E '^(FAIL|known)|drop it from --allow' | head -n 20
+  line=$(printf '%s\n' "$out" | grep -E ': [0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+  p=$(printf '%s\n' "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+  f=$(printf '%s\n' "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+  pass=$((pass + ${p:-0})); fail=$((fail + ${f:-1}))
+  [ $rc -eq 0 ] || [ "${f:-1}" -gt 0 ] || { fail=$((fail + 1)); printf '%s\n' "$out" | tail -n 5; }
+}
+
+# pdfa [--allow CLAUSES] FILE...: the PDF/A-1b self-check (tests/tools/pdfa.py).
+pdfa() { counted python3 tests/tools/pdfa.py "$@"; }
