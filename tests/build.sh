@@ -111,6 +111,25 @@ $bin build samples/li-chunyan -o "$tmp/stamped.pdf" --school "$tmp/unsigned-scho
 sub stamp "$tmp/stamped.pdf" samples/li-chunyan LX2016-0007
 sub text "$tmp/stamped.pdf" samples/li-chunyan "$header"
 qpdf --check "$tmp/stamped.pdf" >/dev/null 2>&1 && ok || bad "qpdf --check on the stamped dossier"
+# The seal is drawn once, as one form XObject that the cover, the
+# assessment page and every page's 骑缝章 strip place (issue 16: stamping
+# had doubled the dossier, the whole seal drawn again on every page).
+a=$(stat -c %s "$tmp/a.pdf"); s=$(stat -c %s "$tmp/stamped.pdf")
+[ "$s" -le $((a + 25 * 1024)) ] && ok || bad "stamped dossier is $s bytes, unstamped $a: over 25 KiB more"
+python3 - "$tmp/stamped.pdf" <<'PY' && ok || bad "the seal should be one form XObject used on every page"
+import json, subprocess, sys
+j = json.loads(subprocess.run(["qpdf", "--json", "--json-key=qpdf", "--json-key=pages", sys.argv[1]],
+                              capture_output=True, check=True).stdout)
+objs = j["qpdf"][1]
+forms = [k for k, o in objs.items() if o.get("stream", {}).get("dict", {}).get("/Subtype") == "/Form"]
+assert len(forms) == 1, forms
+for p in j["pages"]:
+    res = objs["obj:" + p["object"]]["value"]["/Resources"]
+    res = objs["obj:" + res]["value"] if isinstance(res, str) else res
+    xo = res.get("/XObject", {})
+    xo = objs["obj:" + xo]["value"] if isinstance(xo, str) else xo
+    assert forms[0][4:] in xo.values(), (p["pageposfrom1"], xo)
+PY
 $bin build samples/li-chunyan -o "$tmp/x.pdf" --school "$tmp/unsigned-school.xml" --draft >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--draft with --school must be refused"
 printf '<school xmlns="urn:dangan:1" code="X"><name>校</name></school>' > "$tmp/bad-school.xml"
 $bin build samples/li-chunyan -o "$tmp/y.pdf" --school "$tmp/bad-school.xml" >/dev/null 2>&1; rc=$?
