@@ -101,6 +101,12 @@ $bin letter "$tmp/letter.xml" -o "$tmp/letter.pdf" 2>"$tmp/err" && ok || bad "le
 sub letter "$tmp/letter.pdf"
 $bin letter samples/letter-xxsy-2016.xml -o "$tmp/letter2.pdf" && ok || bad "sample letter failed"
 pdftotext -enc UTF-8 "$tmp/letter2.pdf" - | grep -q "特此函告。" && ok || bad "sample letter text"
+# The letter's document information and XMP come from the letter: the
+# sender as author (dc:creator), the addressee and date as keywords.
+pdfinfo "$tmp/letter2.pdf" > "$tmp/linfo"
+grep -q "^Author: *XX县实验学校$" "$tmp/linfo" && ok || bad "letter /Author: $(grep Author "$tmp/linfo")"
+grep -q "^Keywords: *XX县教育体育局; 2016-09-30$" "$tmp/linfo" && ok || bad "letter /Keywords: $(grep Keywords "$tmp/linfo")"
+pdfinfo -meta "$tmp/letter2.pdf" | tr -d '\n' | grep -q "<dc:creator><rdf:Seq><rdf:li>XX县实验学校</rdf:li>" && ok || bad "letter XMP dc:creator"
 printf '<letter xmlns="urn:dangan:1"><title>t</title></letter>' > "$tmp/badletter.xml"
 $bin letter "$tmp/badletter.xml" -o "$tmp/bad.pdf" >/dev/null 2>&1; rc=$?
 [ $rc -eq 1 ] && [ ! -e "$tmp/bad.pdf" ] && ok || bad "invalid letter: exit $rc or a PDF written"
@@ -190,7 +196,28 @@ $bin build "$tmp/short" -o "$tmp/short.pdf" >/dev/null 2>&1; rc=$?
 [ $rc -eq 1 ] && ok || bad "failing submission: exit $rc, expected 1"
 [ ! -e "$tmp/short.pdf" ] && ok || bad "failing submission wrote a PDF"
 $bin build "$tmp/short" -o "$tmp/draft.pdf" --draft >/dev/null 2>&1 && ok || bad "--draft should build"
-pdftotext -enc UTF-8 "$tmp/draft.pdf" - 2>/dev/null | grep -q "草稿" && ok || bad "draft watermark missing"
+# The 草稿 watermark is drawn as outlines, under the text: a draft's text
+# extracts exactly as the final dossier's, in reading order, and no 草稿
+# comes into it; the watermark is there in the rendered pages.
+$bin build samples/li-chunyan -o "$tmp/draft-ref.pdf" --draft 2>"$tmp/err" && ok || bad "draft of a passing sample: $(cat "$tmp/err")"
+pdftotext -enc UTF-8 "$tmp/draft.pdf" - 2>/dev/null | grep -q "草稿" && bad "the draft watermark is extracted as text" || ok
+pdftotext -enc UTF-8 "$tmp/a.pdf" "$tmp/final.txt"; pdftotext -enc UTF-8 "$tmp/draft-ref.pdf" "$tmp/draft.txt"
+cmp -s "$tmp/final.txt" "$tmp/draft.txt" && ok || bad "a draft's text differs from the final dossier's: $(diff "$tmp/final.txt" "$tmp/draft.txt" | head -5)"
+python3 - "$tmp/a.pdf" "$tmp/draft-ref.pdf" <<'PY' && ok || bad "no watermark drawn on the draft's pages"
+import glob, subprocess, sys, tempfile
+def gray(pdf):   # light-gray pixels in the middle of each page
+    t = tempfile.mkdtemp()
+    subprocess.run(["pdftoppm", "-r", "20", "-gray", pdf, t + "/p"], check=True)
+    out = []
+    for f in sorted(glob.glob(t + "/p-*.pgm")):
+        parts = open(f, "rb").read().split(b"\n", 3)
+        w, h = map(int, parts[1].split())
+        px = parts[3]
+        out.append(sum(190 <= px[y * w + x] <= 235 for y in range(h // 3, 2 * h // 3) for x in range(w // 4, 3 * w // 4)))
+    return out
+final, draft = gray(sys.argv[1]), gray(sys.argv[2])
+assert len(final) == len(draft) and all(d > f + 100 for f, d in zip(final, draft)), (final, draft)
+PY
 # Broken files cannot be typeset even as a draft.
 cp -R samples/li-chunyan "$tmp/broken"
 printf '<oops' > "$tmp/broken/extra.xml"
