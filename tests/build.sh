@@ -234,6 +234,8 @@ $bin build >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "build without arguments s
 # (6.5.3): sign.c's, reported to the lead, allowed here until it has one.
 pdfa "$tmp/a.pdf" "$tmp/fig.pdf" "$tmp/stamped.pdf" "$tmp/draft.pdf" "$tmp/letter.pdf" "$tmp/letter2.pdf"
 pdfa --allow 6.5.3 "$tmp/signed.pdf"
+python3 tests/tools/pdfa.py --rules | cut -f1 | while read -r c; do grep -q "^| $c | " README.md || echo "$c"; done > "$tmp/unlisted"
+[ ! -s "$tmp/unlisted" ] && ok || bad "PDF/A clauses checked but not in the README's table: $(cat "$tmp/unlisted")"
 # Each rule broken on purpose in a copy of a good PDF is caught.
 mkdir -p "$tmp/wrong"
 counted python3 tests/tools/pdfa_wrong.py "$tmp/fig.pdf" "$tmp/stamped.pdf" "$tmp/wrong"
