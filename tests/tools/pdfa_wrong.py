@@ -19,11 +19,28 @@ PAGE1 = b"/Type /Page\n"
 
 
 def cat(entry):
-    return ("sub", CAT, entry + b"\n  /Type /Catalog\n")
+    return sub(CAT, entry + b"\n  /Type /Catalog\n")
 
 
 def page1(entry):
-    return ("sub", PAGE1, entry + b"\n  /Type /Page\n")
+    return sub(PAGE1, entry + b"\n  /Type /Page\n")
+
+
+def sub(old, new):
+    return ("sub", old, new)
+
+
+def before(key, entry):
+    """entry put before the first dictionary line key (/Subtype /Image …)."""
+    return sub(key + b"\n", entry + b"\n  " + key + b"\n")
+
+
+def gstate(entries):
+    """An ExtGState with entries in page 1's resources."""
+    return sub(b"/Resources <<\n", b"/Resources <<\n      /ExtGState << /G0 << /Type /ExtGState " + entries + b" >> >>\n")
+
+
+IMAGE, FORM = b"/Subtype /Image", b"/Subtype /Form"
 
 
 def content(ops):
@@ -87,27 +104,27 @@ WRONG = [
     ("6.1.12", "a name of 200 bytes", cat(b"/" + b"N" * 200 + b" 1"), "good"),
     ("6.1.12", "q nested 30 deep", content(b"q " * 30 + b"Q " * 30 + b"\n"), "good"),
     ("6.1.13", "optional content", cat(b"/OCProperties << /OCGs [ ] /D << >> >>"), "good"),
-    ("6.2.2", "no output intent", ("sub", b"/OutputIntents [", b"/XutputIntents ["), "good"),
+    ("6.2.2", "no output intent", sub(b"/OutputIntents [", b"/XutputIntents ["), "good"),
     ("6.2.2", "ICC version 4 profile", icc_v4, "good"),
     ("6.2.3", "DeviceCMYK with an RGB intent", content(b"0 0 0 1 k\n"), "good"),
-    ("6.2.4", "image with /Interpolate true", ("sub", b"/Subtype /Image\n", b"/Interpolate true\n  /Subtype /Image\n"), "good"),
-    ("6.2.5", "form with /OPI", ("sub", b"/Subtype /Form\n", b"/OPI << /1.3 << >> >>\n  /Subtype /Form\n"), "stamped"),
-    ("6.2.6", "reference XObject", ("sub", b"/Subtype /Form\n", b"/Ref << /F (x.pdf) /Page 0 >>\n  /Subtype /Form\n"), "stamped"),
-    ("6.2.7", "PostScript XObject", ("sub", b"/Subtype /Image\n", b"/Subtype /PS\n"), "good"),
-    ("6.2.8", "ExtGState /TR", ("sub", b"/Resources <<\n", b"/Resources <<\n      /ExtGState << /G0 << /Type /ExtGState /TR /Identity >> >>\n"), "good"),
+    ("6.2.4", "image with /Interpolate true", before(IMAGE, b"/Interpolate true"), "good"),
+    ("6.2.5", "form with /OPI", before(FORM, b"/OPI << /1.3 << >> >>"), "stamped"),
+    ("6.2.6", "reference XObject", before(FORM, b"/Ref << /F (x.pdf) /Page 0 >>"), "stamped"),
+    ("6.2.7", "PostScript XObject", sub(IMAGE, b"/Subtype /PS"), "good"),
+    ("6.2.8", "ExtGState /TR", gstate(b"/TR /Identity"), "good"),
     ("6.2.9", "ri /Foo", content(b"/Foo ri\n"), "good"),
     ("6.2.10", "undefined operator", content(b"foo\n"), "good"),
-    ("6.3.2", "Type0 font without /Encoding", ("sub", b"/Encoding /Identity-H\n", b""), "good"),
-    ("6.3.3.2", "CIDFontType2 without /CIDToGIDMap", ("sub", b"/CIDToGIDMap /Identity\n", b""), "good"),
-    ("6.3.3.3", "CMap not embedded", ("sub", b"/Encoding /Identity-H", b"/Encoding /UniGB-UCS2-H"), "good"),
-    ("6.3.4", "font program not embedded", ("sub", b"/FontFile2 ", b"/FontFileX "), "good"),
+    ("6.3.2", "Type0 font without /Encoding", sub(b"/Encoding /Identity-H\n", b""), "good"),
+    ("6.3.3.2", "CIDFontType2 without /CIDToGIDMap", sub(b"/CIDToGIDMap /Identity\n", b""), "good"),
+    ("6.3.3.3", "CMap not embedded", sub(b"/Encoding /Identity-H", b"/Encoding /UniGB-UCS2-H"), "good"),
+    ("6.3.4", "font program not embedded", sub(b"/FontFile2 ", b"/FontFileX "), "good"),
     ("6.3.5", "subset font without /CIDSet", ("re", rb"\n *?/CIDSet \d+ 0 R", lambda m: b""), "good"),
     ("6.3.5", "/CIDSet without CID 0", cidset_bit, "good"),
-    ("6.3.6", "/DW not the font's width", ("sub", b"/DW 1000", b"/DW 900"), "good"),
-    ("6.4", "ExtGState /CA 0.5", ("sub", b"/Resources <<\n", b"/Resources <<\n      /ExtGState << /G0 << /Type /ExtGState /CA 0.5 >> >>\n"), "good"),
-    ("6.4", "blend mode Multiply", ("sub", b"/Resources <<\n", b"/Resources <<\n      /ExtGState << /G0 << /Type /ExtGState /BM /Multiply >> >>\n"), "good"),
-    ("6.4", "soft mask", ("sub", b"/Resources <<\n", b"/Resources <<\n      /ExtGState << /G0 << /Type /ExtGState /SMask << /S /Luminosity >> >> >>\n"), "good"),
-    ("6.4", "image with /SMask", ("sub", b"/Subtype /Image\n", b"/SMask 1 0 R\n  /Subtype /Image\n"), "good"),
+    ("6.3.6", "/DW not the font's width", sub(b"/DW 1000", b"/DW 900"), "good"),
+    ("6.4", "ExtGState /CA 0.5", gstate(b"/CA 0.5"), "good"),
+    ("6.4", "blend mode Multiply", gstate(b"/BM /Multiply"), "good"),
+    ("6.4", "soft mask", gstate(b"/SMask << /S /Luminosity >>"), "good"),
+    ("6.4", "image with /SMask", before(IMAGE, b"/SMask 1 0 R"), "good"),
     ("6.4", "transparency group", page1(b"/Group << /S /Transparency /CS /DeviceRGB >>"), "good"),
     ("6.5.2", "file attachment annotation",
      page1(b"/Annots [ << /Type /Annot /Subtype /FileAttachment /Rect [ 0 0 9 9 ] /F 4 /AP << /N 1 0 R >> >> ]"), "good"),
