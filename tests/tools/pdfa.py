@@ -63,6 +63,7 @@ RULES = [
     ("6.7.9", "XMP is well-formed RDF/XML"),
     ("6.7.11", "pdfaid:part 1, pdfaid:conformance A or B"),
     ("6.9", "AcroForm: no /NeedAppearances true, no /XFA; widgets without /A or /AA"),
+    ("14.4", "beyond PDF/A-1 (ISO 32000-1 14.4; issue 16): each incremental update has a new second /ID element and rewrites Info and the XMP, so ModDate and ModifyDate say when the file last changed"),
 ]
 
 EOL = (b"\r\n", b"\n", b"\r")
@@ -99,6 +100,7 @@ class Checker:
         self.path = path
         self.raw = open(path, "rb").read()
         self.problems = []            # (clause, message)
+        self.sections = []            # (objects, trailer) of each revision, newest first
         try:
             self.doc = Doc(qpdf_json(path, "none", check=False))
             self.dec = Doc(qpdf_json(path, "generalized", check=False))
@@ -148,6 +150,7 @@ class Checker:
             self.fail("6.1.4", "offset %d: 'xref' not followed by one EOL" % at)
             return None
         pos = at + m.end()
+        mine = {}                 # this section's objects, for the update rule
         while True:
             h = re.match(rb"(\d+) (\d+)(\r\n|\r|\n)", r[pos:pos + 40])
             if not h:
@@ -164,9 +167,11 @@ class Checker:
                     return None
                 if em.group(3) == b"n":
                     offsets.setdefault(first + k, []).append(int(em.group(1)))
+                    mine[first + k] = int(em.group(1))
                 pos += 20
         tr = re.match(rb"trailer\s*<<(.*?)>>\s*startxref", r[pos:], re.S)
         prev = tr and re.search(rb"/Prev\s+(\d+)", tr.group(1))
+        self.sections.append((mine, tr.group(1) if tr else b""))
         return int(prev.group(1)) if prev else None
 
     def objects(self, offsets):
@@ -205,6 +210,27 @@ class Checker:
         tail = r[start + length:start + length + 11] if isinstance(length, int) else b""
         if not re.match(rb"(\r\n|\r|\n)endstream", tail):
             self.fail("6.1.7", "object %d: /Length %s does not end at EOL endstream" % (num, length))
+
+    def updates(self):
+        """Each incremental update (a section with /Prev) says it is one:
+        a new second /ID element (ISO 32000-1 14.4), and Info and the XMP
+        stream rewritten in it, so that ModDate and xmp:ModifyDate can say
+        when the file last changed (issue 16: the signature and the 归档章
+        left both as at building)."""
+        ref = lambda tr, key: re.search(rb"/" + key + rb"\s+(\d+)\s+\d+\s+R", tr)   # noqa: E731
+        for (objs, tr), (_, older) in zip(self.sections, self.sections[1:]):
+            ids = [re.findall(rb"<([0-9A-Fa-f]*)>", re.search(rb"/ID\s*\[(.*?)\]", t, re.S).group(1))
+                   if re.search(rb"/ID\s*\[", t) else [] for t in (tr, older)]
+            if len(ids[0]) == 2 and len(ids[1]) == 2 and ids[0][1].upper() == ids[1][1].upper():
+                self.fail("14.4", "an incremental update keeps the second /ID element %s" % ids[0][1].decode())
+            info, root = ref(tr, b"Info"), ref(tr, b"Root")
+            if info and int(info.group(1)) not in objs:
+                self.fail("14.4", "an incremental update leaves Info (object %s) and its ModDate as they were" % info.group(1).decode())
+            meta = None
+            if root and int(root.group(1)) in objs:
+                meta = re.search(rb"/Metadata\s+(\d+)\s+\d+\s+R", self.raw[objs[int(root.group(1))]:][:4096])
+            if meta and int(meta.group(1)) not in objs:
+                self.fail("14.4", "an incremental update leaves the XMP (object %s) and its ModifyDate as they were" % meta.group(1).decode())
 
     # ---- objects ----
 
@@ -634,6 +660,7 @@ class Checker:
             return self.problems
         self.trailer_end()
         self.objects(self.xref_sections())
+        self.updates()
         self.objects_rules()
         self.names_and_forms()
         space = self.output_intent()

@@ -78,6 +78,28 @@ def bump_length(d):
     return re.sub(rb"(\n%s 0 obj\s+)(\d+)" % m.group(1), lambda n: n.group(1) + b"%d" % (int(n.group(2)) + 1), d, count=1)
 
 
+def append_update(d, says_so=False):
+    """d with an incremental update appended that rewrites the catalog
+    unchanged, and when says_so also Info and the XMP, with a new second
+    /ID element: what the signature or the 归档章 must do to say when."""
+    tr, prev = re.findall(rb"trailer\s*<<(.*?)>>\s*startxref\s+(\d+)", d, re.S)[-1]
+    root = int(re.search(rb"/Root (\d+) 0 R", tr).group(1))
+    nums = [root]
+    if says_so:
+        cat = re.search(rb"\n%d 0 obj\s(.*?)endobj" % root, d, re.S).group(1)
+        nums += [int(re.search(rb"/Info (\d+) 0 R", tr).group(1)), int(re.search(rb"/Metadata (\d+) 0 R", cat).group(1))]
+        ids = re.search(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]", tr)
+        tr = tr.replace(ids.group(0), b"/ID [<%s> <%s>]" % (ids.group(1), b"0" * len(ids.group(2))))
+    out = d if d.endswith(b"\n") else d + b"\n"
+    xref = b"xref\n"
+    for n in nums:
+        body = re.search(rb"\n%d 0 obj\s(.*?)endobj" % n, d, re.S).group(1)
+        xref += b"%d 1\n%010d 00000 n \n" % (n, len(out))
+        out += b"%d 0 obj\n" % n + body + b"endobj\n"
+    tr = re.sub(rb"/Prev \d+", b"", tr)
+    return out + xref + b"trailer\n<<" + tr + b" /Prev %s >>\nstartxref\n%d\n%%%%EOF\n" % (prev, len(out))
+
+
 def icc_v4(q):
     i = q.find(b"acsp") - 28
     return q[:i] + b"\x04" + q[i + 1:] if i > 0 else q
@@ -147,6 +169,7 @@ WRONG = [
     ("6.7.11", "pdfaid:part 2", ("sub", b"<pdfaid:part>1<", b"<pdfaid:part>2<"), "good"),
     ("6.9", "NeedAppearances true", cat(b"/AcroForm << /Fields [ ] /NeedAppearances true >>"), "good"),
     ("6.9", "XFA form", cat(b"/AcroForm << /Fields [ ] /XFA (x) >>"), "good"),
+    ("14.4", "an update that keeps /ID, Info and XMP", ("raw", append_update), "good"),
 ]
 
 
@@ -226,6 +249,13 @@ def main():
             failed += 1
         else:
             passed += 1
+    # The same update done right passes, and breaks nothing else.
+    out = os.path.join(tmp, "update-right.pdf")
+    open(out, "wb").write(append_update(open(bases["good"], "rb").read(), says_so=True))
+    right = {c for c, _ in Checker(out).run()}
+    passed, failed = passed + (right == reports["good"]), failed + (right != reports["good"])
+    if right != reports["good"]:
+        print("FAIL an update done right reports %s" % sorted(right - reports["good"]))
     untested = sorted({c for c, _ in RULES} - {w[0] for w in WRONG})
     passed, failed = passed + (not untested), failed + bool(untested)
     if untested:
