@@ -217,7 +217,8 @@ class Checker:
         stream rewritten in it, so that ModDate and xmp:ModifyDate can say
         when the file last changed (issue 16: the signature and the 归档章
         left both as at building)."""
-        ref = lambda tr, key: re.search(rb"/" + key + rb"\s+(\d+)\s+\d+\s+R", tr)   # noqa: E731
+        def ref(tr, key):
+            return re.search(rb"/" + key + rb"\s+(\d+)\s+\d+\s+R", tr)
         for (objs, tr), (_, older) in zip(self.sections, self.sections[1:]):
             ids = [re.findall(rb"<([0-9A-Fa-f]*)>", re.search(rb"/ID\s*\[(.*?)\]", t, re.S).group(1))
                    if re.search(rb"/ID\s*\[", t) else [] for t in (tr, older)]
@@ -304,7 +305,7 @@ class Checker:
         if "/OCProperties" in d or "/OC" in d:
             self.fail("6.1.13", "%s: optional content" % where)
         sub, typ = d.get("/Subtype"), d.get("/Type")
-        if sub == "/Image" or typ == "/XObject" and sub == "/Image":
+        if sub == "/Image":
             for k in ("/Alternates", "/OPI"):
                 if k in d:
                     self.fail("6.2.4", "%s: image with %s" % (where, k))
@@ -321,15 +322,16 @@ class Checker:
                 self.fail("6.2.6", "%s: reference XObject" % where)
         if sub == "/PS":
             self.fail("6.2.7", "%s: PostScript XObject" % where)
-        if typ == "/ExtGState" or any(k in d for k in ("/CA", "/ca", "/BM", "/SMask", "/TR", "/TR2")) and "/Subtype" not in d:
+        # /Type is optional in an ExtGState: its keys say what it is (an
+        # image's /SMask is judged above, by its /Subtype).
+        if typ == "/ExtGState" or "/Subtype" not in d and any(k in d for k in ("/CA", "/ca", "/BM", "/SMask", "/TR", "/TR2")):
             self.extgstate(d, where)
         grp = self.doc.get(d.get("/Group"))
         if isinstance(grp, dict) and grp.get("/S") == "/Transparency":
             self.fail("6.4", "%s: transparency group" % where)
         self.action(d, where)
-        for k in ("/AA",):
-            if k in d and (typ in ("/Catalog", "/Page", "/Annot") or "/FT" in d or "/Subtype" in d and typ is None):
-                self.fail("6.6.2", "%s: additional actions /AA" % where)
+        if "/AA" in d:        # catalog, page, annotation or field: 6.6.2 allows none
+            self.fail("6.6.2", "%s: additional actions /AA" % where)
 
     def extgstate(self, d, where):
         if "/TR" in d:
@@ -349,10 +351,9 @@ class Checker:
             self.fail("6.4", "%s: blend mode %s" % (where, bm))
 
     def action(self, d, where):
+        """/S names an action's type; its other uses (/Transparency,
+        /GTS_PDFA1, /Luminosity, page labels) share no name with these."""
         s = d.get("/S")
-        if not isinstance(s, str) or not (d.get("/Type") == "/Action" or "/JS" in d or "/URI" in d or
-                                          "/N" in d or "/F" in d or s in BAD_ACTIONS):
-            return
         if s in BAD_ACTIONS:
             self.fail("6.6.1", "%s: %s action" % (where, s[1:]))
         elif s == "/Named" and d.get("/N") not in NAMED_OK:
@@ -425,8 +426,6 @@ class Checker:
                 cs = self.doc.get(o["stream"]["dict"].get("/ColorSpace"))
                 if cs in ("/DeviceRGB", "/DeviceCMYK"):
                     self.colour_used(space, cs[1:], key)
-        for k in ("/Annots",):
-            pass
         return shown
 
     def page_resources(self, ref):
