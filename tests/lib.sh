@@ -7,8 +7,6 @@ pass=0
 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # counted CMD...: runs a checker that prints "FAIL …" lines and ends
 # "NAME: N passed, N failed"; shows its problems, adds its counts to ours
@@ -25,6 +23,9 @@ counted() {   # its variables are prefixed: a sh function shares the caller's
 
 # pdfa [--allow CLAUSES] FILE...: the PDF/A-1b self-check (tests/tools/pdfa.py).
 pdfa() { counted python3 tests/tools/pdfa.py "$@"; }
+
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # make_pki DIR: a throw-away county CA and a school certificate signed by
 # it, made at test time (no private key is ever committed), and the
