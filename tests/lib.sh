@@ -47,4 +47,3 @@ sample_as() {
   sed -i "s|LX2016-0007|$2|" "$1/placement.xml" "$1/assessment.xml" &&
   if [ -n "${3:-}" ]; then sed -i "s|<name>李春燕</name>|<name>$3</name>|" "$1/placement.xml"; fi
 }
-
