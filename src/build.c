@@ -160,9 +160,9 @@ int build_letter_pdf(context *ctx, const char *letter, const build_options *o, c
     page_template t;
     if (load_template(ctx, "letter", &t, err, errlen) != 0) return -1;
     block_list bl = {0};
-    char *title = NULL;
+    letter_meta meta;
     char *xsd = path_join(ctx->schema_dir, "letter.xsd");
-    int rc = letter_blocks(letter, xsd, &bl, &title, err, errlen);
+    int rc = letter_blocks(letter, xsd, &bl, &meta, err, errlen);
     free(xsd);
     document *d = document_new();
     if (rc == 0) {
@@ -170,14 +170,14 @@ int build_letter_pdf(context *ctx, const char *letter, const build_options *o, c
         layout_options lo = {NULL, o->draft, 0};
         rc = layout_document(&bl, &t, te, &lo, d, err, errlen);
         text_engine_free(te);
-        d->title = xstrdup(title);
-        d->author = xstrdup("");
+        d->title = xstrdup(meta.title);
+        d->author = xstrdup(meta.author);
         d->subject = xstrdup("报送函");
-        d->keywords = xstrdup("");
+        d->keywords = xstrdup(meta.keywords);
     }
     if (rc == 0) rc = write_pdf(ctx, d, o, path, err, errlen);
     document_free(d);
     blocks_free(&bl);
-    free(title);
+    letter_meta_free(&meta);
     return rc;
 }

@@ -4,6 +4,7 @@
  * it is turned into PDF's bottom-up coordinates only when an item is
  * emitted, in one place (pdf_y). */
 #include "layout_flow.h"
+#include "seal.h"      /* seal_glyph: a glyph's outline as a path, for the watermark */
 #include "util.h"
 
 #include <math.h>
@@ -242,14 +243,40 @@ void layout_text_at(document *d, int page, text_engine *te, const char *role, fl
 }
 
 /* The watermark goes first on the page, under everything, in light gray:
- * no transparency, so a draft is still valid PDF/A. */
+ * no transparency, so a draft is still valid PDF/A. It is drawn as the
+ * glyphs' outlines, not as text, so that a draft's text extracts as the
+ * final dossier's does: as text, 草稿 came into the middle of whatever
+ * paragraph it crossed. Turned by the template's angle about the page's
+ * centre, each glyph's em box centred on the turned baseline. */
 static void draw_watermark(flow *fl)
 {
     const page_template *t = fl->t;
     if (!t->watermark[0]) return;
     style s = *template_style(t, "body");
     s.size = t->watermark_size;
-    set_single(fl, t->watermark, &s, t->width / 2, t->height / 2, 1, t->watermark_gray);
+    text_style ts = flow_text_style(&s);
+    ts.indent = 0;
+    ts.justify = 0;
+    ts.align = 0;
+    text_lines tl;
+    memset(&tl, 0, sizeof tl);
+    text_set(fl->te, t->watermark, strlen(t->watermark), &ts, 1e6f, &tl);
+    float a = t->watermark_angle * (float)M_PI / 180, ca = cosf(a), sa = sinf(a);
+    size_t first = fl->pg->nsegs;
+    for (size_t i = 0; i < tl.nlines; i++) {
+        const text_line *ln = &tl.lines[i];
+        for (size_t k = ln->first; k < ln->first + ln->count; k++) {
+            const text_glyph *g = &tl.glyphs[k];
+            float u = g->x + g->advance / 2 - ln->width / 2;
+            seal_glyph(fl->pg, text_engine_fonts(fl->te), g->font, g->gid, s.size,
+                       t->width / 2 + u * ca, t->height / 2 + u * sa, a);
+        }
+    }
+    text_lines_free(&tl);
+    page_item *it = page_add_item(fl->pg, ITEM_PATH);
+    it->first_seg = first;
+    it->nsegs = fl->pg->nsegs - first;
+    it->color = (rgb){t->watermark_gray, t->watermark_gray, t->watermark_gray};
 }
 
 static int count_toc(const block_list *bl)

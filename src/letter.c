@@ -32,9 +32,28 @@ static void add(block_list *out, const char *style, const char *text, float inse
     b->inset_em = inset;
 }
 
-int letter_blocks(const char *path, const char *xsd, block_list *out, char **title,
+/* The addressee without the full-width colon that ends its line. */
+static char *addressee(const char *to)
+{
+    size_t n = strlen(to);
+    const char *colon = "\xEF\xBC\x9A";   /* ： */
+    if (n >= 3 && !memcmp(to + n - 3, colon, 3)) n -= 3;
+    else if (n && to[n - 1] == ':') n--;
+    return xstrndup(to, n);
+}
+
+void letter_meta_free(letter_meta *meta)
+{
+    free(meta->title);
+    free(meta->author);
+    free(meta->keywords);
+    memset(meta, 0, sizeof *meta);
+}
+
+int letter_blocks(const char *path, const char *xsd, block_list *out, letter_meta *meta,
                   char *err, size_t errlen)
 {
+    memset(meta, 0, sizeof *meta);
     xmlDocPtr doc = xml_load_data(path, err, errlen);
     if (!doc) return -1;
     if (schema_check_data(xsd, doc, err, errlen) != 0) {
@@ -65,7 +84,11 @@ int letter_blocks(const char *path, const char *xsd, block_list *out, char **tit
         blocks_add(out, BLOCK_SPACE, NULL, NULL)->space = -1;
         add(out, "signature", from, 4 + (chars(when) - chars(from)) / 2);
         add(out, "signature", when, 4);
-        *title = xstrdup(t);
+        char *who = addressee(to);
+        meta->title = xstrdup(t);
+        meta->author = xstrdup(from);
+        meta->keywords = xasprintf("%s; %s", who, date);
+        free(who);
     }
     free(t); free(to); free(from); free(date);
     xmlFreeDoc(doc);

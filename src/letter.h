@@ -8,9 +8,17 @@
 #include <stddef.h>
 #include "blocks.h"
 
+/* What the PDF's document information says of a letter (caller frees
+ * with letter_meta_free): its title, the sender as author, and as
+ * keywords the addressee and the date ("XX县教育体育局; 2016-09-30"). */
+typedef struct letter_meta {
+    char *title, *author, *keywords;
+} letter_meta;
+
 /* Loads, validates and turns the letter into blocks. 0, or -1 with err
- * ("file:line: message"). title receives the letter's title (caller frees). */
-int letter_blocks(const char *path, const char *xsd, block_list *out, char **title,
+ * ("file:line: message"). */
+int letter_blocks(const char *path, const char *xsd, block_list *out, letter_meta *meta,
                   char *err, size_t errlen);
+void letter_meta_free(letter_meta *meta);
 
 #endif

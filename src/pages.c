@@ -27,14 +27,19 @@ document *document_new(void)
     return xcalloc(1, sizeof(document));
 }
 
+static void page_free(page *p)
+{
+    free(p->items);
+    free(p->glyphs);
+    free(p->segs);
+}
+
 void document_free(document *d)
 {
     if (!d) return;
-    for (int i = 0; i < d->npages; i++) {
-        free(d->pages[i].items);
-        free(d->pages[i].glyphs);
-        free(d->pages[i].segs);
-    }
+    for (int i = 0; i < d->npages; i++) page_free(&d->pages[i]);
+    for (int i = 0; i < d->nforms; i++) page_free(&d->forms[i]);
+    free(d->forms);
     for (int i = 0; i < d->noutline; i++) free(d->outline[i].title);
     for (int i = 0; i < d->nimages; i++) free(d->images[i].path);
     for (int i = 0; i < d->nanchors; i++) free(d->anchors[i].name);
@@ -124,4 +129,23 @@ const anchor *document_anchor(const document *d, const char *name)
     for (int i = d->nanchors; i-- > 0;)
         if (!strcmp(d->anchors[i].name, name)) return &d->anchors[i];
     return NULL;
+}
+
+int document_add_form(document *d, float width, float height)
+{
+    grow_int((void **)&d->forms, &d->cap_forms, d->nforms + 1, sizeof *d->forms);
+    page *f = &d->forms[d->nforms];
+    memset(f, 0, sizeof *f);
+    f->width = width;
+    f->height = height;
+    return d->nforms++;
+}
+
+void page_add_form(page *p, int f, float x, float y, float scale)
+{
+    page_item *it = page_add_item(p, ITEM_FORM);
+    it->form = f;
+    it->x0 = x;
+    it->y0 = y;
+    it->scale = scale;
 }

@@ -32,8 +32,11 @@ typedef struct glyph_run {
 
 /* ITEM_CLIP starts clipping to the rectangle x0,y0–x1,y1 for the items
  * that follow, until the matching ITEM_UNCLIP (a 骑缝章 shows only the
- * slice of the seal that falls on its page). */
-typedef enum { ITEM_RUN, ITEM_LINE, ITEM_RECT, ITEM_IMAGE, ITEM_PATH, ITEM_CLIP, ITEM_UNCLIP } item_kind;
+ * slice of the seal that falls on its page).
+ * ITEM_FORM places one of the document's forms (a drawing made once and
+ * shown many times: the school's seal) scaled by `scale` with its
+ * origin at x0,y0. */
+typedef enum { ITEM_RUN, ITEM_LINE, ITEM_RECT, ITEM_IMAGE, ITEM_PATH, ITEM_CLIP, ITEM_UNCLIP, ITEM_FORM } item_kind;
 
 /* A path in PDF operators' terms: moveto/lineto/curveto, filled or stroked. */
 typedef enum { PATH_MOVE, PATH_LINE, PATH_CURVE, PATH_CLOSE } path_op;
@@ -47,6 +50,8 @@ typedef struct page_item {
     rgb color;
     float opacity;                   /* 1 = opaque (watermark < 1) */
     int image;                       /* ITEM_IMAGE: index into doc->images */
+    int form;                        /* ITEM_FORM: index into doc->forms */
+    float scale;                     /* ITEM_FORM: 1 = the form's own size */
     size_t first_seg, nsegs;         /* ITEM_PATH: into page->segs */
 } page_item;
 
@@ -92,6 +97,11 @@ typedef struct document {
     int nimages, cap_images;
     anchor *anchors;
     int nanchors, cap_anchors;
+    /* Forms: drawings placed by ITEM_FORM, each a page of shapes only
+     * (lines, rectangles, paths, clips; no text or images) in its own
+     * coordinates, its width × height the bounding box from (0, 0). */
+    page *forms;
+    int nforms, cap_forms;
     char *title, *author, *subject, *keywords;   /* document information */
 } document;
 
@@ -105,6 +115,10 @@ placed_glyph *page_add_glyphs(page *p, size_t n);   /* n slots at p->glyphs[p->n
 path_seg *page_add_segs(page *p, size_t n);
 void document_add_outline(document *d, int level, const char *title, int page, float y);
 int document_add_image(document *d, const char *path, int is_png);
+/* A new empty form of the given box; returns its index. */
+int document_add_form(document *d, float width, float height);
+/* Places form f on p at (x, y), scaled. */
+void page_add_form(page *p, int f, float x, float y, float scale);
 void document_add_anchor(document *d, const char *name, int page, float x, float y, float width);
 /* The last anchor of that name, or NULL. */
 const anchor *document_anchor(const document *d, const char *name);

@@ -29,6 +29,7 @@ typedef struct writer {
     used_font *fonts;        /* one per font_set index, n = fonts_count */
     int nfonts;
     HPDF_Image *images;
+    HPDF_Dict *forms;        /* one Form XObject per document form */
     HPDF_STATUS error;
     HPDF_STATUS detail;
 } writer;
@@ -316,8 +317,8 @@ static void page_fonts(writer *w, HPDF_Page hp, const page *pg)
     }
 }
 
-/* An image: its XObject named in the page's resources, drawn by cm/Do. */
-static void write_image(writer *w, HPDF_Page hp, strbuf *s, const page_item *it)
+/* Names obj in the page's /Resources /XObject dictionary. */
+static void page_xobject(writer *w, HPDF_Page hp, const char *name, void *obj)
 {
     HPDF_Dict res = HPDF_Page_GetInheritableItem(hp, "Resources", HPDF_OCLASS_DICT);
     HPDF_Dict xo = HPDF_Dict_GetItem(res, "XObject", HPDF_OCLASS_DICT);
@@ -325,11 +326,54 @@ static void write_image(writer *w, HPDF_Page hp, strbuf *s, const page_item *it)
         xo = HPDF_Dict_New(w->pdf->mmgr);
         HPDF_Dict_Add(res, "XObject", xo);
     }
+    HPDF_Dict_Add(xo, name, obj);
+}
+
+/* An image: its XObject named in the page's resources, drawn by cm/Do. */
+static void write_image(writer *w, HPDF_Page hp, strbuf *s, const page_item *it)
+{
     char name[16], a[24], b[24], c[24], d[24];
     snprintf(name, sizeof name, "Im%d", it->image);
-    HPDF_Dict_Add(xo, name, w->images[it->image]);
+    page_xobject(w, hp, name, w->images[it->image]);
     put(s, "q\n%s 0 0 %s %s %s cm\n/%s Do\nQ\n", num(a, it->x1 - it->x0), num(b, it->y1 - it->y0),
         num(c, it->x0), num(d, it->y0), name);
+}
+
+/* Each document form as a Form XObject: written once, however many
+ * pages place it (the seal: cover, assessment and every 骑缝章 strip).
+ * Forms hold shapes only, so they need no resources of their own. */
+static void write_forms(writer *w)
+{
+    w->forms = xcalloc((size_t)w->d->nforms + 1, sizeof *w->forms);
+    for (int i = 0; i < w->d->nforms; i++) {
+        const page *f = &w->d->forms[i];
+        strbuf ops;
+        sb_init(&ops);
+        pdf_page_operators(f, &ops);
+        HPDF_Dict x = pdf_deflated_stream(w->pdf, ops.s ? ops.s : "", ops.len, 6);   /* as page content */
+        sb_free(&ops);
+        HPDF_Dict_AddName(x, "Type", "XObject");
+        HPDF_Dict_AddName(x, "Subtype", "Form");
+        HPDF_Array box = HPDF_Array_New(w->pdf->mmgr);
+        HPDF_Array_AddNumber(box, 0);
+        HPDF_Array_AddNumber(box, 0);
+        HPDF_Array_AddReal(box, f->width);
+        HPDF_Array_AddReal(box, f->height);
+        HPDF_Dict_Add(x, "BBox", box);
+        HPDF_Dict_Add(x, "Resources", HPDF_Dict_New(w->pdf->mmgr));
+        w->forms[i] = x;
+    }
+}
+
+/* A form placed: scaled about its origin, moved to (x0, y0). */
+static void write_form_use(writer *w, HPDF_Page hp, strbuf *s, const page_item *it)
+{
+    char name[16], a[24], b[24], c[24];
+    if (it->form < 0 || it->form >= w->d->nforms) return;
+    snprintf(name, sizeof name, "Fm%d", it->form);
+    page_xobject(w, hp, name, w->forms[it->form]);
+    num(a, it->scale);
+    put(s, "q\n%s 0 0 %s %s %s cm\n/%s Do\nQ\n", a, a, num(b, it->x0), num(c, it->y0), name);
 }
 
 static void write_clip(strbuf *s, const page_item *it)
@@ -408,6 +452,7 @@ static void write_page(writer *w, const page *pg)
         }
         text_end(&s, &ts);
         if (it->kind == ITEM_IMAGE) write_image(w, hp, &s, it);
+        else if (it->kind == ITEM_FORM) write_form_use(w, hp, &s, it);
         else if (it->kind == ITEM_CLIP) { text_forget(&s, &ts); write_clip(&s, it); }
         else if (it->kind == ITEM_UNCLIP) { text_forget(&s, &ts); put(&s, "Q\n"); }
         else write_shape(&s, pg, it);
@@ -456,6 +501,7 @@ static int render(writer *w, const pdf_options *o, unsigned char **data, size_t 
     pdf->pdf_version = HPDF_VER_14;
     collect_glyphs(w);
     if (write_fonts(w, err, errlen) != 0 || load_images(w, err, errlen) != 0) return -1;
+    write_forms(w);
     for (int p = 0; p < w->d->npages; p++) write_page(w, &w->d->pages[p]);
     write_outline(w);
     if (pdf_meta_write(pdf, w->d, o, err, errlen) != 0) return -1;
@@ -488,6 +534,7 @@ int pdf_write_mem(const document *d, const font_set *fs, const pdf_options *o,
     for (int i = 0; i < w.nfonts; i++) used_font_free(&w.fonts[i]);
     free(w.fonts);
     free(w.images);
+    free(w.forms);
     return rc;
 }
 

@@ -4,7 +4,9 @@
  * (CIDFontType2, Identity-H, ToUnicode with surrogate pairs for
  * characters above U+FFFF, /W for the used glyphs only), outlines
  * (bookmarks), document information and XMP metadata, an sRGB output
- * intent and a trailer /ID. Same document and same time → same bytes. */
+ * intent and a trailer /ID; each of the document's forms (the seal) once,
+ * as a Form XObject the pages place. Same document and same time → same
+ * bytes. */
 #ifndef DANGAN_PDF_H
 #define DANGAN_PDF_H
 
@@ -29,8 +31,9 @@ int pdf_write_mem(const document *d, const font_set *fs, const pdf_options *o,
 
 #include "util.h"
 /* The content-stream operators of a page's rules, rectangles, paths and
- * clips (glyph runs and images are not drawn): for stamps added to an
- * existing PDF by incremental update (the archive's 归档章). */
+ * clips (glyph runs, images and forms are not drawn): a form's content,
+ * and stamps added to an existing PDF by incremental update (the
+ * archive's 归档章). */
 void pdf_page_operators(const page *pg, strbuf *out);
 
 #endif

@@ -110,7 +110,9 @@ static HPDF_Array box_array(HPDF_Doc pdf, int a, int b, int c, int d)
     return arr;
 }
 
-static HPDF_Dict descriptor(HPDF_Doc pdf, hb_font_t *hf, const char *name, HPDF_Dict file)
+static HPDF_Dict cid_set(HPDF_Doc pdf, size_t n);
+
+static HPDF_Dict descriptor(HPDF_Doc pdf, hb_font_t *hf, const char *name, HPDF_Dict file, size_t nglyphs)
 {
     hb_font_extents_t e;
     hb_font_get_h_extents(hf, &e);
@@ -127,6 +129,7 @@ static HPDF_Dict descriptor(HPDF_Doc pdf, hb_font_t *hf, const char *name, HPDF_
     HPDF_Dict_AddNumber(d, "CapHeight", asc);
     HPDF_Dict_AddNumber(d, "StemV", 80);
     HPDF_Dict_Add(d, "FontFile2", file);
+    HPDF_Dict_Add(d, "CIDSet", cid_set(pdf, nglyphs));
     return d;
 }
 
@@ -254,6 +257,22 @@ HPDF_Dict pdf_deflated_stream(HPDF_Doc pdf, const void *data, size_t len, int le
     return s ? s : stream_of(pdf, data, len);
 }
 
+/* PDF/A-1 (ISO 19005-1 6.3.5) asks of a subset CID font a /CIDSet: one
+ * bit per CID, high bit first, set for every CID in the font program and
+ * for no other. The subset numbers its glyphs densely and CID = glyph id
+ * (/CIDToGIDMap /Identity), so the program holds exactly CIDs 0 … n-1:
+ * n bits set, the last byte's spare bits clear. */
+static HPDF_Dict cid_set(HPDF_Doc pdf, size_t n)
+{
+    size_t len = (n + 7) / 8;
+    unsigned char *bits = xcalloc(len + 1, 1);
+    memset(bits, 0xFF, n / 8);
+    if (n % 8) bits[n / 8] = (unsigned char)(0xFF00u >> (n % 8));
+    HPDF_Dict s = pdf_deflated_stream(pdf, bits, len, SMALL_LEVEL);
+    free(bits);
+    return s;
+}
+
 int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *text,
                    char *err, size_t errlen)
 {
@@ -283,7 +302,7 @@ int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *t
     HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL));
     HPDF_Dict_AddNumber(info, "Supplement", 0);
     HPDF_Dict_Add(cid, "CIDSystemInfo", info);
-    HPDF_Dict_Add(cid, "FontDescriptor", descriptor(pdf, hf, name, file));
+    HPDF_Dict_Add(cid, "FontDescriptor", descriptor(pdf, hf, name, file, u->sub.n));
     HPDF_Dict_AddNumber(cid, "DW", 1000);
     HPDF_Dict_Add(cid, "W", widths(pdf, hf, u));
     HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");

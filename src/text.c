@@ -56,6 +56,8 @@ text_engine *text_engine_new(const font_set *fs)
     return te;
 }
 
+const font_set *text_engine_fonts(const text_engine *te) { return te->fs; }
+
 void text_engine_free(text_engine *te)
 {
     if (!te) return;

@@ -64,6 +64,8 @@ typedef struct text_engine text_engine;
 /* One engine per thread; fonts shared (read-only). */
 text_engine *text_engine_new(const font_set *fs);
 void text_engine_free(text_engine *te);
+/* The font set the engine shapes with. */
+const font_set *text_engine_fonts(const text_engine *te);
 
 /* Sets text[0..len) into lines of at most measure points. Appends to out
  * (which the caller zero-initialises and frees with text_lines_free).

@@ -7,6 +7,23 @@ pass=0
 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+# counted CMD...: runs a checker that prints "FAIL …" lines and ends
+# "NAME: N passed, N failed"; shows its problems, adds its counts to ours
+# (no result line, or a non-zero exit with none failed, is a failure).
+counted() {   # its variables are prefixed: a sh function shares the caller's
+  _c_out=$("$@" 2>&1); _c_rc=$?
+  printf '%s\n' "$_c_out" | grep -E '^(FAIL|known)|drop it from --allow' | head -n 20
+  _c_line=$(printf '%s\n' "$_c_out" | grep -E ': [0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+  _c_p=$(printf '%s\n' "$_c_line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+  _c_f=$(printf '%s\n' "$_c_line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+  pass=$((pass + ${_c_p:-0})); fail=$((fail + ${_c_f:-1}))
+  [ $_c_rc -eq 0 ] || [ "${_c_f:-1}" -gt 0 ] || { fail=$((fail + 1)); printf '%s\n' "$_c_out" | tail -n 5; }
+}
+
+# pdfa [--allow CLAUSES] FILE...: the PDF/A-1b self-check (tests/tools/pdfa.py).
+pdfa() { counted python3 tests/tools/pdfa.py "$@"; }
+
 ok()  { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 

@@ -15,12 +15,14 @@ Usage: pdf_inspect.py FILE.pdf"""
 import base64, json, re, subprocess, sys
 
 
-def qpdf_json(path, decode):
-    out = subprocess.run(["qpdf", "--json", "--json-stream-data=inline",
-                          "--decode-level=" + decode, "--json-key=qpdf",
-                          "--json-key=pages", "--json-key=outlines", path],
-                         capture_output=True, check=True).stdout
-    return json.loads(out)
+def qpdf_json(path, decode, check=True):
+    """qpdf's JSON of the file; check=False takes what qpdf could read of
+    a damaged file (exit 3: warnings) instead of failing."""
+    p = subprocess.run(["qpdf", "--json", "--json-stream-data=inline",
+                        "--decode-level=" + decode, "--json-key=qpdf",
+                        "--json-key=pages", "--json-key=outlines", path],
+                       capture_output=True, check=check)
+    return json.loads(p.stdout)
 
 
 class Doc:
@@ -198,4 +200,5 @@ def main():
     meta(doc)
 
 
-main()
+if __name__ == "__main__":   # pdfa.py imports the reader and tokenizer
+    main()
