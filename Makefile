@@ -2,11 +2,11 @@
 #   sh setup.sh && make run    check every submission in samples/
 #   sh setup.sh && make test   the test suite
 CC      ?= cc
-PKGS    := libxml-2.0 icu-uc icu-i18n freetype2 harfbuzz libdeflate libqrencode libcrypto sqlite3
+PKGS    := libxml-2.0 icu-uc icu-i18n freetype2 harfbuzz libdeflate libqrencode libcrypto sqlite3 libmicrohttpd libsodium libzip
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -MMD -MP
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(shell pkg-config --cflags $(PKGS))
-LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lhpdf -lpng -lz -lm
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lhpdf -lpng -lz -lm -lpthread
 
 # B: the build folder (build-asan for the sanitizer run).
 B       ?= build
