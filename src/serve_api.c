@@ -261,6 +261,29 @@ static void figure_get(request *q, const char *id, const char *name, reply *r)
     r->type = name[n - 3] == 'p' ? "image/png" : "image/jpeg";
 }
 
+/* The stored photographs: ["figures/NAME", …], oldest first (names
+ * start with the upload date). */
+static void figure_list(request *q, const char *id, reply *r)
+{
+    char *dir = xasprintf("%s/submissions/%s/figures", q->s->data, id);
+    struct dirent **v = NULL;
+    int n = scandir(dir, &v, NULL, alphasort);
+    r->status = 200;
+    sb_puts(&r->body, "[");
+    for (int i = 0, k = 0; i < n; i++) {
+        if (v[i]->d_name[0] != '.') {
+            char *src = xasprintf("figures/%s", v[i]->d_name);
+            if (k++) sb_puts(&r->body, ",");
+            sb_json(&r->body, src);
+            free(src);
+        }
+        free(v[i]);
+    }
+    free(v);
+    sb_puts(&r->body, "]");
+    free(dir);
+}
+
 /* Writes to a teacher's files: only the teacher, only while editable. */
 static int may_write(request *q, const char *id, reply *r)
 {
@@ -304,6 +327,8 @@ static void submission_route(request *q, const char *rest, reply *r)
         if (upload_part(q, &data, &len) != 0) reply_error(r, 400, "没有收到完整的照片（上传中断了？请重试）");
         else if (len > SERVE_MAX_IMAGE) reply_error(r, 413, "照片太大（最多 30 MB）");
         else store_figure(q->s, id, data, len, r);
+    } else if (!strcmp(sub, "figures") && get) {
+        figure_list(q, id, r);
     } else if (!strncmp(sub, "figures/", 8) && get) {
         figure_get(q, id, sub + 8, r);
     } else if (!strcmp(sub, "check") && get) {
