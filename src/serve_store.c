@@ -193,28 +193,38 @@ static const char *profile_for(serve *s, const char *dir, const char *id, char *
     return buf[0] ? buf : NULL;
 }
 
+/* Loads and checks dir (the submission, or its staged copy) as `check` does. */
+static int run_check(serve *s, const char *dir, const char *id, checked *c, reply *r)
+{
+    char err[1024], prof[64];
+    if (check_submission(&s->ctx, dir, profile_for(s, dir, id, prof, sizeof prof), c, err, sizeof err) == 0) return 0;
+    reply_error(r, 500, err);
+    return -1;
+}
+
+static void reply_check(serve *s, const char *id, const checked *c, reply *r)
+{
+    char *mem = NULL;
+    size_t mlen = 0;
+    FILE *m = open_memstream(&mem, &mlen);
+    char *shown = xasprintf("submissions/%s", id);
+    report_json(m, shown, c, s->ctx.en);
+    fclose(m);
+    /* report_json ends with "}\n": the check-list is appended inside. */
+    if (mlen && mem[mlen - 1] == '\n') mlen--;
+    if (mlen && mem[mlen - 1] == '}') mlen--;
+    r->status = 200;
+    sb_add(&r->body, mem, mlen);
+    add_rows(&r->body, c);
+    free(mem);
+    free(shown);
+}
+
 static void check_locked(serve *s, const char *id, reply *r)
 {
-    char *dir = sub_dir(s, id), err[1024], prof[64];
+    char *dir = sub_dir(s, id);
     checked c;
-    if (check_submission(&s->ctx, dir, profile_for(s, dir, id, prof, sizeof prof), &c, err, sizeof err) != 0) {
-        reply_error(r, 500, err);
-    } else {
-        char *mem = NULL;
-        size_t mlen = 0;
-        FILE *m = open_memstream(&mem, &mlen);
-        char *shown = xasprintf("submissions/%s", id);
-        report_json(m, shown, &c, s->ctx.en);
-        fclose(m);
-        /* report_json ends with "}\n": the check-list is appended inside. */
-        if (mlen && mem[mlen - 1] == '\n') mlen--;
-        if (mlen && mem[mlen - 1] == '}') mlen--;
-        r->status = 200;
-        sb_add(&r->body, mem, mlen);
-        add_rows(&r->body, &c);
-        free(mem);
-        free(shown);
-    }
+    if (run_check(s, dir, id, &c, r) == 0) reply_check(s, id, &c, r);
     checked_free(&c);
     free(dir);
 }
@@ -252,6 +262,7 @@ static int write_synced(const char *path, const char *data, size_t len)
     return close(fd) || rc ? -1 : 0;
 }
 
+/* A staging folder: its files, and its figures/ folder of links. */
 static void rm_tree1(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -259,7 +270,7 @@ static void rm_tree1(const char *dir)
     while (d && (e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.') continue;
         char *p = path_join(dir, e->d_name);
-        unlink(p);
+        if (unlink(p) != 0 && is_dir(p)) rm_tree1(p);
         free(p);
     }
     if (d) closedir(d);
@@ -318,26 +329,18 @@ static int keep_history(serve *s, const char *id, const char *name)
     return rc;
 }
 
-/* Loads the staged folder; the file-level findings of `name` (not
- * well-formed, forbidden, schema-invalid, wrong root) mean it is refused. */
-static int staged_findings(serve *s, const char *dir, const char *id, const char *name, strbuf *out)
+/* The file-level findings of `name` in the staged check (not well-formed,
+ * forbidden, schema-invalid, wrong root, another placement id) mean it is
+ * refused: written into out as the 422 body; their number. */
+static int file_errors(serve *s, checked *c, const char *id, const char *name, strbuf *out)
 {
-    submission sub;
-    findings f;
-    char err[1024];
-    findings_init(&f);
     int bad = 0;
-    if (submission_load(dir, s->ctx.schemas, &sub, &f, err, sizeof err) != 0) {
-        findings_free(&f);
-        return -1;
-    }
-    if (!strcmp(name, "placement.xml") && sub.id && strcmp(sub.id, id))
-        finding_add(&f, SEV_ERROR, "ref.missing", name, sub.profile_line, "placement/@id",
-                    "研修编号 %s 与账户的研修编号 %s 不一致", "placement id %s is not the account's %s", sub.id, id);
-    findings_sort(&f);
+    if (!strcmp(name, "placement.xml") && c->sub.id && strcmp(c->sub.id, id))
+        finding_add(&c->f, SEV_ERROR, "ref.missing", name, c->sub.profile_line, "placement/@id",
+                    "研修编号 %s 与账户的研修编号 %s 不一致", "placement id %s is not the account's %s", c->sub.id, id);
     sb_puts(out, "{\"error\":\"文件有错误，没有保存\",\"findings\":[");
-    for (size_t i = 0; i < f.n; i++) {
-        const finding *x = &f.v[i];
+    for (size_t i = 0; i < c->f.n; i++) {
+        const finding *x = &c->f.v[i];
         int filelevel = !strncmp(x->code, "xml.", 4) || !strcmp(x->code, "schema.invalid")
                         || !strcmp(x->code, "file.unknown-root") || !strcmp(x->rule, "placement/@id");
         if (strcmp(x->file, name) || !filelevel || x->sev != SEV_ERROR) continue;
@@ -350,24 +353,33 @@ static int staged_findings(serve *s, const char *dir, const char *id, const char
         sb_puts(out, ",\"severity\":\"error\"}");
     }
     sb_puts(out, "]}");
-    submission_free(&sub);
-    findings_free(&f);
     return bad;
 }
 
-/* Hard links of the submission's other files, then the new text. */
-static int stage(serve *s, const char *st, const char *id, const char *name, const char *body, size_t len)
+static void link_all(const char *from, const char *to, int xml_only, const char *except)
 {
-    char *dir = sub_dir(s, id), **names;
-    int n = list_names(dir, &names);
-    for (int i = 0; i < n; i++) {
-        if (!strcmp(names[i], name)) continue;
-        char *a = path_join(dir, names[i]), *b = path_join(st, names[i]);
-        link(a, b);
+    DIR *d = opendir(from);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || (xml_only && !store_name_ok(e->d_name)) || (except && !strcmp(e->d_name, except)))
+            continue;
+        char *a = path_join(from, e->d_name), *b = path_join(to, e->d_name);
+        if (link(a, b) != 0) {}   /* a missing link shows as a finding of the check, not a lost file */
         free(a);
         free(b);
     }
-    free_names(names, n);
+    if (d) closedir(d);
+}
+
+/* Hard links of the submission's other files and figures (so the staged
+ * copy checks exactly as the folder will), then the new text. */
+static int stage(serve *s, const char *st, const char *id, const char *name, const char *body, size_t len)
+{
+    char *dir = sub_dir(s, id), *figs = path_join(dir, "figures"), *sfigs = path_join(st, "figures");
+    link_all(dir, st, 1, name);
+    if (is_dir(figs) && mkdir(sfigs, 0755) == 0) link_all(figs, sfigs, 0, NULL);
+    free(figs);
+    free(sfigs);
     free(dir);
     char *p = path_join(st, name);
     int rc = write_synced(p, body, len);
@@ -411,13 +423,15 @@ static void put_locked(serve *s, const char *id, const char *name, const char *b
         reply_error(r, 500, "服务器无法写入暂存文件（磁盘满了？），没有保存");
         goto done;
     }
+    checked c;
+    if (run_check(s, st, id, &c, r) != 0) { checked_free(&c); goto done; }
     strbuf why;
     sb_init(&why);
-    int bad = staged_findings(s, st, id, name, &why);
-    if (bad != 0) {
-        if (bad > 0) { r->status = 422; sb_add(&r->body, why.s, why.len); }
-        else reply_error(r, 500, "服务器读不了暂存文件，没有保存");
+    if (file_errors(s, &c, id, name, &why) > 0) {
+        r->status = 422;
+        sb_add(&r->body, why.s, why.len);
         sb_free(&why);
+        checked_free(&c);
         goto done;
     }
     sb_free(&why);
@@ -427,9 +441,13 @@ static void put_locked(serve *s, const char *id, const char *name, const char *b
     if (rc == 0) fsync_dir(dir);
     free(staged);
     free(dir);
-    if (rc != 0) { reply_error(r, 500, "服务器无法写入文件，没有保存（原来的版本没有改动）"); goto done; }
-    etag_of(body, len, r->etag);
-    check_locked(s, id, r);
+    if (rc != 0) reply_error(r, 500, "服务器无法写入文件，没有保存（原来的版本没有改动）");
+    else {
+        etag_of(body, len, r->etag);
+        /* The staged copy is the folder as it now is: its check is the answer. */
+        reply_check(s, id, &c, r);
+    }
+    checked_free(&c);
 done:
     if (st) rm_tree1(st);
     free(st);

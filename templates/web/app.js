@@ -545,7 +545,7 @@ async function bundlePoll(once) {
   const j = r.json, bar = $('#bundle-progress');
   bar.hidden = j.state === 'idle';
   bar.max = j.total || 1; bar.value = j.done;
-  $('#bundle-state').textContent = { idle: '', running: '正在生成：' + j.done + ' / ' + j.total, done: '已完成：' + j.total + ' 份', failed: '生成失败，请查看服务器日志' }[j.state] || j.state;
+  $('#bundle-state').textContent = { idle: '', running: '正在生成：' + j.done + ' / ' + j.total, done: '已完成：' + j.total + ' 份', failed: '生成失败，请查看服务器日志' }[j.state] ?? j.state;
   $('#btn-bundle').disabled = j.state === 'running';
   $('#bundle-links').replaceChildren(...(j.state === 'done' ? [el('a', { href: '/api/bundle.zip', download: 'bundle.zip', id: 'bundle-zip' }, '下载验证包（zip）'), '　',
     el('a', { href: '/api/bundle/summary.pdf', target: '_blank' }, '查看汇总表 summary.pdf')] : []));
