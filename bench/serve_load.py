@@ -4,12 +4,15 @@ each in its own thread saving a journal file (PUT with If-Match: validate,
 write, history, check) and now and then fetching the draft PDF, for a
 bounded time (default 30 s). Prints p50/p99 latency of save+check and of
 the draft, errors, requests, and the server's peak RSS. Figures, not
-assertions. Usage: serve_load.py DANGAN_BIN [TEACHERS] [SECONDS]"""
+assertions. Usage: serve_load.py DANGAN_BIN [TEACHERS] [SECONDS] [THINK]"""
 import http.client, json, os, re, shutil, subprocess, sys, tempfile, threading, time
 
 BIN = sys.argv[1]
 N = int(sys.argv[2]) if len(sys.argv) > 2 else 60
 SECONDS = float(sys.argv[3]) if len(sys.argv) > 3 else 30
+# Seconds between one teacher's saves: typing a paragraph takes longer; two
+# seconds is a teacher pressing 保存 as fast as they can click.
+THINK = float(sys.argv[4]) if len(sys.argv) > 4 else 2.0
 tmp = tempfile.mkdtemp()
 data = os.path.join(tmp, "data")
 pws = []
@@ -33,13 +36,16 @@ while port is None:
 
 
 def req(method, path, body=None, headers=None):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    c.request(method, path, body=body, headers=headers or {})
-    r = c.getresponse()
-    d = r.read()
-    h = {k.lower(): v for k, v in r.getheaders()}
-    c.close()
-    return r.status, h, d
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        c.request(method, path, body=body, headers=headers or {})
+        r = c.getresponse()
+        d = r.read()
+        h = {k.lower(): v for k, v in r.getheaders()}
+        c.close()
+        return r.status, h, d
+    except OSError as e:   # refused, reset: counted as an error
+        return 0, {}, str(e).encode()
 
 
 sessions = []
@@ -68,6 +74,8 @@ def teacher(i):
         st, h, d = req("PUT", base, body, {"Cookie": cookie, "X-CSRF-Token": csrf, "If-Match": etag})
         dt = (time.time() - t0) * 1000
         ok = st == 200 and json.loads(d)["ok"]
+        if not ok and errors[0] < 3:
+            print("error:", st, d[:200])
         with lock:
             save_ms.append(dt)
             errors[0] += not ok
@@ -78,7 +86,7 @@ def teacher(i):
             with lock:
                 draft_ms.append((time.time() - t0) * 1000)
                 errors[0] += st != 200 or not d.startswith(b"%PDF")
-        time.sleep(0.5)   # a teacher types between saves; without it this measures a queue
+        time.sleep(THINK)   # a teacher types between saves; without it this measures a queue
 
 
 threads = [threading.Thread(target=teacher, args=(i,)) for i in range(N)]

@@ -39,9 +39,10 @@
 /* Request headers (cookie, CSRF token, If-Match): libmicrohttpd's
  * per-connection memory, which bounds the request line plus headers. */
 #define SERVE_MAX_HEADERS  (16u << 10)
-/* Connections from one address at once: a school PC behind NAT carries a
- * few teachers' browsers (each opens ~6), so this only stops a flood. */
-#define SERVE_PER_IP_CONNECTIONS 64
+/* Connections from one address at once: a school's teachers may all come
+ * through one NAT address (each browser opens ~6), so this only stops a
+ * flood from one machine. */
+#define SERVE_PER_IP_CONNECTIONS 256
 /* Login throttling: this many failed logins for one account, or
  * SERVE_ADDR_FAILURES from one address, within SERVE_THROTTLE_SECONDS lock
  * it for that long (10 tries leave an online guesser nowhere against an
@@ -52,6 +53,11 @@
 /* Session lifetime without use: a working day (a teacher types in the
  * evening, on a school PC others may use next morning). */
 #define SERVE_SESSION_SECONDS  (8 * 3600)
+
+/* Store writes of one submission run one at a time (the ETag comparison
+ * and the rename are one step); different teachers' saves, and their
+ * fsyncs, run side by side on these many locks. */
+#define SERVE_STRIPES 64
 
 typedef struct user {
     char login[64], role[16], placement[64], name[128], profile[64];
@@ -68,7 +74,8 @@ typedef struct serve {
     int tls;                  /* cookies get Secure */
     long session_ttl;         /* seconds */
     context ctx;
-    pthread_mutex_t work;     /* the check engine and every store write */
+    pthread_mutex_t work;     /* the check engine (context, profiles, fonts) */
+    pthread_mutex_t stripes[SERVE_STRIPES]; /* store writes, by submission id */
     struct sqlite3 *db;
     pthread_mutex_t dbl;
     pthread_mutex_t jobl;     /* the bundle job below */
@@ -159,6 +166,7 @@ void store_figure(serve *s, const char *id, const char *data, size_t len, reply 
 void store_check(serve *s, const char *id, reply *r);
 /* Makes DIR/submissions/ID (user add). 0 or -1. */
 int store_create(const char *data, const char *id);
+void store_init(serve *s);
 /* Removes leftovers of an interrupted save (DIR/.staging). */
 void store_recover(serve *s);
 

@@ -19,8 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Request threads: the machine has a few cores, and saves serialize on
- * s->work anyway; more threads only let slow clients wait side by side. */
+/* Request threads: a school PC has a few cores and checks take the one
+ * engine lock; more threads than this would only let fsyncs and slow
+ * clients wait side by side. */
 #define SERVE_THREADS 8
 /* A connection idle this long is closed (a phone that lost its signal). */
 #define SERVE_IDLE_SECONDS 60

@@ -6,9 +6,10 @@
  * loaded and schema-validated there by the same loader `check` uses, and
  * only then renamed over the old file — after a hard link of the old one
  * was made in DIR/history/ID/. So a reader (or a crash) sees the old file
- * or the whole new one, and no save ever loses a version. Every store
- * write runs under s->work: the ETag comparison and the rename are one
- * step, so two tabs cannot both win. */
+ * or the whole new one, and no save ever loses a version. Every write of a
+ * submission holds its stripe lock: the ETag comparison and the rename are
+ * one step, so two tabs cannot both win. The check engine, shared by all
+ * requests, is taken (s->work) only for the check itself. */
 #include "serve.h"
 
 #include "check.h"
@@ -197,9 +198,12 @@ static const char *profile_for(serve *s, const char *dir, const char *id, char *
 static int run_check(serve *s, const char *dir, const char *id, checked *c, reply *r)
 {
     char err[1024], prof[64];
-    if (check_submission(&s->ctx, dir, profile_for(s, dir, id, prof, sizeof prof), c, err, sizeof err) == 0) return 0;
-    reply_error(r, 500, err);
-    return -1;
+    const char *p = profile_for(s, dir, id, prof, sizeof prof);
+    pthread_mutex_lock(&s->work);
+    int rc = check_submission(&s->ctx, dir, p, c, err, sizeof err);
+    pthread_mutex_unlock(&s->work);
+    if (rc != 0) reply_error(r, 500, err);
+    return rc == 0 ? 0 : -1;
 }
 
 static void reply_check(serve *s, const char *id, const checked *c, reply *r)
@@ -231,9 +235,19 @@ static void check_locked(serve *s, const char *id, reply *r)
 
 void store_check(serve *s, const char *id, reply *r)
 {
-    pthread_mutex_lock(&s->work);
     check_locked(s, id, r);
-    pthread_mutex_unlock(&s->work);
+}
+
+void store_init(serve *s)
+{
+    for (int i = 0; i < SERVE_STRIPES; i++) pthread_mutex_init(&s->stripes[i], NULL);
+}
+
+static pthread_mutex_t *stripe(serve *s, const char *id)
+{
+    unsigned h = 5381;
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++) h = h * 33 + *p;
+    return &s->stripes[h % SERVE_STRIPES];
 }
 
 /* ---- staging and history ---- */
@@ -457,15 +471,15 @@ done:
 void store_put(serve *s, const char *id, const char *name, const char *body, size_t len,
                const char *if_match, reply *r)
 {
-    pthread_mutex_lock(&s->work);
+    pthread_mutex_lock(stripe(s, id));
     put_locked(s, id, name, body, len, if_match, r);
-    pthread_mutex_unlock(&s->work);
+    pthread_mutex_unlock(stripe(s, id));
 }
 
 void store_delete(serve *s, const char *id, const char *name, const char *if_match, reply *r)
 {
     char *target = xasprintf("%s/submissions/%s/%s", s->data, id, name);
-    pthread_mutex_lock(&s->work);
+    pthread_mutex_lock(stripe(s, id));
     if (access(target, F_OK) != 0) reply_error(r, 404, "没有这个文件");
     else if (if_match && precondition(target, if_match, r) != 0) {}
     else if (keep_history(s, id, name) != 0 || unlink(target) != 0)
@@ -476,7 +490,7 @@ void store_delete(serve *s, const char *id, const char *name, const char *if_mat
         free(dir);
         r->status = 204;
     }
-    pthread_mutex_unlock(&s->work);
+    pthread_mutex_unlock(stripe(s, id));
     free(target);
 }
 
@@ -544,9 +558,9 @@ static void figure_locked(serve *s, const char *id, const char *data, size_t len
 
 void store_figure(serve *s, const char *id, const char *data, size_t len, reply *r)
 {
-    pthread_mutex_lock(&s->work);
+    pthread_mutex_lock(stripe(s, id));
     figure_locked(s, id, data, len, r);
-    pthread_mutex_unlock(&s->work);
+    pthread_mutex_unlock(stripe(s, id));
 }
 
 int store_create(const char *data, const char *id)
