@@ -110,9 +110,10 @@ char *json_get(const char *body, size_t len, const char *key)
         if (p) p = ws(p, end);
         if (!p || p >= end || *p++ != ':') { sb_free(&k); sb_free(&v); break; }
         p = ws(p, end);
-        if (p < end && *p == '"') p = jstring(p + 1, end, &v);
+        int str = p < end && *p == '"';
+        if (str) p = jstring(p + 1, end, &v);
         else while (p < end && *p != ',' && *p != '}') p++;   /* a number, true, false, null */
-        if (p && k.s && !strcmp(k.s, key) && !found) found = sb_steal(&v);
+        if (p && str && k.s && !strcmp(k.s, key) && !found) found = v.s ? sb_steal(&v) : xstrdup("");
         sb_free(&k);
         sb_free(&v);
         if (!p) break;

@@ -33,6 +33,7 @@ typedef struct pending {
     strbuf body;
     size_t limit;
     int too_big;
+    int answered;      /* refused before its body: answer already queued */
 } pending;
 
 void reply_error(reply *r, int status, const char *zh)
@@ -204,11 +205,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         unsigned long long n = cl ? strtoull(cl, NULL, 10) : 0;
         if (n > p->limit) p->too_big = 1;
         if (n > (unsigned long long)p->limit + SERVE_DRAIN_BYTES) {
-            p->too_big = 1;
+            p->answered = 1;
             return answer_error(s, c, 413, p->limit ? "上传的内容太大" : "这个请求不应带内容");
         }
         return MHD_YES;
     }
+    if (p->answered) { *size = 0; return MHD_YES; }
     if (*size) {
         if (p->too_big || p->body.len + *size > p->limit) p->too_big = 1;
         else sb_add(&p->body, data, *size);

@@ -137,14 +137,15 @@ async function teacherLoad() {
   S.id = S.me.placement;
   S.files = {};
   const [subs, list] = await Promise.all([api('GET', '/api/submissions'), api('GET', '/api/submissions/' + S.id + '/files')]);
-  const me = (subs.json || [])[0] || {};
+  if (subs.status !== 200 || list.status !== 200) return;   /* logged out meanwhile */
+  const me = subs.json[0] || {};
   S.status = me.status || 'draft';
   $('#t-status').textContent = STATUS[S.status] || S.status;
   $('#t-status').className = 'badge ' + S.status;
   $('#t-reason').textContent = S.status === 'returned' && me.reason ? '退回原因：' + me.reason : '';
   const editable = S.status === 'draft' || S.status === 'returned';
   $('#btn-submit').disabled = !editable;
-  for (const f of list.json || []) {
+  for (const f of list.json) {
     const root = f.root === 'placement' ? 'placement' : f.root;
     if (S.files[root] || !(root in ROOTS || root === 'placement')) continue;
     const r = await api('GET', '/api/submissions/' + S.id + '/files/' + f.name);
@@ -188,7 +189,7 @@ function renderRows(ul, rows) {
 }
 function renderFindings(ul, findings, link) {
   ul.replaceChildren(...(findings.length ? findings : [null]).map(x => x === null ? el('li', {}, '没有问题。') :
-    el('li', { class: x.severity }, el('a', { href: '#', onclick: e => { e.preventDefault(); if (link) goTo(x.file, x.line); } },
+    el('li', { class: x.severity }, el('a', { href: '#', onclick: e => { e.preventDefault(); if (link) goTo(x); } },
       (x.severity === 'error' ? '错误' : '提醒') + '：' + x.message), x.file ? el('small', {}, ' ' + x.file + (x.line ? ':' + x.line : '')) : null)));
 }
 function renderCheck(j) {
@@ -200,15 +201,28 @@ function renderCheck(j) {
   renderFindings($('#req-findings'), j.findings, true);
   renderCalendar();
 }
-function goTo(file, line) {
+/* The form field a finding is about, by its code or rule. */
+const FIELD = { 'comment.missing': 'comment', 'date.outside': 'date', 'date.holiday': 'date', 'date.clash': 'period',
+  'length.short': 'text', 'profile.unknown': 'profile' };
+const PLACEMENT_FIELD = { age: 't.born', 'teaching-years': 't.work-start', rank: 't.rank', education: 't.education',
+  'years-at-school': 't.years-at-school', 'weekly-periods': 't.weekly-periods', gender: 't.gender', period: 'start', window: 'start' };
+function focusField(form, x) {
+  if (!form) return;
+  const name = form === $('#tab-placement form') ? PLACEMENT_FIELD[(x.rule || '').split(/[<>=]/)[0]] || (x.code.startsWith('date.') ? 'start' : null) : FIELD[x.code];
+  const e = name && form.elements[name];
+  if (e) { e.focus(); e.scrollIntoView({ block: 'center' }); }
+}
+function goTo(x) {
+  const file = x.file, line = x.line;
   const root = Object.keys(S.files).find(r => S.files[r].name === file) || (file === 'placement.xml' ? 'placement' : null);
-  if (!root) { toast('这条是关于整份材料的：' + file); return; }
+  if (!root) { toast('这条是关于整份材料的：' + (file || x.message)); return; }
   tab(root);
-  if (root === 'placement' || !line) return;
+  if (root === 'placement') { focusField($('#tab-placement form'), x); return; }
+  if (!line) return;
   const lines = recordLines(fileOf(root).text, ROOTS[root]);
   let i = -1;
   lines.forEach((l, k) => { if (l <= line) i = k; });
-  if (i >= 0) editRecord(root, i);
+  if (i >= 0) { editRecord(root, i); focusField($('#tab-' + root + ' form'), x); }
 }
 
 /* ---- tabs ---- */
@@ -405,7 +419,8 @@ async function renderPlacement() {
   const mk = (prefix, node, defs) => defs.map(([k, label, req, type]) => k === 'gender'
     ? select(label, prefix + k, { 女: '女', 男: '男' }, txt(node, k) || '女')
     : field(label, prefix + k, txt(node, k) || (k === 'name' && prefix === 't.' ? S.me.name : ''), { required: !!req, type: type || 'text', min: type === 'number' ? 0 : null }));
-  const profiles = (await api('GET', '/api/profiles')).json || [];
+  const pr = await api('GET', '/api/profiles');
+  const profiles = Array.isArray(pr.json) ? pr.json : [];
   const prof = root.getAttribute('profile') || S.me.profile;
   const form = el('form', {}, el('h2', {}, '跟岗信息'),
     el('p', { class: 'hint' }, '研修编号 ' + S.id + '。带 * 的必须填写；其余按项目要求填写。'),
@@ -471,7 +486,7 @@ function openDay(date) {
 }
 
 /* ---- photos ---- */
-async function loadPhotos() { const r = await api('GET', '/api/submissions/' + S.id + '/figures'); S.photos = r.json || []; }
+async function loadPhotos() { const r = await api('GET', '/api/submissions/' + S.id + '/figures'); S.photos = Array.isArray(r.json) ? r.json : []; }
 function renderPhotos() {
   const input = el('input', { type: 'file', name: 'photo', accept: 'image/png,image/jpeg', capture: 'environment' });
   const preview = el('div', { class: 'photos' });
@@ -514,8 +529,9 @@ $('#btn-submit').addEventListener('click', async () => {
 /* ---- clerk ---- */
 async function clerkLoad() {
   const r = await api('GET', '/api/submissions');
+  if (r.status !== 200) return;
   const tb = $('#c-table tbody');
-  tb.replaceChildren(...(r.json || []).map(s => el('tr', {}, el('td', {}, s.name), el('td', {}, s.id),
+  tb.replaceChildren(...r.json.map(s => el('tr', {}, el('td', {}, s.name), el('td', {}, s.id),
     el('td', {}, el('span', { class: 'badge ' + s.status }, STATUS[s.status] || s.status), s.reason ? el('div', { class: 'reason' }, s.reason) : null),
     el('td', {}, el('button', { class: 'plain', onclick: () => clerkDetail(s) }, '要求清单'), ' ',
       el('button', { class: 'plain', onclick: e => openDraft(s.id, e.target.parentNode.appendChild(el('div', { class: 'hint' }))) }, '草稿')))));
@@ -562,7 +578,7 @@ $('#verify-form').addEventListener('submit', async e => {
   const r = await api('POST', '/api/verify', await f.arrayBuffer(), { 'Content-Type': 'application/pdf' });
   if (r.status !== 200) { out.textContent = errorOf(r); return; }
   out.className = r.json.intact ? 'met' : 'err';
-  out.textContent = (r.json.intact ? '✓ 完好。签名者：' + r.json.signers.join('、') : '✗ 不完好：') + '　' + r.json.message;
+  out.textContent = (r.json.intact ? '✓ ' : '✗ ') + r.json.message;
 });
 
 /* ---- start ---- */

@@ -12,16 +12,11 @@ import os, re, shutil, struct, subprocess, sys, time, zlib
 BIN, TMP, PKI = sys.argv[1], sys.argv[2], sys.argv[3]
 SHOTS = "build/screens"
 ID = "LX2016-0007"
-passed = failed = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from tally import Tally
 
-
-def ok(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
+T = Tally("browser")
+ok = T.ok
 
 
 try:
@@ -175,6 +170,9 @@ try:
     rows_before = len(drv.find_elements(By.CSS_SELECTOR, "#req-rows li.unmet"))
     ok(os.path.exists(os.path.join(sub, "placement.xml")), "placement.xml stored")
     shot("placement-saved")
+    link = [a for a in drv.find_elements(By.CSS_SELECTOR, "#req-findings a") if "听课" in a.text][0]
+    link.click()
+    ok(css("#tab-observations").get_attribute("class").endswith("on"), "a finding links to its form (听课记录)")
 
     css("[data-tab=calendar]").click()
     W.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".cal button.holiday"))
@@ -305,7 +303,10 @@ try:
     css("#verify-form button").click()
     ok(W.until(lambda d: "完好" in d.find_element(By.ID, "verify-result").text), "verify page: intact")
     shot("verify")
-    errs = [e for e in drv.get_log("browser") if e.get("level") == "SEVERE" and e.get("source") != "network"] if hasattr(drv, "get_log") else []
+    logs = drv.get_log("browser")
+    errs = [e for e in logs if e.get("level") == "SEVERE" and e.get("source") != "network"]
+    if errs:
+        print("\n".join(str(e) for e in logs))
     ok(not errs, "no errors in the browser console: %s" % errs[:3])
 except Exception as e:
     ok(False, "browser flow stopped: %r" % e)
@@ -318,5 +319,4 @@ finally:
     srv.terminate()
     srv.wait()
 
-print("browser: %d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+T.finish()

@@ -4,21 +4,15 @@ loopback port: the whole teacher flow, every status code, validation before
 write, history, conflicts, limits, traversal, isolation of teachers, CSRF,
 throttling, session expiry, and kill -9 during a burst of saves.
 Usage: serve_api.py DANGAN_BIN SCRATCH_DIR PKI_DIR   (prints 'serve: N passed, N failed')."""
-import http.client, io, json, os, re, signal, struct, subprocess, sys, threading, time, zipfile, zlib
+import http.client, io, json, os, re, signal, socket, struct, subprocess, sys, threading, time, zipfile, zlib
 
 BIN, TMP, PKI = sys.argv[1], sys.argv[2], sys.argv[3]
 SAMPLE = "samples/li-chunyan"
 ID, OTHER = "LX2016-0007", "LX2016-0008"
-passed = failed = 0
+from tally import Tally
 
-
-def ok(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
+T = Tally("serve")
+ok = T.ok
 
 
 def user_add(data, *args):
@@ -219,6 +213,13 @@ ok(t.req("GET", "/api/submissions/NOPE-1/files")[0] == 404, "unknown id: 404")
 big = "<journal xmlns='urn:dangan:1'><day date='2016-09-12'><p>" + "字" * (1500 * 1024) + "</p></day></journal>"
 st, _, j = t.js("PUT", base + "big.xml", big)
 ok(st == 413 and "error" in j and not os.path.exists(os.path.join(data, "submissions", ID, "big.xml")), "XML over 4 MiB: 413")
+# A body announced far over the limit is refused before it is read.
+sk = socket.create_connection(("127.0.0.1", port), timeout=10)
+sk.sendall(("PUT %sbig.xml HTTP/1.1\r\nHost: x\r\nCookie: %s\r\nX-CSRF-Token: %s\r\nContent-Length: %d\r\n\r\n<journal"
+            % (base, t.cookie, t.csrf, 200 << 20)).encode())
+answer = sk.recv(4096)
+sk.close()
+ok(answer.startswith(b"HTTP/1.1 413") and "上传的内容太大".encode() in answer, "Content-Length of 200 MiB: 413 at once")
 st, _, _ = t.js("GET", "/api/me", headers={"X-Big": "a" * 40000})
 ok(st in (413, 431), "headers over the limit: %d" % st)
 
@@ -371,5 +372,4 @@ ok(os.listdir(os.path.join(data, ".staging")) == [], "restart clears the staging
 srv.send_signal(signal.SIGTERM)
 srv.wait()
 
-print("serve: %d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+T.finish()
