@@ -420,6 +420,7 @@ async function renderPlacement() {
     ? select(label, prefix + k, { 女: '女', 男: '男' }, txt(node, k) || '女')
     : field(label, prefix + k, txt(node, k) || (k === 'name' && prefix === 't.' ? S.me.name : ''), { required: !!req, type: type || 'text', min: type === 'number' ? 0 : null }));
   const pr = await api('GET', '/api/profiles');
+  if (!S.me) return;   /* logged out meanwhile */
   const profiles = Array.isArray(pr.json) ? pr.json : [];
   const prof = root.getAttribute('profile') || S.me.profile;
   const form = el('form', {}, el('h2', {}, '跟岗信息'),
@@ -453,6 +454,7 @@ async function renderCalendar() {
   const key = from + '/' + to;
   if (renderCalendar.key !== key) {
     const r = await api('GET', '/api/calendar/' + key);
+    if (!S.me) return;
     if (r.status !== 200) { sec.replaceChildren(el('p', { class: 'err' }, errorOf(r))); return; }
     renderCalendar.days = r.json; renderCalendar.key = key;
   }
