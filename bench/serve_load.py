@@ -5,7 +5,7 @@ write, history, check) and now and then fetching the draft PDF, for a
 bounded time (default 30 s). Prints p50/p99 latency of save+check and of
 the draft, errors, requests, and the server's peak RSS. Figures, not
 assertions. Usage: serve_load.py DANGAN_BIN [TEACHERS] [SECONDS] [THINK]"""
-import http.client, json, os, re, shutil, subprocess, sys, tempfile, threading, time
+import atexit, http.client, json, os, re, shutil, subprocess, sys, tempfile, threading, time
 
 BIN = sys.argv[1]
 N = int(sys.argv[2]) if len(sys.argv) > 2 else 60
@@ -27,6 +27,7 @@ for i in range(N):
     pws.append(pw)
 log = open(os.path.join(tmp, "serve.log"), "w+")
 srv = subprocess.Popen([BIN, "serve", "--data", data, "--listen", "127.0.0.1:0"], stdout=log, stderr=subprocess.STDOUT)
+atexit.register(lambda: srv.poll() is None and (srv.kill(), srv.wait()))
 port = None
 while port is None:
     time.sleep(0.02)

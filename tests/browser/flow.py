@@ -7,7 +7,7 @@ draft, submits; the clerk returns it, the teacher fixes it and resubmits,
 the clerk bundles and downloads. Screenshots of each step at 360 px and
 1280 px go to build/screens/.
 Usage: flow.py DANGAN_BIN SCRATCH_DIR PKI_DIR   (prints 'browser: N passed, N failed')."""
-import os, re, shutil, struct, subprocess, sys, time, zlib
+import atexit, os, re, shutil, struct, subprocess, sys, time, zlib
 
 BIN, TMP, PKI = sys.argv[1], sys.argv[2], sys.argv[3]
 SHOTS = "build/screens"
@@ -59,6 +59,7 @@ for _ in range(200):
         break
     time.sleep(0.01)
 URL = "http://127.0.0.1:%d" % port
+atexit.register(lambda: srv.poll() is None and (srv.kill(), srv.wait()))
 
 shutil.rmtree(SHOTS, ignore_errors=True)
 os.makedirs(SHOTS)

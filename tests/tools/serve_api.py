@@ -4,7 +4,7 @@ loopback port: the whole teacher flow, every status code, validation before
 write, history, conflicts, limits, traversal, isolation of teachers, CSRF,
 throttling, session expiry, and kill -9 during a burst of saves.
 Usage: serve_api.py DANGAN_BIN SCRATCH_DIR PKI_DIR   (prints 'serve: N passed, N failed')."""
-import http.client, io, json, os, re, signal, socket, struct, subprocess, sys, threading, time, zipfile, zlib
+import atexit, http.client, io, json, os, re, signal, socket, ssl, struct, subprocess, sys, threading, time, zipfile, zlib
 
 BIN, TMP, PKI = sys.argv[1], sys.argv[2], sys.argv[3]
 SAMPLE = "samples/li-chunyan"
@@ -20,14 +20,26 @@ def user_add(data, *args):
     return p.returncode, p.stdout.strip(), p.stderr
 
 
+servers = []
+
+
+@atexit.register
+def stop_all():   # a test that stops half-way leaves no server behind
+    for p in servers:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
 def start(data, *extra):
     log = open(os.path.join(TMP, "serve-%d.log" % time.time_ns()), "w+")
     t0 = time.time()
     p = subprocess.Popen([BIN, "serve", "--data", data, "--listen", "127.0.0.1:0"] + list(extra),
                          stdout=log, stderr=subprocess.STDOUT)
+    servers.append(p)
     for _ in range(200):
         log.seek(0)
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", log.read())
+        m = re.search(r"https?://127\.0\.0\.1:(\d+)/", log.read())
         if m:
             return p, int(m.group(1)), time.time() - t0
         time.sleep(0.01)
@@ -314,6 +326,17 @@ try:
 except subprocess.TimeoutExpired:
     rc = None
 ok(rc == 0, "SIGTERM: clean exit (%s)" % rc)
+
+# ---- TLS (--cert/--key): HTTPS, and the cookie gets Secure ----
+srv, port, _ = start(data, "--cert", os.path.join(PKI, "school-cert.pem"), "--key", os.path.join(PKI, "school-key.pem"))
+hc = http.client.HTTPSConnection("127.0.0.1", port, timeout=30, context=ssl._create_unverified_context())
+hc.request("POST", "/api/login", body=json.dumps({"login": "li", "password": "chunyan-2016"}))
+r = hc.getresponse()
+r.read()
+ok(r.status == 200 and "Secure" in (r.getheader("Set-Cookie") or ""), "HTTPS with --cert/--key: the cookie is Secure")
+hc.close()
+srv.send_signal(signal.SIGTERM)
+srv.wait()
 
 # ---- session expiry ----
 srv, port, _ = start(data, "--session-ttl", "1")
