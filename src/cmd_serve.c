@@ -79,6 +79,7 @@ int cmd_serve(int argc, char **argv)
     s.self = realpath("/proc/self/exe", NULL);
     pthread_mutex_init(&s.work, NULL);
     pthread_mutex_init(&s.jobl, NULL);
+    pthread_mutex_init(&s.ratel, NULL);
     store_init(&s);
     store_recover(&s);
     store_create(s.data, ".");

@@ -50,6 +50,13 @@
 #define SERVE_ACCOUNT_FAILURES 10
 #define SERVE_ADDR_FAILURES    50
 #define SERVE_THROTTLE_SECONDS (15 * 60)
+/* Requests per second one session (or, without one, one address) may
+ * make, with a burst: opening the teacher's page takes about a dozen,
+ * a save two; a script looping on the API gets 429 instead of the
+ * machine. */
+#define SERVE_RATE_PER_SECOND 20
+#define SERVE_RATE_BURST      200
+
 /* Session lifetime without use: a working day (a teacher types in the
  * evening, on a school PC others may use next morning). */
 #define SERVE_SESSION_SECONDS  (8 * 3600)
@@ -78,6 +85,8 @@ typedef struct serve {
     pthread_mutex_t stripes[SERVE_STRIPES]; /* store writes, by submission id */
     struct sqlite3 *db;
     pthread_mutex_t dbl;
+    pthread_mutex_t ratel;    /* the request-rate buckets */
+    struct bucket { unsigned long long key; double tokens, at; } rate[256];
     pthread_mutex_t jobl;     /* the bundle job below */
     pid_t job_pid;
     char job_state[16];       /* "idle" "running" "done" "failed" */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Request threads: a school PC has a few cores and checks take the one
@@ -85,6 +86,27 @@ static void static_file(serve *s, const char *path, reply *r)
     r->type = ctype_of(name);
 }
 
+/* A token bucket per session or address (hashed into 256 slots: two that
+ * share a slot share its rate, which errs on the side of refusing). */
+static int rate_ok(serve *s, const char *who)
+{
+    unsigned long long h = 1469598103934665603ull;
+    for (const unsigned char *p = (const unsigned char *)who; *p; p++) h = (h ^ *p) * 1099511628211ull;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    pthread_mutex_lock(&s->ratel);
+    struct bucket *b = &s->rate[h % 256];
+    if (b->key != h) { b->key = h; b->tokens = SERVE_RATE_BURST; b->at = now; }
+    b->tokens += (now - b->at) * SERVE_RATE_PER_SECOND;
+    if (b->tokens > SERVE_RATE_BURST) b->tokens = SERVE_RATE_BURST;
+    b->at = now;
+    int ok = b->tokens >= 1;
+    if (ok) b->tokens -= 1;
+    pthread_mutex_unlock(&s->ratel);
+    return ok;
+}
+
 static const char *cookie_token(struct MHD_Connection *c)
 {
     return MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "dangan_session");
@@ -118,6 +140,7 @@ static void route(serve *s, struct MHD_Connection *c, const char *method, const 
         return;
     }
     const char *tok = cookie_token(c);
+    if (!rate_ok(s, tok && *tok ? tok : addr)) { reply_error(r, 429, "请求太频繁，请稍等几秒再试"); return; }
     if (tok && auth_session(s, tok, &q.u) == 0) {
         q.authed = 1;
         snprintf(q.token, sizeof q.token, "%s", tok);

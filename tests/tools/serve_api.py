@@ -312,6 +312,14 @@ st, _, j = anon.js("POST", "/api/verify", tampered, ctype="application/pdf")
 ok(st == 200 and j["intact"] is False and j["message"], "verify a tampered dossier: intact false")
 ok(anon.js("POST", "/api/verify", b"hello")[0] == 400, "verify something that is not a PDF: 400")
 
+# ---- request rate ----
+r0 = Client(port)
+r0.cookie, r0.csrf = t.cookie, t.csrf
+codes = [r0.req("GET", "/api/me")[0] for _ in range(260)]
+ok(codes[0] == 200 and 429 in codes, "a burst of requests from one session: 429 (%d of 260)" % codes.count(429))
+time.sleep(1.0)
+ok(r0.req("GET", "/api/me")[0] == 200, "a second later: 200 again")
+
 # ---- logout, throttling ----
 ok(t.req("POST", "/api/logout")[0] == 204 and t.js("GET", "/api/me")[0] == 401, "logout: 204, then 401")
 w = Client(port)
