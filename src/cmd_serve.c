@@ -82,7 +82,9 @@ int cmd_serve(int argc, char **argv)
     pthread_mutex_init(&s.ratel, NULL);
     store_init(&s);
     store_recover(&s);
-    store_create(s.data, ".");
+    char *subs = path_join(s.data, "submissions");
+    mkdir(subs, 0755);   /* an empty service: the first user add makes it too */
+    free(subs);
     int rc = serve_run(&s, listen, cert, key);
     close_data(&s);
     return rc;

@@ -222,8 +222,9 @@ static void draft_pdf(request *q, const char *id, reply *r)
     free(dir);
 }
 
-/* The file part of a multipart/form-data body (the first part with a
- * filename), or the body itself when it was sent as an image type. */
+/* The image of an upload: the first part of a multipart/form-data body
+ * (the page sends one, the photo), or the body itself when it was sent
+ * with an image type. Its file name is never looked at. */
 static int upload_part(const request *q, const char **data, size_t *len)
 {
     const char *ct = q->content_type ? q->content_type : "";
