@@ -82,6 +82,7 @@ int cmd_serve(int argc, char **argv)
     pthread_mutex_init(&s.ratel, NULL);
     store_init(&s);
     store_recover(&s);
+    job_recover(&s);
     char *subs = path_join(s.data, "submissions");
     mkdir(subs, 0755);   /* an empty service: the first user add makes it too */
     free(subs);

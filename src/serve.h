@@ -186,6 +186,8 @@ void job_bundle_zip(serve *s, reply *r);
 void job_bundle_summary(serve *s, reply *r);
 void job_verify(serve *s, const char *pdf, size_t len, reply *r);
 void job_reap(serve *s);
+/* The last finished bundle of DIR/bundles, after a restart. */
+void job_recover(serve *s);
 
 /* Small JSON input: the string value of key in a flat object, malloc'd,
  * or NULL when absent or the body is not such an object. */

@@ -288,3 +288,28 @@ void job_verify(serve *s, const char *pdf, size_t len, reply *r)
     free(trust);
     free(path);
 }
+
+/* After a restart the clerk still finds the last finished bundle: the
+ * newest DIR/bundles/NAME that is a folder (a bundle is renamed into
+ * place only when whole; staging folders are NAME.tmp-*). */
+void job_recover(serve *s)
+{
+    char *pat = xasprintf("%s/bundles/*", s->data);
+    glob_t g;
+    if (glob(pat, 0, NULL, &g) == 0) {
+        for (size_t i = g.gl_pathc; i-- > 0;) {   /* names are timestamps: sorted, newest last */
+            const char *p = g.gl_pathv[i];
+            if (strstr(p, ".tmp-") || !is_dir(p)) continue;
+            free(s->job_dir);
+            s->job_dir = xstrdup(p);
+            snprintf(s->job_state, sizeof s->job_state, "done");
+            char *a = xasprintf("%s/dossiers/*.pdf", p), *b = xasprintf("%s/refused/*.txt", p);
+            s->job_total = count_in(a) + count_in(b);
+            free(a);
+            free(b);
+            break;
+        }
+    }
+    globfree(&g);
+    free(pat);
+}

@@ -347,12 +347,20 @@ srv.send_signal(signal.SIGTERM)
 srv.wait()
 
 # ---- session expiry ----
+# (this server also shows that the last bundle survives a restart)
 srv, port, _ = start(data, "--session-ttl", "1")
 e = Client(port)
 e.login("li", "chunyan-2016")
 ok(e.js("GET", "/api/me")[0] == 200, "fresh session: 200")
+st, _, j = e.js("GET", "/api/bundle")
+ok(st == 403, "a teacher cannot see the bundle: 403")
 time.sleep(2.2)
 ok(e.js("GET", "/api/me")[0] == 401, "expired session: 401")
+cb = Client(port)
+cb.login("clerk", "jiaowu-2016")
+st, _, j = cb.js("GET", "/api/bundle")
+ok(st == 200 and j["state"] == "done" and j["total"] == 1 and cb.req("GET", "/api/bundle.zip")[0] == 200,
+   "after a restart the last bundle is still there: %s" % j)
 
 # ---- kill -9 during a burst of saves ----
 c2 = Client(port)
