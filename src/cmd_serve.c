@@ -91,33 +91,10 @@ int cmd_serve(int argc, char **argv)
     return rc;
 }
 
-static int login_ok(const char *l)
-{
-    size_t n = strlen(l);
-    if (n == 0 || n >= 64) return 0;
-    for (const char *p = l; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("._-", *p)))
-            return 0;
-    return 1;
-}
-
 static int check_user(serve *s, const user *u)
 {
-    int teacher = !strcmp(u->role, "teacher");
-    if (!teacher && strcmp(u->role, "clerk")) return cli_fail("--role 只能是 teacher（教师）或 clerk（基地校教务员）");
-    if (!login_ok(u->login)) return cli_fail("--login 只能由字母、数字和 . _ - 组成（最多 63 个）");
-    if (utf8_first_invalid(u->name, strlen(u->name)) >= 0) return cli_fail("--name 不是 UTF-8 文字");
-    if (!teacher) return 0;
-    if (!u->placement[0] || !store_id_ok(u->placement))
-        return cli_fail("教师账户要给 --placement 研修编号（字母、数字、- 和 _，如 LX2016-0007）");
-    if (!u->name[0]) return cli_fail("教师账户要给 --name 姓名");
-    if (u->profile[0]) {
-        int nf = 0;
-        char err[512] = "";
-        if (!store_id_ok(u->profile) || !context_profile(&s->ctx, u->profile, &nf, err, sizeof err))
-            return cli_fail("没有研修项目 %s（dangan profiles 列出全部）%s", u->profile, err);
-    }
-    return 0;
+    const char *why = auth_user_invalid(s, u);
+    return why ? cli_fail("%s", why) : 0;
 }
 
 int cmd_user(int argc, char **argv)

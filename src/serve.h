@@ -134,6 +134,13 @@ void auth_close(serve *s);
 /* Adds an account; writes a fresh one-time password into pw (≥ 17 bytes).
  * 0, or -1 with err (login taken, bad field). */
 int auth_user_add(serve *s, const user *u, char *pw, size_t pwlen, char *err, size_t errlen);
+/* Why an account cannot be made (a Chinese sentence), or NULL; reads
+ * the profiles, so the server calls it under s->work. */
+const char *auth_user_invalid(serve *s, const user *u);
+/* A teacher's new one-time password (forgotten password): must be
+ * changed at the next login; the account's sessions end. 0, or -1 when
+ * there is no such teacher. */
+int auth_reset(serve *s, const char *login, char *pw, size_t pwlen);
 /* 200 with a new session (token, and u with csrf), 401, 429. */
 int auth_login(serve *s, const char *login, const char *password, const char *addr,
                char token[65], user *u);

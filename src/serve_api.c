@@ -353,6 +353,52 @@ static void submission_route(request *q, const char *rest, reply *r)
     } else reply_error(r, 404, "没有这个接口");
 }
 
+/* The clerk adds a teacher (POST /api/users) or gives one a new one-time
+ * password (POST /api/users/LOGIN/reset): the password is shown once. */
+static void users_route(request *q, const char *rest, reply *r)
+{
+    char pw[32];
+    if (!*rest) {
+        user u;
+        memset(&u, 0, sizeof u);
+        static const char *const K[] = {"login", "placement", "name", "profile"};
+        char *dst[] = {u.login, u.placement, u.name, u.profile};
+        size_t len[] = {sizeof u.login, sizeof u.placement, sizeof u.name, sizeof u.profile};
+        for (int i = 0; i < 4; i++) {
+            char *v = json_get(q->body, q->len, K[i]);
+            snprintf(dst[i], len[i], "%s", v ? v : "");
+            free(v);
+        }
+        snprintf(u.role, sizeof u.role, "teacher");
+        char err[512];
+        pthread_mutex_lock(&q->s->work);
+        const char *why = auth_user_invalid(q->s, &u);
+        pthread_mutex_unlock(&q->s->work);
+        if (why) reply_error(r, 400, why);
+        else if (store_create(q->s->data, u.placement) != 0) reply_error(r, 500, "服务器无法建立材料目录");
+        else if (auth_user_add(q->s, &u, pw, sizeof pw, err, sizeof err) != 0) reply_error(r, 409, err);
+        else {
+            r->status = 201;
+            sb_puts(&r->body, "{\"login\":");
+            sb_json(&r->body, u.login);
+            sb_puts(&r->body, ",\"password\":");
+            sb_json(&r->body, pw);
+            sb_puts(&r->body, "}");
+        }
+        return;
+    }
+    size_t n = strcspn(rest, "/");
+    char login[64];
+    if (n == 0 || n >= sizeof login || strcmp(rest + n, "/reset")) { reply_error(r, 404, "没有这个接口"); return; }
+    memcpy(login, rest, n);
+    login[n] = 0;
+    if (auth_reset(q->s, login, pw, sizeof pw) != 0) { reply_error(r, 404, "没有这个教师账户"); return; }
+    r->status = 200;
+    sb_puts(&r->body, "{\"password\":");
+    sb_json(&r->body, pw);
+    sb_puts(&r->body, "}");
+}
+
 /* The calendar of a period, for the teacher's calendar view:
  * /api/calendar/FROM/TO → [{"date","workday","holiday"}]. */
 static void calendar_route(request *q, const char *rest, reply *r)
@@ -430,6 +476,10 @@ void api_handle(request *q, reply *r)
     } else if (!strncmp(p, "/submissions/", 13)) submission_route(q, p + 13, r);
     else if (!strncmp(p, "/calendar/", 10) && get) calendar_route(q, p + 10, r);
     else if (!strcmp(p, "/profiles") && get) profiles_route(q, r);
+    else if (!strncmp(p, "/users", 6) && (p[6] == 0 || p[6] == '/') && post) {
+        if (!is_clerk(q)) reply_error(r, 403, "只有基地校教务员可以管理账户");
+        else users_route(q, p[6] ? p + 7 : "", r);
+    }
     else if (!strncmp(p, "/bundle", 7) && !is_clerk(q)) reply_error(r, 403, "只有基地校教务员可以生成验证包");
     else if (!strcmp(p, "/bundle") && post) job_bundle_start(q->s, r);
     else if (!strcmp(p, "/bundle") && get) job_bundle_status(q->s, r);

@@ -374,3 +374,49 @@ int auth_with_status(serve *s, const char *state, char ***ids)
     *ids = v;
     return n;
 }
+
+int auth_reset(serve *s, const char *login, char *pw, size_t pwlen)
+{
+    char hash[crypto_pwhash_STRBYTES];
+    one_time_password(pw, pwlen);
+    if (hash_password(pw, hash) != 0) return -1;
+    pthread_mutex_lock(&s->dbl);
+    /* A clerk resets teachers only; the old sessions end with the password. */
+    int rc = exec1(s, "UPDATE users SET hash = ?2, must_change = 1 WHERE login = ?1 AND role = 'teacher'", 2, login, hash);
+    int changed = rc == 0 && sqlite3_changes(s->db) == 1;
+    if (changed) {
+        exec1(s, "DELETE FROM sessions WHERE login = ?1", 1, login);
+        exec1(s, "DELETE FROM failures WHERE key = 'login:' || ?1", 1, login);
+    }
+    pthread_mutex_unlock(&s->dbl);
+    return changed ? 0 : -1;
+}
+
+static int login_ok(const char *l)
+{
+    size_t n = strlen(l);
+    if (n == 0 || n >= 64) return 0;
+    for (const char *p = l; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("._-", *p)))
+            return 0;
+    return 1;
+}
+
+const char *auth_user_invalid(serve *s, const user *u)
+{
+    int teacher = !strcmp(u->role, "teacher");
+    if (!teacher && strcmp(u->role, "clerk")) return "角色只能是 teacher（教师）或 clerk（基地校教务员）";
+    if (!login_ok(u->login)) return "登录名只能由字母、数字和 . _ - 组成（最多 63 个）";
+    if (utf8_first_invalid(u->name, strlen(u->name)) >= 0) return "姓名不是 UTF-8 文字";
+    if (!teacher) return NULL;
+    if (!u->placement[0] || !store_id_ok(u->placement))
+        return "教师账户要有研修编号（字母、数字、- 和 _，如 LX2016-0007）";
+    if (!u->name[0]) return "教师账户要有姓名";
+    if (u->profile[0]) {
+        int nf = 0;
+        char err[512] = "";
+        if (!store_id_ok(u->profile) || !context_profile(&s->ctx, u->profile, &nf, err, sizeof err))
+            return "没有这个研修项目（dangan profiles 列出全部）";
+    }
+    return NULL;
+}

@@ -536,9 +536,31 @@ async function clerkLoad() {
   tb.replaceChildren(...r.json.map(s => el('tr', {}, el('td', {}, s.name), el('td', {}, s.id),
     el('td', {}, el('span', { class: 'badge ' + s.status }, STATUS[s.status] || s.status), s.reason ? el('div', { class: 'reason' }, s.reason) : null),
     el('td', {}, el('button', { class: 'plain', onclick: () => clerkDetail(s) }, '要求清单'), ' ',
-      el('button', { class: 'plain', onclick: e => openDraft(s.id, e.target.parentNode.appendChild(el('div', { class: 'hint' }))) }, '草稿')))));
+      el('button', { class: 'plain', onclick: e => openDraft(s.id, e.target.parentNode.appendChild(el('div', { class: 'hint' }))) }, '草稿'), ' ',
+      el('button', { class: 'plain', onclick: () => resetPassword(s) }, '重设密码')))));
   bundlePoll(true);
+  const sel = $('#add-form select');
+  if (!sel.options.length) {
+    const pr = await api('GET', '/api/profiles');
+    if (Array.isArray(pr.json)) sel.replaceChildren(...pr.json.map(p => el('option', { value: p.id }, p.title)));
+  }
 }
+function showPassword(who, pw) {
+  $('#new-password').replaceChildren(who + ' 的一次性密码：', el('b', { id: 'one-time' }, pw),
+    '　请抄下来交给本人；首次登录时必须改成自己的密码。这个密码不会再显示。');
+}
+async function resetPassword(s) {
+  if (!confirm('给 ' + s.name + ' 重设密码？原密码立即失效。')) return;
+  const r = await api('POST', '/api/users/' + encodeURIComponent(s.login) + '/reset');
+  if (r.status === 200) showPassword(s.name, r.json.password); else toast(errorOf(r), true);
+}
+$('#add-form').addEventListener('submit', async e => {
+  e.preventDefault();
+  const f = e.target;
+  const body = { login: f.login.value.trim(), placement: f.placement.value.trim(), name: f.name.value.trim(), profile: f.profile.value };
+  const r = await api('POST', '/api/users', body);
+  if (r.status === 201) { showPassword(body.name, r.json.password); f.reset(); clerkLoad(); } else toast(errorOf(r), true);
+});
 async function clerkDetail(s) {
   const r = await api('GET', '/api/submissions/' + s.id + '/check');
   $('#c-detail').hidden = false;

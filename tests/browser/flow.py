@@ -288,6 +288,14 @@ try:
     set_password(pw_c, "jiaowu-2016")
     W.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#c-table tbody tr"))
     ok("已提交" in css("#c-table tbody").text, "clerk sees 已提交")
+    f = css("#add-form")
+    for k, v in {"login": "wangfang", "placement": "LX2016-0008", "name": "王芳"}.items():
+        f.find_element(By.NAME, k).send_keys(v)
+    f.find_element(By.CSS_SELECTOR, "button").click()
+    pw_new = W.until(lambda d: d.find_element(By.ID, "one-time")).text
+    ok(re.fullmatch(r"[A-Za-z0-9]{16}", pw_new) and W.until(lambda d: "王芳" in d.find_element(By.CSS_SELECTOR, "#c-table tbody").text),
+       "clerk adds a teacher on the page and sees the one-time password")
+    shot("clerk-add-teacher")
     css("#c-table tbody tr button").click()
     visible("#c-detail")
     ok(W.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#c-rows li.met")), "clerk sees the check-list")

@@ -267,6 +267,24 @@ ok(c.js("POST", "/api/password", {"old": pw_c, "new": "jiaowu-2016"})[0] == 200,
 st, _, j = c.js("GET", "/api/submissions")
 ok(st == 200 and [x["id"] for x in j] == [ID, OTHER], "clerk sees every submission")
 ok(c.js("GET", "/api/submissions/%s/check" % ID)[0] == 200, "clerk reads a check-list")
+# The clerk adds a teacher and resets a forgotten password from the page.
+new_t = {"login": "zhao", "placement": "LX2016-0009", "name": "赵敏", "profile": "lx-backbone-2016"}
+ok(c.js("POST", "/api/users", new_t, csrf=False)[0] == 403, "add a teacher without CSRF: 403")
+ok(t.js("POST", "/api/users", new_t)[0] == 403, "a teacher cannot add accounts: 403")
+ok(c.js("POST", "/api/users", dict(new_t, login="bad login"))[0] == 400, "a bad login name: 400")
+ok(c.js("POST", "/api/users", dict(new_t, profile="nope"))[0] == 400, "an unknown profile: 400")
+st, _, j = c.js("POST", "/api/users", new_t)
+ok(st == 201 and re.fullmatch(r"[A-Za-z0-9]{16}", j["password"]) and os.path.isdir(os.path.join(data, "submissions", "LX2016-0009")),
+   "clerk adds a teacher: 201 with a one-time password")
+ok(c.js("POST", "/api/users", new_t)[0] == 409, "the same login again: 409")
+z = Client(port)
+ok(z.login("zhao", j["password"])[2]["must_change_password"] is True, "the new teacher logs in and must change the password")
+st, _, j2 = c.js("POST", "/api/users/zhao/reset")
+ok(st == 200 and j2["password"] != j["password"] and z.js("GET", "/api/me")[0] == 401, "reset: a new password, old sessions ended")
+ok(Client(port).login("zhao", j["password"])[0] == 401 and Client(port).login("zhao", j2["password"])[0] == 200,
+   "after the reset only the new password works")
+ok(c.js("POST", "/api/users/clerk/reset")[0] == 404 and c.js("POST", "/api/users/nobody/reset")[0] == 404,
+   "reset of a clerk or nobody: 404")
 ok(c.req("PUT", base + "journal.xml", sample("journal.xml"))[0] == 403, "clerk cannot write a teacher's file: 403")
 ok(t.js("POST", "/api/submissions/%s/return" % ID, {"reason": "x"})[0] == 403, "teacher cannot return: 403")
 ok(t.js("POST", "/api/submissions/%s/submit" % ID, csrf=False)[0] == 403, "submit without CSRF: 403")
