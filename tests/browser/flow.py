@@ -84,7 +84,8 @@ def shot(name):
     """The page at 1280 px and at 360 px (a phone), whole height."""
     step[0] += 1
     for w in (1280, 360):
-        h = drv.execute_script("return Math.max(document.body.scrollHeight, 700)")
+        drv.set_window_size(w, 800)
+        h = drv.execute_script("return Math.max(document.documentElement.scrollHeight, 700)")
         drv.set_window_size(w, min(int(h) + 120, 4000))
         drv.execute_script("window.scrollTo(0, 0)")
         time.sleep(0.15)
