@@ -2,11 +2,11 @@
 #   sh setup.sh && make run    check every submission in samples/
 #   sh setup.sh && make test   the test suite
 CC      ?= cc
-PKGS    := libxml-2.0 icu-uc icu-i18n freetype2 harfbuzz libdeflate libqrencode libcrypto sqlite3 libqpdf
+PKGS    := libxml-2.0 icu-uc icu-i18n freetype2 harfbuzz libdeflate libqrencode libcrypto sqlite3 libqpdf libmicrohttpd libsodium libzip
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -MMD -MP
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(shell pkg-config --cflags $(PKGS))
-LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lhpdf -lpng -lz -lm
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lhpdf -lpng -lz -lm -lpthread
 
 # B: the build folder (build-asan for the sanitizer run).
 B       ?= build
@@ -74,7 +74,8 @@ build/bench: bench/bench.c $(LIBOBJ) build/dangan
 
 # Speed, size and memory (figures, not assertions): the reference sample,
 # generated dossiers of about 10, 40 and 160 pages (bench/gen.py, fixed
-# seed), and the same text by XeLaTeX, FOP and WeasyPrint when installed.
+# seed), the same text by XeLaTeX, FOP and WeasyPrint when installed, and
+# `dangan serve` under 60 teachers saving for 30 s (bench/serve_load.py).
 bench: setup build/bench
 	@python3 bench/gen.py build/bench-10 0.1 >/dev/null
 	@python3 bench/gen.py build/bench-39 1 >/dev/null
@@ -84,6 +85,7 @@ bench: setup build/bench
 	@build/bench build/bench-39 100 | tee build/bench-39.txt
 	@build/bench build/bench-160 20
 	@sh bench/peers.sh build/bench-39 $$(sed 's/.*batch\/[0-9]* cores *\([0-9.]*\) ms.*/\1/' build/bench-39.txt)
+	@python3 bench/serve_load.py build/dangan 60 30
 
 # The tools dangan is compared with (large: TeX Live's Chinese support).
 bench-peers:

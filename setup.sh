@@ -7,9 +7,11 @@ set -eu
 PACKAGES="
   make gcc libc6-dev pkg-config
   libxml2-dev libicu-dev libfreetype-dev libharfbuzz-dev libhpdf-dev libpng-dev zlib1g-dev libdeflate-dev libqrencode-dev libssl-dev libsqlite3-dev libqpdf-dev
+  libmicrohttpd-dev libsodium-dev libzip-dev
   fonts-arphic-uming fonts-arphic-gbsn00lp fonts-arphic-gkai00mp
   fonts-wqy-zenhei fonts-babelstone-han
   libxml2-utils jq sqlite3 python3 poppler-utils qpdf zbar-tools openssl bc valgrind clang libclang-rt-14-dev
+  curl chromium chromium-driver python3-selenium
 "
 
 missing=""

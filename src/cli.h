@@ -15,6 +15,8 @@ int cmd_verify(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
 int cmd_archive(int argc, char **argv);
 int cmd_find(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 /* Prints "dangan: message" on stderr; returns EXIT_USAGE. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -21,6 +21,8 @@ static const char USAGE[] =
     "  dangan archive BUNDLE_DIR --into ARCHIVE_DIR\n"
     "  dangan find    --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--json]\n"
     "                 [--register -o FILE.pdf]            跟岗教师备案表（PDF 与 CSV）\n"
+    "  dangan serve   --data DIR [--listen 127.0.0.1:8080] [--school SCHOOL.xml] [--cert C --key K]\n"
+    "  dangan user add --data DIR --role teacher|clerk --login L [--placement ID --name 姓名 --profile P]\n"
     "退出码：0 通过；1 有不符合要求之处；2 用法或读写错误。\n";
 
 int cli_fail(const char *fmt, ...)
@@ -36,7 +38,7 @@ int cli_fail(const char *fmt, ...)
 
 static const struct { const char *name; int (*run)(int, char **); } COMMANDS[] = {
     {"check", cmd_check}, {"profiles", cmd_profiles}, {"init", cmd_init}, {"build", cmd_build}, {"letter", cmd_letter}, {"verify", cmd_verify}, {"bundle", cmd_bundle},
-    {"archive", cmd_archive}, {"find", cmd_find},
+    {"archive", cmd_archive}, {"find", cmd_find}, {"serve", cmd_serve}, {"user", cmd_user},
 };
 
 

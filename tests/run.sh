@@ -32,6 +32,8 @@ tally "$(sh tests/archive.sh 2>&1)"
 tally "$(sh tests/attacks.sh 2>&1)"
 tally "$(sh tests/batch.sh 2>&1)"
 tally "$(sh tests/hostile.sh 2>&1)"
+tally "$(sh tests/serve.sh 2>&1)"
+tally "$(sh tests/browser.sh 2>&1)"
 
 echo
 echo "$pass passed, $fail failed"
