@@ -244,6 +244,34 @@ static long long last_startxref(const unsigned char *in, size_t len)
     return -1;
 }
 
+/* The XMP stream and the first /ID element: an update writes both anew
+ * (ISO 32000 14.4 — a changed file gets a new second /ID element — and
+ * PDF/A's ModDate = xmp:ModifyDate in every revision). */
+static void read_meta(pdf_in *p, qpdf_oh root, qpdf_oh id, pdf_base *b)
+{
+    qpdf_oh m = key(p, root, "/Metadata");
+    if (qpdf_oh_is_stream(p->q, m) && qpdf_oh_is_indirect(p->q, m)) {
+        QPDF_BOOL filtered = QPDF_FALSE;
+        unsigned char *buf = NULL;
+        size_t n = 0;
+        if (qpdf_oh_get_stream_data(p->q, m, qpdf_dl_generalized, &filtered, &buf, &n) == QPDF_SUCCESS && filtered) {
+            b->meta = qpdf_oh_get_object_id(p->q, m);
+            b->xmp = buf;
+            b->xmp_len = n;
+        } else {
+            free(buf);
+        }
+    }
+    qpdf_oh first = qpdf_oh_is_array(p->q, id) ? qpdf_oh_get_array_item(p->q, id, 0) : qpdf_oh_new_null(p->q);
+    if (qpdf_oh_is_string(p->q, first)) {
+        size_t n = 0;
+        const unsigned char *v = (const unsigned char *)qpdf_oh_get_binary_string_value(p->q, first, &n);
+        b->id0 = xmalloc(2 * n + 1);
+        for (size_t i = 0; i < n; i++) snprintf(b->id0 + 2 * i, 3, "%02x", v[i]);
+        b->id0[2 * n] = '\0';
+    }
+}
+
 int pdf_in_base(pdf_in *p, pdf_base *b, char *err, size_t errlen)
 {
     memset(b, 0, sizeof *b);
@@ -267,6 +295,7 @@ int pdf_in_base(pdf_in *p, pdf_base *b, char *err, size_t errlen)
         b->annots = items(p, key(p, page, "/Annots"));
     }
     if (b->info) b->info_dict = entries(p, info, INFO_SKIP);
+    read_meta(p, root, id, b);
     qpdf_oh_release_all(p->q);
     if (failed(p, err, errlen)) { pdf_base_free(b); return -1; }
     if (b->size <= 0 || b->root <= 0 || b->page <= 0 || b->prev <= 0) {
@@ -280,6 +309,6 @@ int pdf_in_base(pdf_in *p, pdf_base *b, char *err, size_t errlen)
 void pdf_base_free(pdf_base *b)
 {
     free(b->id); free(b->catalog); free(b->page_dict); free(b->fields); free(b->contents);
-    free(b->annots); free(b->info_dict);
+    free(b->annots); free(b->info_dict); free(b->xmp); free(b->id0);
     memset(b, 0, sizeof *b);
 }

@@ -49,6 +49,10 @@ typedef struct pdf_base {
     char *catalog, *page_dict;       /* entries but /AcroForm resp. /Contents /Annots */
     char *fields, *contents, *annots;/* array items, "" when none */
     char *info_dict;                 /* info entries but /ModDate, or NULL */
+    long meta;                       /* the catalog's /Metadata stream, 0: none */
+    unsigned char *xmp;              /* its decoded bytes */
+    size_t xmp_len;
+    char *id0;                       /* the first /ID element as hex, or NULL */
 } pdf_base;
 
 int pdf_in_base(pdf_in *p, pdf_base *b, char *err, size_t errlen);

@@ -18,6 +18,7 @@
 #include <openssl/bio.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <stdio.h>
@@ -67,7 +68,7 @@ static int cmp_entry(const void *a, const void *b)
 /* An incremental update being written: the objects, then their xref. */
 typedef struct update {
     strbuf b;
-    xref_entry e[8];
+    xref_entry e[10];
     int n;
 } update;
 
@@ -139,7 +140,65 @@ static void field_objs(update *u, const pdf_base *bs, long sig, long field, long
     sb_printf(&u->b, "]\n/Annots [%s%ld 0 R]\n>>\nendobj\n", bs->annots, field);
 }
 
-static void finish_update(update *u, const pdf_base *bs, long size)
+/* s with the text of every <tag>…</tag> replaced by value. */
+static void set_xmp_tag(strbuf *s, const char *tag, const char *value)
+{
+    char *open = xasprintf("<%s>", tag), *close = xasprintf("</%s>", tag);
+    char *a = strstr(s->s, open), *b = a ? strstr(a, close) : NULL;
+    if (a && b) {
+        strbuf t;
+        sb_init(&t);
+        sb_add(&t, s->s, (size_t)(a - s->s) + strlen(open));
+        sb_puts(&t, value);
+        sb_puts(&t, b);
+        sb_free(s);
+        *s = t;
+    }
+    free(open);
+    free(close);
+}
+
+/* Info and the XMP rewritten with the update's time, as PDF/A wants them
+ * in step in every revision (ModDate = xmp:ModifyDate). */
+static void info_and_xmp(update *u, const pdf_base *bs, time_t when)
+{
+    char date[32], iso[32];
+    pdf_date(when, date, sizeof date);
+    struct tm tm;
+    gmtime_r(&when, &tm);
+    strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (bs->info && bs->info_dict) {
+        begin_obj(u, bs->info);
+        sb_printf(&u->b, "<<\n%s/ModDate (%s)\n>>\nendobj\n", bs->info_dict, date);
+    }
+    if (bs->meta && bs->xmp) {
+        strbuf x;
+        sb_init(&x);
+        sb_add(&x, (const char *)bs->xmp, bs->xmp_len);
+        set_xmp_tag(&x, "xmp:ModifyDate", iso);
+        set_xmp_tag(&x, "xmp:MetadataDate", iso);
+        begin_obj(u, bs->meta);
+        sb_printf(&u->b, "<< /Type /Metadata /Subtype /XML /Length %zu >>\nstream\n", x.len);
+        sb_add(&u->b, x.s, x.len);
+        sb_puts(&u->b, "\nendstream\nendobj\n");
+        sb_free(&x);
+    }
+}
+
+/* A changed file keeps the first /ID element and gets a new second one
+ * (ISO 32000 14.4): here a hash of the first, the time and the signer, so
+ * that the same update made twice gives the same bytes. */
+static void new_id(const pdf_base *bs, const sign_request *rq, char out[33])
+{
+    char *seed = xasprintf("%s|%lld|%s", bs->id0, (long long)rq->when, rq->name ? rq->name : "");
+    unsigned char h[32];
+    unsigned n;
+    EVP_Digest(seed, strlen(seed), h, &n, EVP_sha256(), NULL);
+    for (int i = 0; i < 16; i++) snprintf(out + 2 * i, 3, "%02x", h[i]);
+    free(seed);
+}
+
+static void finish_update(update *u, const pdf_base *bs, const sign_request *rq, long size)
 {
     qsort(u->e, (size_t)u->n, sizeof *u->e, cmp_entry);
     size_t xref = u->b.len;
@@ -147,7 +206,13 @@ static void finish_update(update *u, const pdf_base *bs, long size)
     for (int i = 0; i < u->n; i++) sb_printf(&u->b, "%ld 1\n%010zu 00000 n\r\n", u->e[i].num, u->e[i].off);
     sb_printf(&u->b, "trailer\n<<\n/Size %ld\n/Root %ld 0 R\n", size, bs->root);
     if (bs->info > 0) sb_printf(&u->b, "/Info %ld 0 R\n", bs->info);
-    if (bs->id) sb_printf(&u->b, "/ID %s\n", bs->id);
+    if (bs->id0) {
+        char id[33];
+        new_id(bs, rq, id);
+        sb_printf(&u->b, "/ID [<%s> <%s>]\n", bs->id0, id);
+    } else if (bs->id) {
+        sb_printf(&u->b, "/ID %s\n", bs->id);
+    }
     sb_printf(&u->b, "/Prev %lld\n>>\nstartxref\n%zu\n%%%%EOF\n", bs->prev, xref);
 }
 
@@ -167,7 +232,8 @@ static int append_update(update *u, const unsigned char *in, size_t len, const s
     if (stamp) stamp_stream(u, stamp, rq->ops, rq->opslen);
     sig_dict(u, sig, rq->name, rq->reason, rq->when, hex, range_at, contents_at);
     field_objs(u, &bs, sig, field, ap, stamp);
-    finish_update(u, &bs, stamp ? stamp + 1 : ap + 1);
+    info_and_xmp(u, &bs, rq->when);
+    finish_update(u, &bs, rq, stamp ? stamp + 1 : ap + 1);
     pdf_base_free(&bs);
     return 0;
 }
