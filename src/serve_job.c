@@ -256,7 +256,7 @@ void job_verify(serve *s, const char *pdf, size_t len, reply *r)
     }
     close(fd);
     char *trust = path_join(s->data, "trust");
-    char *argv[] = {"dangan", "verify", path, "--ca", trust, NULL};
+    char *argv[] = {"dangan", "verify", path, "--trust", trust, NULL};
     if (!is_dir(trust)) argv[3] = NULL;
     int rd = -1, st = 0;
     pid_t pid = spawn(s->self, argv, NULL, &rd);
@@ -273,13 +273,17 @@ void job_verify(serve *s, const char *pdf, size_t len, reply *r)
     if (nl) *nl = 0;
     r->status = 200;
     sb_printf(&r->body, "{\"intact\":%s,\"signers\":[", intact ? "true" : "false");
-    const char *who = intact ? strstr(msg, "签名者：") : NULL;
-    if (who) {
-        who += strlen("签名者：");
-        const char *stop = strstr(who, "；");
-        char *name = stop ? xstrndup(who, (size_t)(stop - who)) : xstrdup(who);
+    /* "完好，签名者（按顺序）：A（…）；B（…）": every signer, in order. */
+    const char *who = intact ? strstr(msg, "签名者（按顺序）：") : NULL;
+    for (int i = 0; who && *who; i++) {
+        if (i == 0) who += strlen("签名者（按顺序）：");
+        const char *stop = strstr(who, "；"), *paren = strstr(who, "（");
+        const char *end = paren && (!stop || paren < stop) ? paren : stop ? stop : who + strlen(who);
+        char *name = xstrndup(who, (size_t)(end - who));
+        if (i) sb_puts(&r->body, ",");
         sb_json(&r->body, name);
         free(name);
+        who = stop ? stop + strlen("；") : NULL;
     }
     sb_puts(&r->body, "],\"message\":");
     sb_json(&r->body, msg);

@@ -47,6 +47,9 @@ for f in ["lessons.xml", "reflections.xml", "assessment.xml", "journal.xml", "ob
         text = re.sub(r'\s*<observation date="2016-09-26" period="2">.*?</observation>', "", text, flags=re.S)
     open(os.path.join(sub, f), "w", encoding="utf-8").write(text)
 
+# The server verifies against DIR/trust: the county CA of the test PKI.
+os.makedirs(os.path.join(data, "trust"), exist_ok=True)
+shutil.copy(os.path.join(PKI, "ca.pem"), os.path.join(data, "trust", "county-ca.pem"))
 log = open(os.path.join(TMP, "web-serve.log"), "w+")
 srv = subprocess.Popen([BIN, "serve", "--data", data, "--listen", "127.0.0.1:0", "--school", os.path.join(PKI, "SCHOOL.xml")],
                        stdout=log, stderr=subprocess.STDOUT)
@@ -347,7 +350,7 @@ try:
     open(pdf, "wb").write(zipfile.ZipFile(os.path.join(downloads, "bundle.zip")).read("dossiers/%s.pdf" % ID))
     css("#verify-form input").send_keys(pdf)
     css("#verify-form button").click()
-    ok(W.until(lambda d: "完好" in d.find_element(By.ID, "verify-result").text), "verify page: intact")
+    ok(W.until(lambda d: "完好，签名者" in d.find_element(By.ID, "verify-result").text), "verify page: intact, signer named")
     shot("verify")
     logs = drv.get_log("browser")
     errs = [e for e in logs if e.get("level") == "SEVERE" and e.get("source") != "network"]

@@ -4,6 +4,7 @@ loopback port: the whole teacher flow, every status code, validation before
 write, history, conflicts, limits, traversal, isolation of teachers, CSRF,
 throttling, session expiry, and kill -9 during a burst of saves.
 Usage: serve_api.py DANGAN_BIN SCRATCH_DIR PKI_DIR   (prints 'serve: N passed, N failed')."""
+import shutil
 import atexit, http.client, io, json, os, re, signal, socket, ssl, struct, subprocess, sys, threading, time, zipfile, zlib
 
 BIN, TMP, PKI = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -323,6 +324,9 @@ st, hd, _ = c.req("GET", "/api/bundle/summary.pdf")
 ok(st == 200 and hd["content-type"] == "application/pdf", "summary.pdf")
 dossier = zf.read("dossiers/%s.pdf" % ID) if zf else b""
 os.makedirs(os.path.join(data, "trust"), exist_ok=True)
+st, _, j = anon.js("POST", "/api/verify", dossier, ctype="application/pdf")
+ok(st == 200 and j["intact"] is False and j["signers"] == [], "verify against an empty trust store is not intact: %s" % j)
+shutil.copy(os.path.join(PKI, "ca.pem"), os.path.join(data, "trust", "county-ca.pem"))
 st, _, j = anon.js("POST", "/api/verify", dossier, ctype="application/pdf")
 ok(st == 200 and j["intact"] is True and j["signers"] == ["XX县实验学校"], "verify an intact dossier: %s" % j)
 tampered = dossier[:len(dossier) // 3] + bytes([dossier[len(dossier) // 3] ^ 1]) + dossier[len(dossier) // 3 + 1:]
