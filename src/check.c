@@ -38,7 +38,7 @@ int check_submission(context *ctx, const char *dir, const char *profile_override
     /* Rules on half-loaded data would report shortfalls that are really
      * file errors; fix the files first, like a compiler's syntax errors. */
     if (s->broken == 0 && s->placement >= 0 && c->prof) {
-        checks_always(s, ctx->cal, &c->f);
+        checks_always(s, c->prof, ctx->cal, &c->f);
         rules_evaluate(s, c->prof, ctx->cal, &c->v, &c->f);
         c->rules_run = 1;
     }

@@ -13,6 +13,7 @@
 
 #define MAX_REQUIREMENTS 200
 #define MAX_BANDS 16
+#define MAX_DUES 16   /* one per reflection kind is all a program needs */
 
 static int parse_what(const char *s, rec_type *t)
 {
@@ -153,6 +154,20 @@ static int read_bands(xmlNodePtr n, profile *p)
 
 /* Fills r from element n; -1 when the element makes no sense (the schema
  * has checked forms, this checks meaning, e.g. an unknown @with child). */
+static int read_due(xmlNodePtr n, profile *p)
+{
+    if (p->ndues == MAX_DUES) return -1;
+    due_after *d = &p->dues[p->ndues++];
+    char *kind = xml_attr(n, "kind");
+    d->sel.what = REC_REFLECTION;
+    d->sel.nkinds = kind ? split(kind, d->sel.kinds[0], sizeof d->sel.kinds[0], MAX_TOKENS) : 0;
+    xmlFree(kind);
+    int has;
+    d->days = (long)attr_num(n, "days-after", &has);
+    d->line = xml_line(n);
+    return d->sel.nkinds > 0 && has ? 0 : -1;
+}
+
 static int read_requirement(xmlNodePtr n, requirement *r)
 {
     char *label = xml_attr(n, "label");
@@ -199,6 +214,7 @@ static int read_profile(xmlNodePtr root, profile *p, const char *path, char *err
         if (n->type != XML_ELEMENT_NODE || xml_is(n, "title")) continue;
         int rc;
         if (xml_is(n, "score")) rc = read_bands(n, p);
+        else if (xml_is(n, "due")) rc = read_due(n, p);
         else if (p->nreqs == MAX_REQUIREMENTS) rc = -1;
         else rc = read_requirement(n, &p->reqs[p->nreqs++]);
         if (rc != 0) {
@@ -242,6 +258,7 @@ profile *profile_load(const char *dir, const char *schema_dir, const char *id,
     p = xcalloc(1, sizeof *p);
     p->reqs = xcalloc(MAX_REQUIREMENTS, sizeof *p->reqs);
     p->bands = xcalloc(MAX_BANDS, sizeof *p->bands);
+    p->dues = xcalloc(MAX_DUES, sizeof *p->dues);
     char *pid = xml_attr(root, "id"), *seed = xml_attr(root, "seed");
     p->id = xstrdup(pid ? pid : "");
     p->seed = xstrdup(seed ? seed : "");
@@ -269,6 +286,7 @@ void profile_free(profile *p)
     for (int i = 0; i < p->nbands; i++) free(p->bands[i].outcome);
     free(p->reqs);
     free(p->bands);
+    free(p->dues);
     free(p->id);
     free(p->title);
     free(p->seed);
@@ -315,4 +333,12 @@ int selector_match(const selector *s, const record *r)
     for (int i = 0; i < s->nkinds; i++)
         if (!strcmp(s->kinds[i], r->kind)) return 1;
     return 0;
+}
+
+long profile_due_days(const profile *p, const record *r)
+{
+    long days = 0;
+    for (int i = 0; p && i < p->ndues; i++)
+        if (selector_match(&p->dues[i].sel, r) && p->dues[i].days > days) days = p->dues[i].days;
+    return days;
 }

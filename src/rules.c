@@ -91,12 +91,16 @@ void verdict_free(verdict *v)
     memset(v, 0, sizeof *v);
 }
 
-static long count_in(const submission *s, const requirement *r, long from, long to)
+/* Records matching r dated from..to. With `late` (a whole-placement
+ * count), a kind the profile lets be written after the placement counts
+ * up to its window's end as well. */
+static long count_in(const submission *s, const profile *late, const requirement *r, long from, long to)
 {
     long n = 0;
     for (size_t i = 0; i < s->nrecs; i++) {
         const record *x = &s->recs[i];
-        if (x->date < from || x->date > to || !selector_match(&r->sel, x)) continue;
+        long last = late ? to + profile_due_days(late, x) : to;
+        if (x->date < from || x->date > last || !selector_match(&r->sel, x)) continue;
         if ((x->has & r->with) != r->with) continue;
         n++;
     }
@@ -206,7 +210,7 @@ static void report_slice(const submission *s, const requirement *r, const slice 
 
 #define MAX_SLICES 4000
 
-static void eval_count(const submission *s, const calendar *cal, const requirement *r,
+static void eval_count(const submission *s, const profile *p, const calendar *cal, const requirement *r,
                        verdict *v, findings *f)
 {
     char label[128], rule[160], req[64], act[64];
@@ -216,7 +220,7 @@ static void eval_count(const submission *s, const calendar *cal, const requireme
     int n = make_slices(s, cal, r, sl, MAX_SLICES), met = 1;
     long least = -1;
     for (int i = 0; i < n; i++) {
-        long got = count_in(s, r, sl[i].from, sl[i].to);
+        long got = count_in(s, r->per == PER_NONE ? p : NULL, r, sl[i].from, sl[i].to);
         if (least < 0 || got < least) least = got;
         if (got >= sl[i].need) continue;
         met = 0;
@@ -237,14 +241,14 @@ static long placement_field(const submission *s, const char *of)
     return -1;
 }
 
-static void eval_ratio(const submission *s, const requirement *r, verdict *v, findings *f)
+static void eval_ratio(const submission *s, const profile *p, const requirement *r, verdict *v, findings *f)
 {
     char label[128], sel[96], rule[200], req[64], act[48];
     label_of(r, label, sizeof label);
     selector_name(&r->sel, sel, sizeof sel);
     snprintf(rule, sizeof rule, "%s>=%g*%s", sel, r->min, r->of);
     long base = placement_field(s, r->of);
-    long got = count_in(s, r, s->start, s->end);
+    long got = count_in(s, p, r, s->start, s->end);
     snprintf(act, sizeof act, "%ld", got);
     if (base < 0) {
         finding_add(f, SEV_ERROR, "rate.short", s->files[s->placement].name, s->profile_line, rule,
@@ -585,8 +589,8 @@ void rules_evaluate(const submission *s, const profile *p, const calendar *cal,
         case REQ_WINDOW: eval_window(s, r, v, f); break;
         case REQ_PERIOD: eval_period(s, r, v, f); break;
         case REQ_ATTENDED: eval_attended(s, r, v, f); break;
-        case REQ_COUNT: eval_count(s, cal, r, v, f); break;
-        case REQ_RATIO: eval_ratio(s, r, v, f); break;
+        case REQ_COUNT: eval_count(s, p, cal, r, v, f); break;
+        case REQ_RATIO: eval_ratio(s, p, r, v, f); break;
         case REQ_LENGTH: eval_length(s, r, v, f); break;
         case REQ_COMMENT: eval_comment(s, r, v, f); break;
         case REQ_ELIGIBLE: eval_eligible(s, r, v, f); break;

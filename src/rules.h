@@ -36,9 +36,11 @@ typedef struct verdict {
     long unexcused_days;/* 擅自离岗 */
 } verdict;
 
-/* Checks spec §3 that hold whatever the profile: dates inside the period
- * and on working days, clashes, one journal day per date, images. */
-void checks_always(const submission *s, const calendar *cal, findings *f);
+/* Checks spec §3 that hold whatever the profile: records made at school
+ * inside the period and on working days, reflections inside the period or
+ * the profile's window after it (p's due-after kinds), clashes, one
+ * journal day per date, images. */
+void checks_always(const submission *s, const profile *p, const calendar *cal, findings *f);
 
 /* Evaluates every requirement of p. */
 void rules_evaluate(const submission *s, const profile *p, const calendar *cal,
