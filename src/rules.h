@@ -18,9 +18,11 @@ typedef struct count_entry {
 
 typedef struct req_row {
     char *label;        /* Chinese */
-    char *rule;         /* e.g. "observation>=20" */
+    char *rule;         /* e.g. "observation>=20" (the English label) */
     char *required;     /* "≥20", "≥2/工作日" */
     char *actual;
+    char *required_en;  /* the same in English: "≥2/working day" */
+    char *actual_en;
     int met;
 } req_row;
 
