@@ -159,7 +159,7 @@ static int span_slices(const submission *s, const calendar *cal, const requireme
         span sp = r->per == PER_SEMESTER ? calendar_term(cal, d) : calendar_school_year(cal, d);
         long a = sp.start > s->start ? sp.start : s->start, b = sp.end < s->end ? sp.end : s->end;
         long need = prorate(r->min, calendar_workdays(cal, a, b), calendar_workdays(cal, sp.start, sp.end));
-        out[n++] = (slice){a, b, need};
+        out[n++] = (slice){a, b, need, 0};
         d = sp.end + 1;
     }
     return n;
