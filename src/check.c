@@ -35,6 +35,7 @@ int check_submission(context *ctx, const char *dir, const char *profile_override
         if (resolve_profile(ctx, c, err, errlen) != 0) return 2;
     }
     glyphs_check(s, ctx->fonts, &c->f);
+    leftovers_check(s, context_placeholders(ctx), &c->f);
     /* Rules on half-loaded data would report shortfalls that are really
      * file errors; fix the files first, like a compiler's syntax errors. */
     if (s->broken == 0 && s->placement >= 0 && c->prof) {

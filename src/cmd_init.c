@@ -1,6 +1,7 @@
 /* cmd_init.c — `dangan profiles` and `dangan init DIR --profile ID`. */
 #include "cli.h"
 #include "context.h"
+#include "leftovers.h"
 #include "date.h"
 #include "profile.h"
 #include "report.h"
@@ -146,7 +147,7 @@ static int write_skeleton(const context *ctx, const profile *p, const char *dir)
     date_format(today + 13, end);
     const char *keys[] = {"@PROFILE@", "@TITLE@", "@REQUIREMENTS@", "@ID@", "@START@", "@END@"};
     char *title = comment_safe(p->title ? p->title : ""), *req_text = comment_safe(reqs.s ? reqs.s : "");
-    const char *vals[] = {p->id, title, req_text, "NEW-0001", start, end};
+    const char *vals[] = {p->id, title, req_text, SKELETON_ID, start, end};
     char *sk = path_join(ctx->home, "templates/skeleton");
     int rc = 0;
     for (size_t i = 0; i < sizeof FILES / sizeof FILES[0] && rc == 0; i++) {

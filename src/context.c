@@ -89,6 +89,8 @@ void context_close(context *c)
         profile_free(c->profiles[i].p);
     }
     free(c->profiles);
+    if (c->placeholders) placeholders_free(c->placeholders);
+    free(c->placeholders);
     free(c->schema_dir);
     free(c->profile_dir);
     free(c->home);
@@ -105,4 +107,15 @@ const profile *context_profile(context *c, const char *id, int *not_found, char 
     c->profiles = xrealloc(c->profiles, (size_t)(c->nprofiles + 1) * sizeof *c->profiles);
     c->profiles[c->nprofiles++] = (struct loaded_profile){xstrdup(id), p};
     return p;
+}
+
+const placeholders *context_placeholders(context *c)
+{
+    if (!c->placeholders) {
+        char *dir = path_join(c->home, "templates/skeleton");
+        c->placeholders = xcalloc(1, sizeof *c->placeholders);
+        placeholders_load(dir, c->placeholders);
+        free(dir);
+    }
+    return c->placeholders;
 }

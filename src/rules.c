@@ -242,12 +242,17 @@ static void report_slice(const submission *s, const requirement *r, const slice 
         finding_add(f, SEV_ERROR, "rate.short", file, 0, rule,
                     "%s %s只有 %ld，要求每个工作日至少 %ld", "%s: %ld on %s, at least %ld per working day required",
                     a, label, got, sl->need, rule, got, a, sl->need);
+    else if (r->per == PER_WEEK && sl->workdays < WEEK_WORKDAYS)
+        finding_add(f, SEV_ERROR, "rate.short", file, 0, rule,
+                    "%s 至 %s %s只有 %ld，要求至少 %ld（本周 %ld 个工作日，每周 %g 按工作日比例折算）",
+                    "%s: %ld from %s to %s, at least %ld required (%ld working days that week; %g per week, prorated)",
+                    a, b, label, got, sl->need, sl->workdays, r->min,
+                    rule, got, a, b, sl->need, sl->workdays, r->min);
     else if (r->per == PER_WEEK)
         finding_add(f, SEV_ERROR, "rate.short", file, 0, rule,
-                    "%s 至 %s %s只有 %ld，要求至少 %ld（本周 %ld 个工作日，每周 %g 按 %d 个工作日折算）",
-                    "%s: %ld from %s to %s, at least %ld required (%ld working days that week; %g per week of %d)",
-                    a, b, label, got, sl->need, sl->workdays, r->min, WEEK_WORKDAYS,
-                    rule, got, a, b, sl->need, sl->workdays, r->min, WEEK_WORKDAYS);
+                    "%s 至 %s %s只有 %ld，要求至少 %ld（本周 %ld 个工作日）",
+                    "%s: %ld from %s to %s, at least %ld required (%ld working days that week)",
+                    a, b, label, got, sl->need, sl->workdays, rule, got, a, b, sl->need, sl->workdays);
     else
         finding_add(f, SEV_ERROR, "rate.short", file, 0, rule,
                     "%s 至 %s %s只有 %ld，要求至少 %ld（%s）", "%s: %ld from %s to %s, at least %ld required (%s)",
