@@ -8,6 +8,7 @@
 #   code CODE FILE         … in this file (any line)
 #   code CODE              … anywhere
 #   nocode CODE            no finding with this code
+#   ncode CODE N           exactly N findings with this code
 #   args ARG...            extra arguments for check (e.g. --profile x)
 #   count KEY N            counts[KEY] == N in the JSON
 #   message FILE:LINE TEXT the finding there says TEXT (with args --lang en:
@@ -52,6 +53,9 @@ for case in tests/cases/*/; do
       nocode)
         if [ -z "$(printf '%s' "$json" | jq -c ".findings[] | select(.code == \"$a\")" 2>/dev/null)" ]; then ok
         else bad "$name" "unexpected $a"; fi ;;
+      ncode)
+        got=$(printf '%s' "$json" | jq "[.findings[] | select(.code == \"$a\")] | length" 2>/dev/null)
+        if [ "$got" = "$b" ]; then ok; else bad "$name" "$got findings $a, expected $b"; fi ;;
       message)
         q=".findings[] | select(.file == \"${a%%:*}\" and .line == ${a#*:}) | .message"
         if printf '%s' "$json" | jq -r "$q" 2>/dev/null | grep -qF -- "$b"; then ok
