@@ -27,6 +27,7 @@ int check_submission(context *ctx, const char *dir, const char *profile_override
                      checked *c, char *err, size_t errlen)
 {
     memset(c, 0, sizeof *c);
+    c->v.hours = -1;    /* no 学时 unless a score band grants them */
     findings_init(&c->f);
     if (submission_load(dir, ctx->schemas, &c->sub, &c->f, err, errlen) != 0) return 2;
     submission *s = &c->sub;
