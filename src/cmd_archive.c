@@ -15,6 +15,8 @@ long long source_date_epoch(void);
 
 int cmd_archive(int argc, char **argv)
 {
+    int pre = cli_begin("archive", &argc, argv);
+    if (pre >= 0) return pre;
     const char *bundle = NULL, *into = NULL;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--into") && i + 1 < argc) into = argv[++i];
@@ -45,6 +47,8 @@ int cmd_archive(int argc, char **argv)
 
 int cmd_find(int argc, char **argv)
 {
+    int pre = cli_begin("find", &argc, argv);
+    if (pre >= 0) return pre;
     const char *dir = NULL;
     find_query q = {NULL, NULL, 0};
     int json = 0, reg = 0;

@@ -26,6 +26,8 @@ long long source_date_epoch(void)
 
 int cmd_build(int argc, char **argv)
 {
+    int pre = cli_begin("build", &argc, argv);
+    if (pre >= 0) return pre;
     const char *dir = NULL, *out = NULL;
     build_options bo = {0, -1, NULL};
     for (int i = 0; i < argc; i++) {
@@ -67,6 +69,8 @@ int cmd_build(int argc, char **argv)
  * letter, typeset by GB/T 9704-2012 (templates/pages/letter.xml). */
 int cmd_letter(int argc, char **argv)
 {
+    int pre = cli_begin("letter", &argc, argv);
+    if (pre >= 0) return pre;
     const char *in = NULL, *out = NULL;
     build_options bo = {0, -1, NULL};
     for (int i = 0; i < argc; i++) {

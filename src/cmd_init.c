@@ -18,6 +18,8 @@
 
 int cmd_profiles(int argc, char **argv)
 {
+    int pre = cli_begin("profiles", &argc, argv);
+    if (pre >= 0) return pre;
     int json = argc == 1 && !strcmp(argv[0], "--json");
     if (argc > 1 || (argc == 1 && !json)) return cli_fail("用法：dangan profiles [--json]");
     context ctx;
@@ -173,6 +175,8 @@ static int write_skeleton(const context *ctx, const profile *p, const char *dir)
 
 int cmd_init(int argc, char **argv)
 {
+    int pre = cli_begin("init", &argc, argv);
+    if (pre >= 0) return pre;
     const char *dir = NULL, *id = NULL;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--profile") && i + 1 < argc) id = argv[++i];

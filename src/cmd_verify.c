@@ -31,6 +31,8 @@ static int verify_bundle(const char *dir, const char *ca)
 
 int cmd_verify(int argc, char **argv)
 {
+    int pre = cli_begin("verify", &argc, argv);
+    if (pre >= 0) return pre;
     const char *ca = NULL, *path = NULL;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--ca") && i + 1 < argc) ca = argv[++i];

@@ -71,6 +71,11 @@ for case in tests/cases/*/; do
       *) bad "$name" "unknown expectation '$kind'" ;;
     esac
   done < "$case/expect"
+  # With --lang en nothing but the case's own data may be Chinese (issue 14).
+  # shellcheck disable=SC2086
+  "$bin" check "$dir" $args --lang en >"$tmp/en" 2>&1
+  if python3 tests/tools/cjk_outside.py "$tmp/en" "$dir" templates/profiles templates/calendars templates/skeleton >"$tmp/cjk"; then ok
+  else bad "$name" "--lang en: $(head -n 2 "$tmp/cjk")"; fi
 done
 echo "cases: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

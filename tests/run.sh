@@ -25,6 +25,7 @@ for t in ${DANGAN_UNIT_DIR:-build/tests}/test_*; do
 done
 tally "$(sh tests/cli.sh 2>&1)"
 tally "$(sh tests/cases.sh 2>&1)"
+tally "$(sh tests/lang.sh 2>&1)"
 tally "$(sh tests/build.sh 2>&1)"
 tally "$(sh tests/bundle.sh 2>&1)"
 tally "$(sh tests/archive.sh 2>&1)"
