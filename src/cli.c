@@ -45,8 +45,8 @@ static const usage USAGES[] = {
      "usage: dangan build DIR -o FILE.pdf [--draft] [--school SCHOOL.xml]\n"
      "  Checks the submission, then typesets it as a PDF dossier; nothing is written when it has errors (exit 1).\n"
      "  -o FILE.pdf           the file to write (a temporary file renamed into place)\n"
-     "  --draft               build even when it falls short, with a 草稿 (draft) watermark on every page\n"
-     "  --school SCHOOL.xml   stamp (seal, 骑缝章, verification codes) and sign\n"
+     "  --draft               build even when it falls short, with a draft watermark on every page\n"
+     "  --school SCHOOL.xml   stamp (seal, seal across the page edges, verification codes) and sign\n"
      "  SOURCE_DATE_EPOCH in the environment fixes the date: same input, same bytes.\n" COMMON_EN EXIT_EN},
     {"letter",
      "用法：dangan letter LETTER.xml -o FILE.pdf [--draft]\n  按 GB/T 9704-2012 排印基地学校的报送函。\n"
@@ -84,7 +84,7 @@ static const usage USAGES[] = {
      "                   [--register -o FILE.pdf]\n"
      "  Finds dossiers in an archive (names match across traditional/simplified and full/half width).\n"
      "  --json                 one JSON line per dossier\n"
-     "  --register -o FILE.pdf the 备案表 register of the matches (and FILE.csv)\n" COMMON_EN},
+     "  --register -o FILE.pdf the teachers' register of the matches (and FILE.csv)\n" COMMON_EN},
 };
 #define NUSAGES (sizeof USAGES / sizeof USAGES[0])
 

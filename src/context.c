@@ -1,5 +1,6 @@
 /* context.c — see context.h. */
 #include "context.h"
+#include "lang.h"
 #include "util.h"
 
 #include <libgen.h>
@@ -51,7 +52,7 @@ int context_open(context *c, unsigned need, char *err, size_t errlen)
     c->profile_dir = path_join(t, "profiles");
     int rc = 0;
     if (!is_dir(t)) {
-        snprintf(err, errlen, "找不到数据文件夹 %s（可用环境变量 DANGAN_HOME 指定）", t);
+        snprintf(err, errlen, TR("找不到数据文件夹 %s（可用环境变量 DANGAN_HOME 指定）", "data folder %s not found (set DANGAN_HOME to point at it)"), t);
         rc = -1;
     }
     if (rc == 0 && (need & NEED_SCHEMAS)) {

@@ -1,5 +1,6 @@
 /* profile.c — see profile.h. */
 #include "profile.h"
+#include "lang.h"
 #include "date.h"
 #include "util.h"
 #include "validate.h"
@@ -218,7 +219,7 @@ static int read_profile(xmlNodePtr root, profile *p, const char *path, char *err
         else if (p->nreqs == MAX_REQUIREMENTS) rc = -1;
         else rc = read_requirement(n, &p->reqs[p->nreqs++]);
         if (rc != 0) {
-            snprintf(err, errlen, "%s:%ld: 无法理解的要求 <%s>", path, xml_line(n), (const char *)n->name);
+            snprintf(err, errlen, TR("%s:%ld: 无法理解的要求 <%s>", "%s:%ld: requirement <%s> makes no sense"), path, xml_line(n), (const char *)n->name);
             return -1;
         }
     }
@@ -266,7 +267,7 @@ profile *profile_load(const char *dir, const char *schema_dir, const char *id,
     xmlFree(pid);
     xmlFree(seed);
     if (strcmp(p->id, id) != 0) {
-        snprintf(err, errlen, "%s: 文件名与 id=\"%s\" 不一致", path, p->id);
+        snprintf(err, errlen, TR("%s: 文件名与 id=\"%s\" 不一致", "%s: the file name does not match id=\"%s\""), path, p->id);
         profile_free(p);
         p = NULL;
     } else if (read_profile(root, p, path, err, errlen) != 0) {

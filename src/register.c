@@ -1,6 +1,7 @@
 /* register.c — see register.h. The title names the school year the
  * query's year starts ("2016至2017学年度"), or the years the rows span. */
 #include "register.h"
+#include "lang.h"
 #include "blocks.h"
 #include "layout.h"
 #include "pdf.h"
@@ -68,7 +69,7 @@ static int write_csv(const char *path, const archive_row *rows, int n, char *err
         sb_puts(&b, "\r\n");
     }
     int rc = write_file_atomic(path, b.s, b.len);
-    if (rc != 0) snprintf(err, errlen, "无法写入 %s：%s", path, strerror(errno));
+    if (rc != 0) snprintf(err, errlen, TR("无法写入 %s：%s", "cannot write %s: %s"), path, errno_text(errno));
     sb_free(&b);
     return rc;
 }

@@ -57,11 +57,10 @@ static void print_header(FILE *out, const char *dir, const checked *c, int en)
     const char *name = s->teacher.name ? s->teacher.name : "";
     fprintf(out, "== %s", dir);
     if (name[0]) fprintf(out, " · %s", name);
-    if (s->id && s->id[0]) fprintf(out, "（%s）", s->id);
+    if (s->id && s->id[0]) fprintf(out, en ? " (%s)" : "（%s）", s->id);
     if (c->prof) fprintf(out, " · %s %s", c->prof->id, c->prof->title ? c->prof->title : "");
     else if (c->profile_id && c->profile_id[0]) fprintf(out, " · %s", c->profile_id);
     fputc('\n', out);
-    (void)en;
 }
 
 static void print_rows(FILE *out, const verdict *v, int en)

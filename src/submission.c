@@ -1,5 +1,6 @@
 /* submission.c — see submission.h. */
 #include "submission.h"
+#include "lang.h"
 #include "date.h"
 #include "util.h"
 #include "xmlload.h"
@@ -82,7 +83,7 @@ static int list_xml(const char *dir, char ***names, int *count, findings *f, cha
 {
     DIR *d = opendir(dir);
     if (!d) {
-        snprintf(err, errlen, "无法打开文件夹 %s：%s", dir, strerror(errno));
+        snprintf(err, errlen, TR("无法打开文件夹 %s：%s", "cannot open folder %s: %s"), dir, errno_text(errno));
         return -1;
     }
     int n = 0, cap = 16, too_many = 0;
@@ -542,7 +543,7 @@ int submission_load(const char *dir, schemas *sc, submission *s, findings *f,
     s->placement = s->assessment = -1;
     s->attendance_days = -1;
     if (!is_dir(dir)) {
-        snprintf(err, errlen, "不是文件夹或无法访问：%s", dir);
+        snprintf(err, errlen, TR("不是文件夹或无法访问：%s", "not a folder, or not accessible: %s"), dir);
         return -1;
     }
     char **names;

@@ -6,6 +6,7 @@
  * first DOCTYPE or ENTITY declaration means nothing declared there is ever
  * read, let alone expanded. */
 #include "xmlload.h"
+#include "lang.h"
 #include "util.h"
 
 #include <errno.h>
@@ -466,7 +467,7 @@ xmlDocPtr xml_load_untrusted(const char *path, const char *shown, findings *f,
             return NULL;
         }
         *io_error = 1;
-        snprintf(errbuf, errlen, "无法读取 %s：%s", path, strerror(errno));
+        snprintf(errbuf, errlen, TR("无法读取 %s：%s", "cannot read %s: %s"), path, errno_text(errno));
         return NULL;
     }
     xmlDocPtr doc = NULL;
@@ -490,7 +491,7 @@ xmlDocPtr xml_load_data(const char *path, char *errbuf, size_t errlen)
     char *buf = NULL;
     size_t len = 0;
     if (read_file(path, XML_MAX_FILE_BYTES, &buf, &len) != 0) {
-        snprintf(errbuf, errlen, "无法读取 %s：%s", path, strerror(errno));
+        snprintf(errbuf, errlen, TR("无法读取 %s：%s", "cannot read %s: %s"), path, errno_text(errno));
         return NULL;
     }
     load_state st;
@@ -499,7 +500,7 @@ xmlDocPtr xml_load_data(const char *path, char *errbuf, size_t errlen)
     free(buf);
     if (!doc)
         snprintf(errbuf, errlen, "%s:%ld: %s", path, st.forbidden_line ? st.forbidden_line : st.error_line,
-                 st.forbidden_line ? "不允许 DTD/实体声明" : st.error_msg);
+                 st.forbidden_line ? TR("不允许 DTD/实体声明", "DTD and entity declarations are not allowed") : st.error_msg);
     return doc;
 }
 
