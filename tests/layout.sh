@@ -15,7 +15,7 @@ for sub in samples/li-chunyan "$tmp/b39" "$tmp/b160"; do
   name=$(basename "$sub")
   "$bench" "$sub" --blocks >"$tmp/$name.blocks" 2>"$tmp/err" && ok || bad "$name: bench --blocks: $(head -c 200 "$tmp/err")"
   "$bin" build "$sub" -o "$tmp/$name.pdf" >/dev/null 2>"$tmp/err" && ok || bad "$name: build: $(head -c 200 "$tmp/err")"
-  if python3 tests/tools/layout_check.py "$tmp/$name.blocks" "$tmp/$name.pdf" >"$tmp/out"; then ok
+  if PYTHONPATH=tests/tools python3 tests/tools/layout_check.py "$tmp/$name.blocks" "$tmp/$name.pdf" >"$tmp/out"; then ok
   else bad "$name: $(grep -v '^layout:' "$tmp/out" | head -n 5) ($(tail -n 1 "$tmp/out"))"; fi
 done
 echo "layout: $pass passed, $fail failed"

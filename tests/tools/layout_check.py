@@ -8,7 +8,10 @@ label). Checks, printing one line per failure:
   - no page's last body line is a heading or a label (or a heading's first
     line): a record's heading block stays with what follows it;
   - pdftotext -raw of every paragraph line has no space between two Han
-    characters (a line stretched so far that readers see words).
+    characters (a line stretched so far that readers see words);
+  - no justified line of body text (10.5 pt, ending at the right margin)
+    is stretched by more than MAX_STRETCH em per gap, measured from the
+    glyph positions and widths (pdf_inspect.py). Prints the maximum.
 Ends with "layout: N pages, N failures"; exit 1 on any failure."""
 import html
 import json
@@ -16,6 +19,11 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+
+import pdf_inspect
+
+MAX_STRETCH = 0.05   # em per gap, as src/text.c's MAX_STRETCH_EM
+BODY_SIZE = 10.5     # templates/pages/dossier.xml: body, comment, item
 
 HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003ffff]"
 
@@ -55,6 +63,35 @@ def page_lines(pdf):
         yield lines
 
 
+def max_stretch(pdf):
+    """Largest extra advance between two glyphs of one justified body line,
+    in em: per page, the lines of 10.5 pt glyphs that end at the page's
+    right margin (the rightmost line end; a table cell ends short of it)
+    and have no gap of an em (a table row, the TOC)."""
+    doc = pdf_inspect.Doc(pdf_inspect.qpdf_json(pdf, "all"))
+    worst, where = 0.0, ""
+    for pno, page in enumerate(doc.pages, 1):
+        lines = {}
+        for x, y, adv, size in pdf_inspect.glyphs(doc, page):
+            if abs(size - BODY_SIZE) < 0.01:
+                lines.setdefault(round(y, 1), []).append((x, adv))
+        if not lines:
+            continue
+        right = max(max(x + a for x, a in g) for g in lines.values())
+        for y, g in lines.items():
+            g.sort()
+            if len(g) < 10 or abs(g[-1][0] + g[-1][1] - right) > 0.5:
+                continue
+            gaps = [(x1 - x0 - a0) / BODY_SIZE for (x0, a0), (x1, _a1) in zip(g, g[1:])]
+            # A gap of an em or more is a table's column or the TOC's
+            # leader, not the stretch of a paragraph line.
+            if max(gaps) >= 1:
+                continue
+            if max(gaps) > worst:
+                worst, where = max(gaps), "page %d y %.1f" % (pno, y)
+    return worst, where
+
+
 def main():
     heads, paras = labels(sys.argv[1])
     pdf = sys.argv[2]
@@ -83,7 +120,11 @@ def main():
         if m and squash(line) in paras:
             print("a space between Han characters (%r) in: %s" % (m.group(0), line[:80]))
             failures += 1
-    print("layout: %d pages, %d failures" % (pages, failures))
+    worst, where = max_stretch(pdf)
+    if worst > MAX_STRETCH + 1e-3:
+        print("a justified line stretched %.3f em per gap (at most %.2f): %s" % (worst, MAX_STRETCH, where))
+        failures += 1
+    print("layout: %d pages, max stretch %.3f em per gap, %d failures" % (pages, worst, failures))
     sys.exit(1 if failures else 0)
 
 
