@@ -430,19 +430,20 @@ static int squeezable(const unit *u, float size)
 
 /* Fits units [from, to) into the line by taking from the blanks of its
  * closing marks (at most half an em each, all in the same proportion);
- * 0 when that is not enough, and then nothing is changed. */
+ * 0 when that is not enough, and then nothing is changed. The line's last
+ * mark keeps its blank: its glyph would reach past the margin. */
 static int squeeze(text_engine *te, size_t from, size_t to, float room, float size)
 {
     while (to > from && te->u[to - 1].cp == ' ') to--;
     float natural = 0, give = 0;
     for (size_t i = from; i < to; i++) {
         natural += te->u[i].width;
-        if (squeezable(&te->u[i], size)) give += te->u[i].width - size * 0.5f;
+        if (i + 1 < to && squeezable(&te->u[i], size)) give += te->u[i].width - size * 0.5f;
     }
     float over = natural - room;
     if (over <= 0 || give <= 0 || over > give) return 0;
     float share = over / give + 1e-4f;
-    for (size_t i = from; i < to; i++)
+    for (size_t i = from; i + 1 < to; i++)
         if (squeezable(&te->u[i], size)) te->u[i].width -= (te->u[i].width - size * 0.5f) * share;
     return 1;
 }
