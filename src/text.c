@@ -448,6 +448,13 @@ static int squeeze(text_engine *te, size_t from, size_t to, float room, float si
     return 1;
 }
 
+/* A line may end before unit p: an opportunity, and not a weak one right
+ * after 第 (第2节 stays whole: linebreak.c says why). */
+static int break_ok(const text_engine *te, size_t p)
+{
+    return te->u[p].brk == 1 || (te->u[p].brk == 2 && te->u[p - 1].cp != 0x7B2C);
+}
+
 /* The line [start, end) would be stretched too far (a long unbreakable
  * chunk went to the next line): clreq's order of adjustment — first
  * squeeze the line's punctuation to take the chunk after all, then break
@@ -459,9 +466,10 @@ static size_t loosen(text_engine *te, const text_style *st, size_t start, size_t
     float limit = MAX_STRETCH_EM * st->size;
     if (stretch_of(te, start, end, x0, measure) <= limit) return end;
     size_t next = end + 1;
-    while (next < te->nu && te->u[next].brk == 0) next++;
+    while (next < te->nu && !break_ok(te, next)) next++;
     if (squeeze(te, start, next, measure - x0, st->size)) return next;
-    if (last_weak > end && stretch_of(te, start, last_weak, x0, measure) < stretch_of(te, start, end, x0, measure))
+    if (last_weak > end && break_ok(te, last_weak) &&
+        stretch_of(te, start, last_weak, x0, measure) < stretch_of(te, start, end, x0, measure))
         return last_weak;
     return end;
 }
