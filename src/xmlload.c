@@ -323,48 +323,28 @@ static char *mend(const char *b, size_t len, const slip *s, size_t *outlen)
     return out;
 }
 
+/* What to say about each slip: every form takes the column and the
+ * offending character (%.0s where the sentence needs none). */
+static const struct { const char *zh, *en; } SLIP_TEXT[] = {
+    [SLIP_QUOTE] = {"第 %ld 列：属性值用了中文引号 %s：请改成英文引号，如 date=\"2016-09-20\"（Word 会自动把英文引号换成中文引号）",
+                    "column %ld: the attribute value is in curly quotes %s: use straight quotes, as in date=\"2016-09-20\" (Word replaces them by itself)"},
+    [SLIP_APOSTROPHE] = {"第 %ld 列：标签名里有弯引号 %s（Word 把 ' 换成了弯引号）：标签名只能用英文字母、数字和 -，请删除它",
+                         "column %ld: the tag name holds a curly apostrophe %s (Word's replacement for '): tag names are letters, digits and - only"},
+    [SLIP_EQUALS] = {"第 %ld 列：属性后面用了全角等号 %s：请改成半角 =", "column %ld: a full-width %s after the attribute name: use ="},
+    [SLIP_ANGLE] = {"第 %ld 列：标签用了全角尖括号 %s：请改成半角 < 和 >", "column %ld: the tag uses a full-width bracket %s: use < and >"},
+    [SLIP_AMP] = {"第 %ld 列：文字中的 & 要写成 &amp;（或改用“和”）%.0s", "column %ld: a & in text must be written &amp;%.0s"},
+    [SLIP_LT] = {"第 %ld 列：文字中的 < 要写成 &lt;（或改用全角 ＜）%.0s", "column %ld: a < in text must be written &lt;%.0s"},
+};
+
 static void report_slip(const slip *s, const char *b, const char *shown, findings *f)
 {
+    if (s->kind == SLIP_NONE) return;
     long line, col;
     place_of(b, s->at, &line, &col);
     char ch[4] = "";
     if (s->kind != SLIP_AMP && s->kind != SLIP_LT) memcpy(ch, b + s->at, 3);
-    switch (s->kind) {
-    case SLIP_QUOTE:
-        finding_add(f, SEV_ERROR, "xml.malformed", shown, line, "well-formed",
-                    "第 %ld 列：属性值用了中文引号 %s：请改成英文引号，如 date=\"2016-09-20\"（Word 会自动把英文引号换成中文引号）",
-                    "column %ld: the attribute value is in curly quotes %s: use straight quotes, as in date=\"2016-09-20\" (Word replaces them by itself)",
-                    col, ch, col, ch);
-        break;
-    case SLIP_APOSTROPHE:
-        finding_add(f, SEV_ERROR, "xml.malformed", shown, line, "well-formed",
-                    "第 %ld 列：标签名里有弯引号 %s（Word 把 ' 换成了 %s）：标签名只能用英文字母、数字和 -，请删除它",
-                    "column %ld: the tag name holds a curly apostrophe %s (Word's replacement for %s): tag names are letters, digits and - only",
-                    col, ch, ch, col, ch, "'");
-        break;
-    case SLIP_EQUALS:
-        finding_add(f, SEV_ERROR, "xml.malformed", shown, line, "well-formed",
-                    "第 %ld 列：属性后面用了全角等号 ＝：请改成半角 =", "column %ld: a full-width ＝ after the attribute name: use =",
-                    col, col);
-        break;
-    case SLIP_ANGLE:
-        finding_add(f, SEV_ERROR, "xml.malformed", shown, line, "well-formed",
-                    "第 %ld 列：标签用了全角尖括号 %s：请改成半角 < 和 >", "column %ld: the tag uses a full-width bracket %s: use < and >",
-                    col, ch, col, ch);
-        break;
-    case SLIP_AMP:
-        finding_add(f, SEV_ERROR, "xml.malformed", shown, line, "well-formed",
-                    "第 %ld 列：文字中的 & 要写成 &amp;（或改用“和”）", "column %ld: a & in text must be written &amp;",
-                    col, col);
-        break;
-    case SLIP_LT:
-        finding_add(f, SEV_ERROR, "xml.malformed", shown, line, "well-formed",
-                    "第 %ld 列：文字中的 < 要写成 &lt;（或改用全角 ＜）", "column %ld: a < in text must be written &lt;",
-                    col, col);
-        break;
-    case SLIP_NONE:
-        break;
-    }
+    finding_add(f, SEV_ERROR, "xml.malformed", shown, line, "well-formed", SLIP_TEXT[s->kind].zh,
+                SLIP_TEXT[s->kind].en, col, ch, col, ch);
 }
 
 /* An error with no certain fix, in the teacher's words where we know it. */
