@@ -194,6 +194,7 @@ static float keep_need(flow *fl, const block_list *bl, int i)
         if (!b->keep_with_next || (b->kind != BLOCK_HEADING && b->kind != BLOCK_PARA)) break;
         need += set_height(fl, b, 0);
     }
+    fl->kept_until = j;
     const block *next = j < bl->n ? &bl->b[j] : NULL;
     if (!next || next->kind == BLOCK_PAGE_BREAK) return need;
     const style *body = template_style(fl->t, next->style ? next->style : "body");
@@ -207,7 +208,7 @@ static float keep_need(flow *fl, const block_list *bl, int i)
  * turning page after page. */
 static void keep_together(flow *fl, const block_list *bl, int i)
 {
-    if (fl->at_top || !bl->b[i].keep_with_next) return;
+    if (fl->at_top || !bl->b[i].keep_with_next || i < fl->kept_until) return;
     float need = keep_need(fl, bl, i);
     if (fl->y + need > fl->bottom && need <= fl->bottom - fl->t->top) flow_new_page(fl);
 }
