@@ -101,8 +101,8 @@ static char *leaf_text(const xmlNode *n)
     for (const xmlNode *c = n->children; c; c = c->next)
         if (c->type == XML_ELEMENT_NODE) return NULL;
     /* Most texts do not start with （: say so without copying them. */
-    const xmlNode *t = n->children;
-    const char *p = t && t->type == XML_TEXT_NODE && t->content ? (const char *)t->content : "";
+    const xmlNode *first = n->children;
+    const char *p = first && first->type == XML_TEXT_NODE && first->content ? (const char *)first->content : "";
     while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
     if (strncmp(p, OPEN_PAREN, PAREN_LEN) != 0) return NULL;
     xmlChar *t = xmlNodeGetContent(n);
