@@ -66,7 +66,7 @@ run: setup build/dangan
 
 unit: $(UNITBIN)
 
-test: setup build/dangan $(UNITBIN)
+test: setup build/dangan build/bench $(UNITBIN)
 	@sh tests/run.sh
 
 build/bench: bench/bench.c $(LIBOBJ) build/dangan

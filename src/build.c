@@ -1,6 +1,7 @@
 /* build.c — see build.h. */
 #include "build.h"
 #include "date.h"
+#include "lang.h"
 #include "dossier.h"
 #include "layout.h"
 #include "letter.h"
@@ -94,7 +95,7 @@ static int stamp(context *ctx, const checked *c, const school *sc, document *d, 
     free(style);
     unsigned char hash[32];
     if (rc == 0 && content_hash(&c->sub, hash) != 0) {
-        snprintf(err, errlen, "无法读取提交文件以计算哈希");
+        snprintf(err, errlen, TR("无法读取提交文件以计算哈希", "cannot read the submission's files to hash them"));
         rc = -1;
     }
     if (rc == 0) {
@@ -146,7 +147,7 @@ int build_pdf(context *ctx, const checked *c, const build_options *o, const char
     size_t len = 0;
     int rc = build_dossier_bytes(ctx, c, o, have ? &sc : NULL, &data, &len, err, errlen);
     if (rc == 0 && write_file_atomic(path, data, len) != 0) {
-        snprintf(err, errlen, "无法写入 %s：%s", path, strerror(errno));
+        snprintf(err, errlen, TR("无法写入 %s：%s", "cannot write %s: %s"), path, errno_text(errno));
         rc = -1;
     }
     free(data);

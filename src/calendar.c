@@ -4,6 +4,7 @@
  * is an index, and a year of records costs nothing to check. Outside the
  * table only the weekday rule applies, and the year counts as unverified. */
 #include "calendar.h"
+#include "lang.h"
 #include "date.h"
 #include "util.h"
 #include "validate.h"
@@ -77,7 +78,7 @@ static int load_year(calendar *c, const char *path, const char *xsd, char *err, 
         char *a = xml_attr(n, hol ? "from" : "date"), *b = xml_attr(n, hol ? "to" : "date");
         long from, to;
         if (date_parse(a, &from) || date_parse(b, &to) || to < from || to - from > 40) {
-            snprintf(err, errlen, "%s:%ld: 日期无效或区间过长", path, xml_line(n));
+            snprintf(err, errlen, TR("%s:%ld: 日期无效或区间过长", "%s:%ld: invalid date or too long a span"), path, xml_line(n));
             rc = -1;
         }
         for (long d = from; rc == 0 && d <= to; d++)
@@ -99,7 +100,7 @@ static int load_years(calendar *c, const char *dir, const char *xsd, char *err, 
 {
     DIR *d = opendir(dir);
     if (!d) {
-        snprintf(err, errlen, "无法打开日历文件夹 %s", dir);
+        snprintf(err, errlen, TR("无法打开日历文件夹 %s", "cannot open the calendar folder %s"), dir);
         return -1;
     }
     struct dirent *e;
@@ -144,7 +145,7 @@ static int check_terms(const calendar *c, char *err, size_t errlen)
         for (int i = 0; i < c->nterms; i++) hits += term_contains(&c->terms[i], md_of(d));
         if (hits != 1) {
             char buf[11];
-            snprintf(err, errlen, "学期定义有误：%s 属于 %d 个学期（应恰好 1 个）", date_format(d, buf) + 5, hits);
+            snprintf(err, errlen, TR("学期定义有误：%s 属于 %d 个学期（应恰好 1 个）", "terms are wrong: %s lies in %d terms (exactly 1 expected)"), date_format(d, buf) + 5, hits);
             return -1;
         }
     }
@@ -172,7 +173,7 @@ static int load_terms(calendar *c, const char *path, const char *xsd, char *err,
         xmlFree(from); xmlFree(to); xmlFree(name);
     }
     xmlFreeDoc(doc);
-    if (rc) snprintf(err, errlen, "%s: 日期应写成 MM-DD", path);
+    if (rc) snprintf(err, errlen, TR("%s: 日期应写成 MM-DD", "%s: dates are written MM-DD"), path);
     return rc ? rc : check_terms(c, err, errlen);
 }
 

@@ -24,6 +24,11 @@ void calendar_free(calendar *c);
 /* 1 when `day` is a working day: Monday–Friday unless a holiday, or a
  * weekend day the arrangement makes a working day (调休上班). */
 int calendar_is_workday(const calendar *c, long day);
+
+/* Working days of an ordinary week (国务院《关于职工工作时间的规定》：
+ * 每周工作五天 — the Monday–Friday above): per-week minima apply in full
+ * to a week of this many working days and pro rata to a shorter one. */
+#define WEEK_WORKDAYS 5
 /* Name of the holiday on `day` (e.g. "中秋节"), or NULL. */
 const char *calendar_holiday(const calendar *c, long day);
 /* 1 when the year of `day` is covered by a file marked verified. */

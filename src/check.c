@@ -27,6 +27,7 @@ int check_submission(context *ctx, const char *dir, const char *profile_override
                      checked *c, char *err, size_t errlen)
 {
     memset(c, 0, sizeof *c);
+    c->v.hours = -1;    /* no 学时 unless a score band grants them */
     findings_init(&c->f);
     if (submission_load(dir, ctx->schemas, &c->sub, &c->f, err, errlen) != 0) return 2;
     submission *s = &c->sub;
@@ -35,10 +36,11 @@ int check_submission(context *ctx, const char *dir, const char *profile_override
         if (resolve_profile(ctx, c, err, errlen) != 0) return 2;
     }
     glyphs_check(s, ctx->fonts, &c->f);
+    leftovers_check(s, context_placeholders(ctx), &c->f);
     /* Rules on half-loaded data would report shortfalls that are really
      * file errors; fix the files first, like a compiler's syntax errors. */
     if (s->broken == 0 && s->placement >= 0 && c->prof) {
-        checks_always(s, ctx->cal, &c->f);
+        checks_always(s, c->prof, ctx->cal, &c->f);
         rules_evaluate(s, c->prof, ctx->cal, &c->v, &c->f);
         c->rules_run = 1;
     }

@@ -18,6 +18,33 @@ static const char *fname(const submission *s, int file)
     return s->files[file].name;
 }
 
+/* A reflection is dated when it was written — any day of the week — and a
+ * kind the profile declares may be written after the placement, within
+ * its window. */
+static void check_reflection_date(const submission *s, const profile *p, const record *r, findings *f)
+{
+    long late = profile_due_days(p, r);
+    if (r->date >= s->start && r->date <= s->end + late) return;
+    char d[11], a[11], b[11], c[11], e[11];
+    date_format(r->date, d);
+    date_format(s->start, a);
+    date_format(s->end, b);
+    if (!late) {
+        finding_add(f, SEV_ERROR, "date.outside", fname(s, r->file), r->line, "date in period",
+                    "%s的日期 %s 不在跟岗期间（%s 至 %s）内", "%s dated %s is outside the placement period (%s to %s)",
+                    element_label("reflection"), d, a, b, "reflection", d, a, b);
+        return;
+    }
+    date_format(s->end + 1, c);
+    date_format(s->end + late, e);
+    finding_add(f, SEV_ERROR, "date.outside", fname(s, r->file), r->line, "date in period or due window",
+                "%s的日期 %s 既不在跟岗期间（%s 至 %s）内，也不在结束后 %ld 天的写作期限（%s 至 %s）内",
+                "%s dated %s is outside both the placement period (%s to %s) and the %ld days after it allowed for it (%s to %s)",
+                element_label("reflection"), d, a, b, late, c, e, "reflection", d, a, b, late, c, e);
+}
+
+/* Observations, taught lessons and journal days happen at school: inside
+ * the period and on working days. */
 static void check_record_date(const submission *s, const calendar *cal, const record *r, findings *f)
 {
     char d[11];
@@ -148,7 +175,7 @@ static void check_figure(const submission *s, const figure_ref *g, findings *f)
                     "图片“%s”无法使用：%s", "image '%s' cannot be used: %s", src, why_zh, src, why_en);
 }
 
-void checks_always(const submission *s, const calendar *cal, findings *f)
+void checks_always(const submission *s, const profile *p, const calendar *cal, findings *f)
 {
     if (s->placement < 0) return;
     if (s->start > s->end) {
@@ -159,8 +186,11 @@ void checks_always(const submission *s, const calendar *cal, findings *f)
         return;
     }
     check_calendar_years(s, cal, f);
-    for (size_t i = 0; i < s->nrecs; i++)
-        if (s->recs[i].type != REC_ACTIVITY) check_record_date(s, cal, &s->recs[i], f);
+    for (size_t i = 0; i < s->nrecs; i++) {
+        const record *r = &s->recs[i];
+        if (r->type == REC_REFLECTION) check_reflection_date(s, p, r, f);
+        else if (r->type != REC_ACTIVITY) check_record_date(s, cal, r, f);
+    }
     for (size_t i = 0; i < s->nabs; i++) {
         const absence *a = &s->abs[i];
         if (a->from >= s->start && a->to <= s->end && a->from <= a->to) continue;

@@ -3,6 +3,7 @@
  * [--year YYYY] [--json]`. */
 #include "archive.h"
 #include "cli.h"
+#include "lang.h"
 #include "context.h"
 #include "register.h"
 #include "util.h"
@@ -32,6 +33,8 @@ static int recover_only(const char *dir)
 
 int cmd_archive(int argc, char **argv)
 {
+    int pre = cli_begin("archive", &argc, argv);
+    if (pre >= 0) return pre;
     const char *bundle = NULL, *into = NULL, *rec = NULL, *reason = NULL;
     int supersede = 0;
     for (int i = 0; i < argc; i++) {
@@ -72,6 +75,8 @@ int cmd_archive(int argc, char **argv)
 
 int cmd_find(int argc, char **argv)
 {
+    int pre = cli_begin("find", &argc, argv);
+    if (pre >= 0) return pre;
     const char *dir = NULL;
     find_query q = {NULL, NULL, 0, 0};
     int json = 0, reg = 0;
@@ -105,5 +110,6 @@ int cmd_find(int argc, char **argv)
     archive_close(a);
     context_close(&ctx);
     if (rc != 0) return cli_fail("%s", err);
+    if (reg) printf(TR("已生成备案表 %s（及同名 .csv）\n", "wrote %s (and its .csv)\n"), out);
     return found ? EXIT_GOOD : EXIT_SHORT;
 }

@@ -29,6 +29,8 @@ static int parse_shard(const char *s, int *k, int *n)
 
 int cmd_bundle(int argc, char **argv)
 {
+    int pre = cli_begin("bundle", &argc, argv);
+    if (pre >= 0) return pre;
     const char *school = NULL, *out = NULL;
     char **dirs = xcalloc((size_t)argc + 1, sizeof *dirs);
     int ndirs = 0, merge = 0;

@@ -1,6 +1,8 @@
-/* cmd_check.c — `dangan check DIR... [--profile ID] [--json] [--lang zh|en]`. */
+/* cmd_check.c — `dangan check DIR... [--profile ID] [--json] [--lang zh|en]`
+ * (--lang and --help: cli_begin). */
 #include "check.h"
 #include "cli.h"
+#include "lang.h"
 #include "report.h"
 #include "util.h"
 
@@ -15,34 +17,28 @@ typedef struct check_opts {
     int ndirs;
 } check_opts;
 
-static int parse_lang(const char *v, int *en)
-{
-    if (!strcmp(v, "zh")) *en = 0;
-    else if (!strcmp(v, "en")) *en = 1;
-    else return cli_fail("--lang 只能是 zh 或 en");
-    return 0;
-}
-
 static int parse_check(int argc, char **argv, check_opts *o)
 {
     memset(o, 0, sizeof *o);
+    o->en = lang_en();
     o->dirs = xcalloc((size_t)argc + 1, sizeof *o->dirs);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--json")) o->json = 1;
         else if (!strcmp(a, "--profile") && i + 1 < argc) o->profile = argv[++i];
         else if (!strncmp(a, "--profile=", 10)) o->profile = a + 10;
-        else if (!strcmp(a, "--lang") && i + 1 < argc) { if (parse_lang(argv[++i], &o->en)) return -1; }
-        else if (!strncmp(a, "--lang=", 7)) { if (parse_lang(a + 7, &o->en)) return -1; }
-        else if (a[0] == '-' && a[1]) return cli_fail("不认识的选项 %s（check 接受 --profile ID、--json、--lang zh|en）", a), -1;
+        else if (a[0] == '-' && a[1]) return cli_error("不认识的选项 %s（dangan check --help 列出全部选项）",
+                                                       "unknown option %s (dangan check --help lists them)", a), -1;
         else o->dirs[o->ndirs++] = argv[i];
     }
-    if (!o->ndirs) return cli_fail("用法：dangan check DIR... [--profile ID] [--json] [--lang zh|en]"), -1;
+    if (!o->ndirs) return cli_usage_error("check"), -1;
     return 0;
 }
 
 int cmd_check(int argc, char **argv)
 {
+    int pre = cli_begin("check", &argc, argv);
+    if (pre >= 0) return pre;
     check_opts o;
     if (parse_check(argc, argv, &o) != 0) { free(o.dirs); return EXIT_USAGE; }
     context ctx;

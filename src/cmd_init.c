@@ -1,6 +1,8 @@
 /* cmd_init.c — `dangan profiles` and `dangan init DIR --profile ID`. */
 #include "cli.h"
+#include "lang.h"
 #include "context.h"
+#include "leftovers.h"
 #include "date.h"
 #include "profile.h"
 #include "report.h"
@@ -17,8 +19,10 @@
 
 int cmd_profiles(int argc, char **argv)
 {
+    int pre = cli_begin("profiles", &argc, argv);
+    if (pre >= 0) return pre;
     int json = argc == 1 && !strcmp(argv[0], "--json");
-    if (argc > 1 || (argc == 1 && !json)) return cli_fail("用法：dangan profiles [--json]");
+    if (argc > 1 || (argc == 1 && !json)) return cli_usage_error("profiles");
     context ctx;
     char err[1024];
     if (context_open(&ctx, 0, err, sizeof err) != 0) return cli_fail("%s", err);
@@ -26,7 +30,7 @@ int cmd_profiles(int argc, char **argv)
     int n, status = EXIT_GOOD;
     if (profile_ids(ctx.profile_dir, &ids, &n) != 0) {
         context_close(&ctx);
-        return cli_fail("无法读取 %s", ctx.profile_dir);
+        return cli_error("无法读取 %s", "cannot read %s", ctx.profile_dir);
     }
     for (int i = 0; i < n; i++) {
         int nf;
@@ -45,7 +49,7 @@ int cmd_profiles(int argc, char **argv)
         } else {
             fputs(p->id, stdout);
             for (int w = display_width(p->id); w < 26; w++) fputc(' ', stdout);
-            printf("%s（依据 %s）\n", p->title ? p->title : "", p->seed);
+            printf(TR("%s（依据 %s）\n", "%s (seed %s)\n"), p->title ? p->title : "", p->seed);
         }
         profile_free(p);
         free(ids[i]);
@@ -147,17 +151,17 @@ static int write_skeleton(const context *ctx, const profile *p, const char *dir)
     date_format(today + 13, end);
     const char *keys[] = {"@PROFILE@", "@TITLE@", "@REQUIREMENTS@", "@ID@", "@START@", "@END@"};
     char *title = comment_safe(p->title ? p->title : ""), *req_text = comment_safe(reqs.s ? reqs.s : "");
-    const char *vals[] = {p->id, title, req_text, "NEW-0001", start, end};
+    const char *vals[] = {p->id, title, req_text, SKELETON_ID, start, end};
     char *sk = path_join(ctx->home, "templates/skeleton");
     int rc = 0;
     for (size_t i = 0; i < sizeof FILES / sizeof FILES[0] && rc == 0; i++) {
         char *src = path_join(sk, FILES[i]), *dst = path_join(dir, FILES[i]), *tpl;
         size_t len;
         if (read_file(src, 1 << 20, &tpl, &len) != 0) {
-            rc = cli_fail("无法读取模板 %s", src);
+            rc = cli_error("无法读取模板 %s", "cannot read template %s", src);
         } else {
             char *text = fill(tpl, keys, vals, 6);
-            if (write_file(dst, text) != 0) rc = cli_fail("无法写入 %s：%s", dst, strerror(errno));
+            if (write_file(dst, text) != 0) rc = cli_error("无法写入 %s：%s", "cannot write %s: %s", dst, errno_text(errno));
             free(text);
             free(tpl);
         }
@@ -173,26 +177,29 @@ static int write_skeleton(const context *ctx, const profile *p, const char *dir)
 
 int cmd_init(int argc, char **argv)
 {
+    int pre = cli_begin("init", &argc, argv);
+    if (pre >= 0) return pre;
     const char *dir = NULL, *id = NULL;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--profile") && i + 1 < argc) id = argv[++i];
         else if (!strncmp(argv[i], "--profile=", 10)) id = argv[i] + 10;
-        else if (argv[i][0] == '-' || dir) return cli_fail("用法：dangan init DIR --profile ID");
+        else if (argv[i][0] == '-' || dir) return cli_usage_error("init");
         else dir = argv[i];
     }
-    if (!dir || !id) return cli_fail("用法：dangan init DIR --profile ID");
+    if (!dir || !id) return cli_usage_error("init");
     context ctx;
     char err[1024];
     if (context_open(&ctx, 0, err, sizeof err) != 0) return cli_fail("%s", err);
     int nf, rc = EXIT_GOOD;
     profile *p = profile_load(ctx.profile_dir, ctx.schema_dir, id, &nf, err, sizeof err);
-    if (!p) rc = nf ? cli_fail("未知的研修项目“%s”：可用 dangan profiles 查看", id) : cli_fail("%s", err);
+    if (!p) rc = nf ? cli_error("未知的研修项目“%s”：可用 dangan profiles 查看", "unknown program profile '%s': dangan profiles lists them", id) : cli_fail("%s", err);
     else if (mkdir(dir, 0777) != 0 && !(errno == EEXIST && dir_is_empty(dir)))
-        rc = cli_fail("%s 已存在且不是空文件夹（不会覆盖已有文件）", dir);
+        rc = cli_error("%s 已存在且不是空文件夹（不会覆盖已有文件）", "%s exists and is not empty (nothing is overwritten)", dir);
     else if (write_skeleton(&ctx, p, dir) != 0)
         rc = EXIT_USAGE;
     else
-        printf("已在 %s 生成项目 %s 的提交骨架；填写后运行：dangan check %s\n", dir, p->id, dir);
+        printf(TR("已在 %s 生成项目 %s 的提交骨架；填写后运行：dangan check %s\n",
+                  "wrote a submission skeleton for %2$s into %1$s; fill it in, then run: dangan check %3$s\n"), dir, p->id, dir);
     profile_free(p);
     context_close(&ctx);
     return rc;

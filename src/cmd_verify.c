@@ -5,6 +5,7 @@
  * about who signed). */
 #include "bundle.h"
 #include "cli.h"
+#include "lang.h"
 #include "trust.h"
 #include "util.h"
 #include "verify.h"
@@ -54,16 +55,16 @@ static int verify_pdf(const char *path, const trust *t, int en)
 
 int cmd_verify(int argc, char **argv)
 {
+    int pre = cli_begin("verify", &argc, argv);
+    if (pre >= 0) return pre;
     const char *path = NULL;
-    int en = 0;
+    int en = lang_en();
     trust *t = trust_new();
     char err[512];
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if ((!strcmp(a, "--ca") || !strcmp(a, "--trust")) && i + 1 < argc) {
             if (trust_add(t, argv[++i], err, sizeof err) != 0) { trust_free(t); return cli_fail("%s", err); }
-        } else if (!strcmp(a, "--lang") && i + 1 < argc && (!strcmp(argv[i + 1], "en") || !strcmp(argv[i + 1], "zh"))) {
-            en = !strcmp(argv[++i], "en");
         } else if (a[0] == '-' || path) {
             trust_free(t);
             return cli_fail(USAGE);

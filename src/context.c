@@ -1,5 +1,6 @@
 /* context.c — see context.h. */
 #include "context.h"
+#include "lang.h"
 #include "util.h"
 
 #include <libgen.h>
@@ -51,7 +52,7 @@ int context_open(context *c, unsigned need, char *err, size_t errlen)
     c->profile_dir = path_join(t, "profiles");
     int rc = 0;
     if (!is_dir(t)) {
-        snprintf(err, errlen, "找不到数据文件夹 %s（可用环境变量 DANGAN_HOME 指定）", t);
+        snprintf(err, errlen, TR("找不到数据文件夹 %s（可用环境变量 DANGAN_HOME 指定）", "data folder %s not found (set DANGAN_HOME to point at it)"), t);
         rc = -1;
     }
     if (rc == 0 && (need & NEED_SCHEMAS)) {
@@ -89,6 +90,8 @@ void context_close(context *c)
         profile_free(c->profiles[i].p);
     }
     free(c->profiles);
+    if (c->placeholders) placeholders_free(c->placeholders);
+    free(c->placeholders);
     free(c->schema_dir);
     free(c->profile_dir);
     free(c->home);
@@ -105,4 +108,15 @@ const profile *context_profile(context *c, const char *id, int *not_found, char 
     c->profiles = xrealloc(c->profiles, (size_t)(c->nprofiles + 1) * sizeof *c->profiles);
     c->profiles[c->nprofiles++] = (struct loaded_profile){xstrdup(id), p};
     return p;
+}
+
+const placeholders *context_placeholders(context *c)
+{
+    if (!c->placeholders) {
+        char *dir = path_join(c->home, "templates/skeleton");
+        c->placeholders = xcalloc(1, sizeof *c->placeholders);
+        placeholders_load(dir, c->placeholders);
+        free(dir);
+    }
+    return c->placeholders;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include "calendar.h"
 #include "fonts.h"
+#include "leftovers.h"
 #include "validate.h"
 
 typedef struct context {
@@ -21,6 +22,7 @@ typedef struct context {
     int en;              /* --lang en */
     struct loaded_profile *profiles;  /* by the id asked for (context_profile) */
     int nprofiles;
+    placeholders *placeholders;       /* the skeleton's, on first use (context_placeholders) */
 } context;
 
 enum { NEED_SCHEMAS = 1, NEED_CALENDAR = 2, NEED_FONTS = 4, NEED_ALL = 7 };
@@ -36,5 +38,8 @@ void context_close(context *c);
  * loading one per dossier was 4% of a build. NULL with *not_found set
  * when there is no such profile, or with err when it is invalid. */
 const profile *context_profile(context *c, const char *id, int *not_found, char *err, size_t errlen);
+
+/* The skeleton's placeholder texts, read on first use and kept. */
+const placeholders *context_placeholders(context *c);
 
 #endif

@@ -63,6 +63,13 @@ static void add_para(block_list *out, const char *style, const char *text)
     blocks_add(out, BLOCK_PARA, style, text);
 }
 
+/* A line that belongs to what follows it — a record's meta line, a step's
+ * label — and so never ends a page (layout keeps it with the next lines). */
+static void add_label(block_list *out, const char *style, const char *text)
+{
+    blocks_add(out, BLOCK_PARA, style, text)->keep_with_next = 1;
+}
+
 static void add_heading(block_list *out, int level, const char *text, int in_toc)
 {
     /* Every chapter starts on a new page, as in a bound dossier. */
@@ -343,7 +350,7 @@ static void add_meta(xmlNodePtr node, const char *const (*fields)[2], size_t nf,
         if (t && *t) sb_printf(&b, "%s%s：%s", b.len ? "　" : "", fields[i][1], t);
         free(t);
     }
-    if (b.len) add_para(out, "meta", b.s);
+    if (b.len) add_label(out, "meta", b.s);
     sb_free(&b);
 }
 
@@ -396,7 +403,7 @@ static void add_steps(const checked *c, xmlNodePtr process, block_list *out)
             free(h);
             h = hm;
         }
-        add_para(out, "step", h);
+        add_label(out, "step", h);
         free(h); xmlFree(title); xmlFree(min);
         add_rich(c, st, "body", out);
         i++;
@@ -420,7 +427,7 @@ static void add_lessons(const checked *c, block_list *out)
         char *school = xml_attr(v[i]->node, "school");
         char *when = school ? xasprintf("%s第%d节　上课学校：%s", d, v[i]->period, school)
                             : xasprintf("%s第%d节", d, v[i]->period);
-        add_para(out, "meta", when);
+        add_label(out, "meta", when);
         free(when);
         xmlFree(school);
         add_meta(v[i]->node, META, 2, out);
@@ -543,7 +550,7 @@ static void add_reflections(const checked *c, block_list *out)
         add_heading(out, 1, title ? title : kind_label(v[i]->kind), 0);
         free(title);
         char *meta = xasprintf("%s　%s", kind_label(v[i]->kind), d);
-        add_para(out, "meta", meta);
+        add_label(out, "meta", meta);
         free(meta);
         add_rich(c, v[i]->node, "body", out);
     }

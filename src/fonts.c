@@ -4,6 +4,7 @@
  * cmap is turned into a bitmap of all 0x110000 code points (136 KiB) when
  * the font is opened; a lookup is then one bit test, with no FreeType call. */
 #include "fonts.h"
+#include "lang.h"
 #include "util.h"
 #include "validate.h"
 #include "xmlload.h"
@@ -83,7 +84,7 @@ static char *resolve(const char *manifest, const char *file)
 static int open_font(font_set *fs, xmlNodePtr n, const char *manifest, char *err, size_t errlen)
 {
     if (fs->nfonts == MAX_FONTS) {
-        snprintf(err, errlen, "%s:%ld: 字体超过 %d 个", manifest, xml_line(n), MAX_FONTS);
+        snprintf(err, errlen, TR("%s:%ld: 字体超过 %d 个", "%s:%ld: more than %d fonts"), manifest, xml_line(n), MAX_FONTS);
         return -1;
     }
     font *f = &fs->fonts[fs->nfonts];
@@ -96,13 +97,13 @@ static int open_font(font_set *fs, xmlNodePtr n, const char *manifest, char *err
     xmlFree(id); xmlFree(file); xmlFree(pkg); xmlFree(ix);
     fs->nfonts++;
     if (access(f->file, R_OK) != 0) {
-        snprintf(err, errlen, "找不到字体文件 %s（请安装 Debian 软件包 %s，或运行 sh setup.sh）",
+        snprintf(err, errlen, TR("找不到字体文件 %s（请安装 Debian 软件包 %s，或运行 sh setup.sh）", "font file %s not found (install the Debian package %s, or run sh setup.sh)"),
                  f->file, f->package);
         return -1;
     }
     if (FT_New_Face(fs->lib, f->file, f->index, &f->face) != 0) {
         f->face = NULL;
-        snprintf(err, errlen, "无法读取字体文件 %s（第 %d 个字体）", f->file, f->index);
+        snprintf(err, errlen, TR("无法读取字体文件 %s（第 %d 个字体）", "cannot read font file %s (face %d)"), f->file, f->index);
         return -1;
     }
     fill_cover(f);
@@ -133,7 +134,7 @@ static void fill_every(font_set *fs)
 static int read_role(font_set *fs, xmlNodePtr n, const char *manifest, char *err, size_t errlen)
 {
     if (fs->nroles == MAX_ROLES) {
-        snprintf(err, errlen, "%s:%ld: 用途超过 %d 个", manifest, xml_line(n), MAX_ROLES);
+        snprintf(err, errlen, TR("%s:%ld: 用途超过 %d 个", "%s:%ld: more than %d roles"), manifest, xml_line(n), MAX_ROLES);
         return -1;
     }
     role *r = &fs->roles[fs->nroles++];
@@ -144,7 +145,7 @@ static int read_role(font_set *fs, xmlNodePtr n, const char *manifest, char *err
          tok && rc == 0; tok = strtok_r(NULL, " \t\n", &save)) {
         int ix = font_index(fs, tok);
         if (ix < 0 || r->n == MAX_CHAIN) {
-            snprintf(err, errlen, "%s:%ld: 用途 %s 引用了未定义的字体 %s（或超过 %d 个）",
+            snprintf(err, errlen, TR("%s:%ld: 用途 %s 引用了未定义的字体 %s（或超过 %d 个）", "%s:%ld: role %s names an undefined font %s (or more than %d)"),
                      manifest, xml_line(n), r->name, tok, MAX_CHAIN);
             rc = -1;
         } else {
@@ -166,7 +167,7 @@ font_set *fonts_open(const char *manifest, const char *xsd, char *err, size_t er
     }
     font_set *fs = xcalloc(1, sizeof *fs);
     int rc = FT_Init_FreeType(&fs->lib) ? -1 : 0;
-    if (rc) snprintf(err, errlen, "FreeType 初始化失败");
+    if (rc) snprintf(err, errlen, TR("FreeType 初始化失败", "FreeType failed to initialise"));
     xmlNodePtr root = xmlDocGetRootElement(doc);
     /* Fonts first, so that a role may name a font defined after it. */
     for (xmlNodePtr n = root->children; n && rc == 0; n = n->next)

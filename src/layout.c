@@ -166,15 +166,59 @@ static int lines_to_keep(flow *fl, const block *b)
     return n <= 3 ? n : 2;
 }
 
-static void flow_heading(flow *fl, const block *b, const block *next)
+/* Height of a heading or paragraph set at this measure: its lines and the
+ * space around them (`before` only when something precedes it). */
+static float set_height(flow *fl, const block *b, int first)
 {
     const style *s = template_style(fl->t, b->style);
-    const style *body = template_style(fl->t, next && next->style ? next->style : "body");
-    /* Keep with next: the heading plus the lines of what follows that must
-     * share its page (a table: its first rows). */
-    int keep = next && next->kind == BLOCK_TABLE ? 3 : lines_to_keep(fl, next);
-    float need = s->before + s->leading + s->after + body->before + (float)keep * body->leading;
-    if (!fl->at_top && fl->y + need > fl->bottom) flow_new_page(fl);
+    text_style ts = flow_text_style(s);
+    text_lines tl;
+    memset(&tl, 0, sizeof tl);
+    const char *text = b->text ? b->text : "";
+    text_set(fl->te, text, strlen(text), &ts, fl->measure - b->inset_em * s->size, &tl);
+    float h = (first ? 0 : s->before) + (float)tl.nlines * s->leading + s->after;
+    text_lines_free(&tl);
+    return h;
+}
+
+/* A record's heading block — its title, the meta lines under it, a
+ * sub-heading — is one unit kept with the first lines of what follows it
+ * (clreq and ctex alike: a heading never ends a page). */
+#define MAX_KEEP_CHAIN 8   /* title + meta lines + sub-heading + label: a dossier needs 5 */
+
+static float keep_need(flow *fl, const block_list *bl, int i)
+{
+    float need = 0;
+    int j = i;
+    for (; j < bl->n && j - i < MAX_KEEP_CHAIN; j++) {
+        const block *b = &bl->b[j];
+        if (!b->keep_with_next || (b->kind != BLOCK_HEADING && b->kind != BLOCK_PARA)) break;
+        need += set_height(fl, b, 0);
+    }
+    fl->kept_until = j;
+    const block *next = j < bl->n ? &bl->b[j] : NULL;
+    if (!next || next->kind == BLOCK_PAGE_BREAK) return need;
+    const style *body = template_style(fl->t, next->style ? next->style : "body");
+    /* A table: its first rows, about three lines. */
+    int keep = next->kind == BLOCK_TABLE ? 3 : lines_to_keep(fl, next);
+    return need + body->before + (float)keep * body->leading;
+}
+
+/* Turns the page before block i when it and what it keeps with do not
+ * fit; a unit taller than a page is set where it falls rather than
+ * turning page after page. */
+static void keep_together(flow *fl, const block_list *bl, int i)
+{
+    if (fl->at_top || !bl->b[i].keep_with_next || i < fl->kept_until) return;
+    float need = keep_need(fl, bl, i);
+    if (fl->y + need > fl->bottom && need <= fl->bottom - fl->t->top) flow_new_page(fl);
+}
+
+static void flow_heading(flow *fl, const block_list *bl, int i)
+{
+    const block *b = &bl->b[i];
+    const style *s = template_style(fl->t, b->style);
+    keep_together(fl, bl, i);
     float top = fl->at_top ? fl->y : fl->y + s->before;
     int pageno = fl->doc->npages - 1;
     if (b->in_toc && fl->ntoc < MAX_TOC) fl->toc[fl->ntoc++] = (toc_entry){b->text, b->level, pageno};
@@ -387,11 +431,6 @@ static void flow_para(flow *fl, const block *b)
     }
 }
 
-static const block *next_block(const block_list *bl, int i)
-{
-    return i + 1 < bl->n ? &bl->b[i + 1] : NULL;
-}
-
 int layout_document(const block_list *bl, const page_template *t, text_engine *te,
                     const layout_options *o, document *out, char *err, size_t errlen)
 {
@@ -402,8 +441,8 @@ int layout_document(const block_list *bl, const page_template *t, text_engine *t
     for (int i = 0; i < bl->n && rc == 0; i++) {
         const block *b = &bl->b[i];
         switch (b->kind) {
-        case BLOCK_HEADING: flow_heading(fl, b, next_block(bl, i)); break;
-        case BLOCK_PARA: flow_para(fl, b); break;
+        case BLOCK_HEADING: flow_heading(fl, bl, i); break;
+        case BLOCK_PARA: keep_together(fl, bl, i); flow_para(fl, b); break;
         case BLOCK_TABLE: flow_table(fl, b); break;
         case BLOCK_FIGURE: rc = flow_figure(fl, b, err, errlen); break;
         case BLOCK_PAGE_BREAK: if (!fl->at_top) flow_new_page(fl); break;

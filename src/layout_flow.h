@@ -32,6 +32,9 @@ typedef struct flow {
     const block *ahead;
     float ahead_measure;
     text_lines ahead_lines;
+    /* Blocks before this index belong to a unit already seen to fit
+     * (keep_together), so they are not measured again. */
+    int kept_until;
 } flow;
 
 float flow_pdf_y(const flow *fl, float y);

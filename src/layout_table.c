@@ -1,6 +1,7 @@
 /* layout_table.c — ruled tables and figures for the layout stage.
  * A row is never split across pages; header rows repeat on each page. */
 #include "layout_flow.h"
+#include "lang.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -111,7 +112,7 @@ int flow_figure(flow *fl, const block *b, char *err, size_t errlen)
 {
     int w, h, png;
     if (image_size(b->path, &w, &h, &png) != 0) {
-        snprintf(err, errlen, "无法读取图片 %s（须为 PNG 或 JPEG）", b->path);
+        snprintf(err, errlen, TR("无法读取图片 %s（须为 PNG 或 JPEG）", "cannot read image %s (PNG or JPEG expected)"), b->path);
         return -1;
     }
     float pw = (float)w * 0.75f, ph = (float)h * 0.75f;

@@ -4,6 +4,7 @@
  * but one; body paragraphs indented two characters; 成文日期 right with
  * four characters' space; 发文机关署名 centred over the date. */
 #include "letter.h"
+#include "lang.h"
 #include "date.h"
 #include "util.h"
 #include "validate.h"
@@ -66,7 +67,7 @@ int letter_blocks(const char *path, const char *xsd, block_list *out, letter_met
     long day;
     int rc = date_parse(date, &day);
     if (rc != 0) {
-        snprintf(err, errlen, "%s:%ld: 成文日期 %s 不是有效日期", path, xml_line(xml_child(root, "date")), date);
+        snprintf(err, errlen, TR("%s:%ld: 成文日期 %s 不是有效日期", "%s:%ld: the letter's date %s is not a valid date"), path, xml_line(xml_child(root, "date")), date);
     } else {
         int y, m, d;
         date_to_ymd(day, &y, &m, &d);

@@ -6,6 +6,7 @@
  * which libharu's text API cannot express. libharu keeps the document
  * structure, compression, images and the cross-reference table. */
 #include "pdf.h"
+#include "lang.h"
 #include "pdf_font.h"
 #include "pdf_meta.h"
 #include "util.h"
@@ -292,7 +293,7 @@ static int load_images(writer *w, char *err, size_t errlen)
         w->images[i] = im->is_png ? HPDF_LoadPngImageFromFile(w->pdf, im->path)
                                   : HPDF_LoadJpegImageFromFile(w->pdf, im->path);
         if (!w->images[i]) {
-            snprintf(err, errlen, "无法读取图片 %s", im->path);
+            snprintf(err, errlen, TR("无法读取图片 %s", "cannot read image %s"), im->path);
             return -1;
         }
     }
@@ -506,7 +507,7 @@ static int render(writer *w, const pdf_options *o, unsigned char **data, size_t 
     write_outline(w);
     if (pdf_meta_write(pdf, w->d, o, err, errlen) != 0) return -1;
     if (w->error || HPDF_SaveToStream(pdf) != HPDF_OK) {
-        snprintf(err, errlen, "生成 PDF 失败（libharu 错误 0x%04X/%u）", (unsigned)w->error, (unsigned)w->detail);
+        snprintf(err, errlen, TR("生成 PDF 失败（libharu 错误 0x%04X/%u）", "PDF generation failed (libharu error 0x%04X/%u)"), (unsigned)w->error, (unsigned)w->detail);
         return -1;
     }
     HPDF_UINT32 n = HPDF_GetStreamSize(pdf);
@@ -528,7 +529,7 @@ int pdf_write_mem(const document *d, const font_set *fs, const pdf_options *o,
     w.pdf = HPDF_New(on_error, &w);
     *data = NULL;
     int rc = w.pdf ? render(&w, o, data, len, err, errlen) : -1;
-    if (!w.pdf) snprintf(err, errlen, "libharu 初始化失败");
+    if (!w.pdf) snprintf(err, errlen, TR("libharu 初始化失败", "libharu failed to initialise"));
     if (rc != 0) { free(*data); *data = NULL; }
     if (w.pdf) HPDF_Free(w.pdf);
     for (int i = 0; i < w.nfonts; i++) used_font_free(&w.fonts[i]);
@@ -545,7 +546,7 @@ int pdf_write(const document *d, const font_set *fs, const pdf_options *o,
     size_t len;
     if (pdf_write_mem(d, fs, o, &data, &len, err, errlen) != 0) return -1;
     int rc = write_file_atomic(path, data, len);
-    if (rc != 0) snprintf(err, errlen, "无法写入 %s：%s", path, strerror(errno));
+    if (rc != 0) snprintf(err, errlen, TR("无法写入 %s：%s", "cannot write %s: %s"), path, errno_text(errno));
     free(data);
     return rc;
 }

@@ -10,6 +10,7 @@
  * a font after Flate, but doubles the bytes Flate must chew through, and
  * compression was 43% of a dossier's build time. */
 #include "pdf_font.h"
+#include "lang.h"
 #include "util.h"
 
 #include <hb.h>
@@ -281,7 +282,7 @@ int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *t
     int rc = -1;
     qsort(u->g, u->n, sizeof *u->g, by_gid);
     if (subset(face, u) != 0) {
-        snprintf(err, errlen, "字体子集化失败：%s", fonts_file(fs, u->font));
+        snprintf(err, errlen, TR("字体子集化失败：%s", "font subsetting failed: %s"), fonts_file(fs, u->font));
         goto done;
     }
     /* From here the table answers used_font_cid: gid → CID, once per glyph. */

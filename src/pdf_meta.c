@@ -1,5 +1,6 @@
 /* pdf_meta.c — see pdf_meta.h. */
 #include "pdf_meta.h"
+#include "lang.h"
 #include "pdf_font.h"
 #include "util.h"
 
@@ -98,7 +99,7 @@ static int output_intent(HPDF_Doc pdf, const char *icc, char *err, size_t errlen
     char *data;
     size_t len;
     if (!icc || read_file(icc, 1u << 20, &data, &len) != 0) {
-        snprintf(err, errlen, "无法读取色彩描述文件 %s", icc ? icc : "(none)");
+        snprintf(err, errlen, TR("无法读取色彩描述文件 %s", "cannot read the colour profile %s"), icc ? icc : "(none)");
         return -1;
     }
     HPDF_Dict prof = pdf_deflated_stream(pdf, data, len, 10);   /* as pdf_font.c's SMALL_LEVEL */
@@ -153,7 +154,7 @@ int pdf_meta_add_id(unsigned char **data, size_t *len, char *err, size_t errlen)
     const unsigned char *tr = find_last(*data, *len, "trailer");
     const unsigned char *open = tr ? (const unsigned char *)memchr(tr, '<', (size_t)(*data + *len - tr)) : NULL;
     if (!open || open + 2 > *data + *len || open[1] != '<') {
-        snprintf(err, errlen, "PDF 结构异常：找不到 trailer");
+        snprintf(err, errlen, TR("PDF 结构异常：找不到 trailer", "malformed PDF: no trailer"));
         return -1;
     }
     size_t at = (size_t)(open - *data) + 2;

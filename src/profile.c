@@ -1,5 +1,6 @@
 /* profile.c — see profile.h. */
 #include "profile.h"
+#include "lang.h"
 #include "date.h"
 #include "util.h"
 #include "validate.h"
@@ -13,6 +14,7 @@
 
 #define MAX_REQUIREMENTS 200
 #define MAX_BANDS 16
+#define MAX_DUES 16   /* one per reflection kind is all a program needs */
 
 static int parse_what(const char *s, rec_type *t)
 {
@@ -198,6 +200,20 @@ static int read_allowance(xmlNodePtr n, profile *p)
 
 /* Fills r from element n; -1 when the element makes no sense (the schema
  * has checked forms, this checks meaning, e.g. an unknown @with child). */
+static int read_due(xmlNodePtr n, profile *p)
+{
+    if (p->ndues == MAX_DUES) return -1;
+    due_after *d = &p->dues[p->ndues++];
+    char *kind = xml_attr(n, "kind");
+    d->sel.what = REC_REFLECTION;
+    d->sel.nkinds = kind ? split(kind, d->sel.kinds[0], sizeof d->sel.kinds[0], MAX_TOKENS) : 0;
+    xmlFree(kind);
+    int has;
+    d->days = (long)attr_num(n, "days-after", &has);
+    d->line = xml_line(n);
+    return d->sel.nkinds > 0 && has ? 0 : -1;
+}
+
 static int read_requirement(xmlNodePtr n, requirement *r)
 {
     char *label = xml_attr(n, "label");
@@ -246,10 +262,11 @@ static int read_profile(xmlNodePtr root, profile *p, const char *path, char *err
         int rc;
         if (xml_is(n, "score")) rc = read_bands(n, p);
         else if (xml_is(n, "allowance")) rc = read_allowance(n, p);
+        else if (xml_is(n, "due")) rc = read_due(n, p);
         else if (p->nreqs == MAX_REQUIREMENTS) rc = -1;
         else rc = read_requirement(n, &p->reqs[p->nreqs++]);
         if (rc != 0) {
-            snprintf(err, errlen, "%s:%ld: 无法理解的要求 <%s>", path, xml_line(n), (const char *)n->name);
+            snprintf(err, errlen, TR("%s:%ld: 无法理解的要求 <%s>", "%s:%ld: requirement <%s> makes no sense"), path, xml_line(n), (const char *)n->name);
             return -1;
         }
     }
@@ -289,6 +306,7 @@ profile *profile_load(const char *dir, const char *schema_dir, const char *id,
     p = xcalloc(1, sizeof *p);
     p->reqs = xcalloc(MAX_REQUIREMENTS, sizeof *p->reqs);
     p->bands = xcalloc(MAX_BANDS, sizeof *p->bands);
+    p->dues = xcalloc(MAX_DUES, sizeof *p->dues);
     char *pid = xml_attr(root, "id"), *seed = xml_attr(root, "seed");
     p->id = xstrdup(pid ? pid : "");
     p->seed = xstrdup(seed ? seed : "");
@@ -296,7 +314,7 @@ profile *profile_load(const char *dir, const char *schema_dir, const char *id,
     xmlFree(pid);
     xmlFree(seed);
     if (strcmp(p->id, id) != 0) {
-        snprintf(err, errlen, "%s: 文件名与 id=\"%s\" 不一致", path, p->id);
+        snprintf(err, errlen, TR("%s: 文件名与 id=\"%s\" 不一致", "%s: the file name does not match id=\"%s\""), path, p->id);
         profile_free(p);
         p = NULL;
     } else if (read_profile(root, p, path, err, errlen) != 0) {
@@ -318,6 +336,7 @@ void profile_free(profile *p)
     free(p->bands);
     free(p->unit);
     free(p->allowance_label);
+    free(p->dues);
     free(p->id);
     free(p->title);
     free(p->seed);
@@ -364,4 +383,12 @@ int selector_match(const selector *s, const record *r)
     for (int i = 0; i < s->nkinds; i++)
         if (!strcmp(s->kinds[i], r->kind)) return 1;
     return 0;
+}
+
+long profile_due_days(const profile *p, const record *r)
+{
+    long days = 0;
+    for (int i = 0; p && i < p->ndues; i++)
+        if (selector_match(&p->dues[i].sel, r) && p->dues[i].days > days) days = p->dues[i].days;
+    return days;
 }

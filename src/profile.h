@@ -65,6 +65,14 @@ typedef struct rate {
 } rate;
 
 #define MAX_RATES 16
+/* Reflections are dated when written, and some are written after the
+ * placement (跟岗结束回原校后，撰写一篇跟岗心得): a kind the profile
+ * declares may be dated up to `days` after the period's end. */
+typedef struct due_after {
+    selector sel;                /* reflection kinds */
+    long days;
+    long line;
+} due_after;
 
 typedef struct profile {
     char *id, *title, *seed;
@@ -75,6 +83,8 @@ typedef struct profile {
     rate rates[MAX_RATES];       /* <allowance>; nrates 0 when none */
     int nrates;
     char *unit, *allowance_label;
+    due_after *dues;
+    int ndues;
 } profile;
 
 /* Loads and validates templates/profiles/<id>.xml. NULL on failure; then
@@ -85,6 +95,9 @@ void profile_free(profile *p);
 
 /* Sorted ids of every profile file in dir; caller frees each and the array. */
 int profile_ids(const char *dir, char ***ids, int *n);
+
+/* Days after the period's end record r may be dated (0: none). */
+long profile_due_days(const profile *p, const record *r);
 
 /* "observation", "lesson.report", "lesson.open|demo" … */
 void selector_name(const selector *s, char *buf, size_t len);

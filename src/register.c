@@ -2,6 +2,7 @@
  * rows' placements start in ("2016至2017学年度"); the 研修项目 column the
  * programme's title. */
 #include "register.h"
+#include "lang.h"
 #include "blocks.h"
 #include "calendar.h"
 #include "date.h"
@@ -86,7 +87,7 @@ static int write_csv(context *ctx, const char *path, const archive_row *rows, in
         sb_puts(&b, "\r\n");
     }
     int rc = write_file_atomic(path, b.s, b.len);
-    if (rc != 0) snprintf(err, errlen, "无法写入 %s：%s", path, strerror(errno));
+    if (rc != 0) snprintf(err, errlen, TR("无法写入 %s：%s", "cannot write %s: %s"), path, errno_text(errno));
     sb_free(&b);
     return rc;
 }

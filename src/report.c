@@ -58,11 +58,10 @@ static void print_header(FILE *out, const char *dir, const checked *c, int en)
     const char *name = s->teacher.name ? s->teacher.name : "";
     fprintf(out, "== %s", dir);
     if (name[0]) fprintf(out, " · %s", name);
-    if (s->id && s->id[0]) fprintf(out, "（%s）", s->id);
+    if (s->id && s->id[0]) fprintf(out, en ? " (%s)" : "（%s）", s->id);
     if (c->prof) fprintf(out, " · %s %s", c->prof->id, c->prof->title ? c->prof->title : "");
     else if (c->profile_id && c->profile_id[0]) fprintf(out, " · %s", c->profile_id);
     fputc('\n', out);
-    (void)en;
 }
 
 static void print_rows(FILE *out, const verdict *v, int en)
@@ -71,7 +70,8 @@ static void print_rows(FILE *out, const verdict *v, int en)
     int wl = en ? 12 : 8, wr = en ? 8 : 4, wa = 4;
     for (int i = 0; i < v->nrows; i++) {
         const req_row *r = &v->rows[i];
-        int a = display_width(en ? r->rule : r->label), b = display_width(r->required), d = display_width(r->actual);
+        int a = display_width(en ? r->rule : r->label), b = display_width(en ? r->required_en : r->required);
+        int d = display_width(en ? r->actual_en : r->actual);
         if (a > wl) wl = a;
         if (b > wr) wr = b;
         if (d > wa) wa = d;
@@ -84,8 +84,8 @@ static void print_rows(FILE *out, const verdict *v, int en)
         const req_row *r = &v->rows[i];
         fputs(r->met ? "  ✓ " : "  ✗ ", out);
         pad(out, en ? r->rule : r->label, wl + 2);
-        pad(out, r->required, wr + 2);
-        fprintf(out, "%s\n", r->actual);
+        pad(out, en ? r->required_en : r->required, wr + 2);
+        fprintf(out, "%s\n", en ? r->actual_en : r->actual);
     }
 }
 

@@ -71,8 +71,10 @@ int attended_day(const submission *s, const calendar *cal, long day)
 
 /* ---- verdict building ---- */
 
-static void add_row(verdict *v, const char *label, const char *rule, const char *req,
-                    const char *actual, int met)
+/* One check-list row; req_en/act_en NULL when the text is the same in
+ * both languages (numbers, dates, the teacher's own values). */
+static void add_row(verdict *v, const char *label, const char *rule, const char *req, const char *req_en,
+                    const char *actual, const char *act_en, int met)
 {
     if (v->nrows == v->rcap) {
         v->rcap = v->rcap ? v->rcap * 2 : 16;
@@ -83,6 +85,8 @@ static void add_row(verdict *v, const char *label, const char *rule, const char 
     r->rule = xstrdup(rule);
     r->required = xstrdup(req);
     r->actual = xstrdup(actual);
+    r->required_en = xstrdup(req_en ? req_en : req);
+    r->actual_en = xstrdup(act_en ? act_en : actual);
     r->met = met;
 }
 
@@ -93,18 +97,24 @@ void verdict_free(verdict *v)
         free(v->rows[i].rule);
         free(v->rows[i].required);
         free(v->rows[i].actual);
+        free(v->rows[i].required_en);
+        free(v->rows[i].actual_en);
     }
     free(v->rows);
     free(v->counts);
     memset(v, 0, sizeof *v);
 }
 
-static long count_in(const submission *s, const requirement *r, long from, long to)
+/* Records matching r dated from..to. With `late` (a whole-placement
+ * count), a kind the profile lets be written after the placement counts
+ * up to its window's end as well. */
+static long count_in(const submission *s, const profile *late, const requirement *r, long from, long to)
 {
     long n = 0;
     for (size_t i = 0; i < s->nrecs; i++) {
         const record *x = &s->recs[i];
-        if (x->date < from || x->date > to || !selector_match(&r->sel, x)) continue;
+        long last = late ? to + profile_due_days(late, x) : to;
+        if (x->date < from || x->date > last || !selector_match(&r->sel, x)) continue;
         if ((x->has & r->with) != r->with || (r->away && !x->away)) continue;
         n++;
     }
@@ -136,9 +146,11 @@ static void label_of(const requirement *r, char *buf, size_t len)
 }
 
 /* A stretch of the placement with its own minimum: one attended day, one
- * full week, or the part of a semester or school year the placement covers. */
+ * Monday–Sunday week (clipped to the period), or the part of a semester or
+ * school year the placement covers. */
 typedef struct slice {
     long from, to, need;
+    long workdays;      /* weeks: working days in from..to */
 } slice;
 
 static long prorate(double min, long covered, long whole)
@@ -156,7 +168,7 @@ static int span_slices(const submission *s, const calendar *cal, const requireme
         span sp = r->per == PER_SEMESTER ? calendar_term(cal, d) : calendar_school_year(cal, d);
         long a = sp.start > s->start ? sp.start : s->start, b = sp.end < s->end ? sp.end : s->end;
         long need = prorate(r->min, calendar_workdays(cal, a, b), calendar_workdays(cal, sp.start, sp.end));
-        out[n++] = (slice){a, b, need};
+        out[n++] = (slice){a, b, need, 0};
         d = sp.end + 1;
     }
     return n;
@@ -167,15 +179,24 @@ static int make_slices(const submission *s, const calendar *cal, const requireme
     int n = 0;
     switch (r->per) {
     case PER_NONE:
-        out[n++] = (slice){s->start, s->end, (long)ceil(r->min - 1e-9)};
+        out[n++] = (slice){s->start, s->end, (long)ceil(r->min - 1e-9), 0};
         break;
     case PER_WORKDAY:
         for (long d = s->start; d <= s->end && n < max; d++)
-            if (attended_day(s, cal, d)) out[n++] = (slice){d, d, (long)ceil(r->min - 1e-9)};
+            if (attended_day(s, cal, d)) out[n++] = (slice){d, d, (long)ceil(r->min - 1e-9), 0};
         break;
     case PER_WEEK:
-        for (long d = s->start; d + 6 <= s->end && n < max; d++)
-            if (date_weekday(d) == 1) out[n++] = (slice){d, d + 6, (long)ceil(r->min - 1e-9)};
+        /* A week owes its share of the minimum by its working days: in full
+         * for WEEK_WORKDAYS or more (a make-up working day adds nothing),
+         * ⌈min × days / WEEK_WORKDAYS⌉ for a holiday week or a week cut by
+         * the period's start or end; a week with none owes nothing. */
+        for (long d = s->start; d <= s->end && n < max;) {
+            long b = d + (7 - date_weekday(d));
+            if (b > s->end) b = s->end;
+            long wd = calendar_workdays(cal, d, b);
+            if (wd > 0) out[n++] = (slice){d, b, prorate(r->min, wd, WEEK_WORKDAYS), wd};
+            d = b + 1;
+        }
         break;
     case PER_SEMESTER:
     case PER_YEAR:
@@ -189,6 +210,30 @@ static const char *per_zh(per_kind p)
 {
     static const char *const P[] = {"", "/工作日", "/周", "/学期", "/学年"};
     return P[p];
+}
+
+static const char *per_en(per_kind p)
+{
+    static const char *const P[] = {"", "/working day", "/week", "/semester", "/school year"};
+    return P[p];
+}
+
+/* The per-week row's actual column: every week, its working days, its
+ * (prorated) minimum and its count — "09-12—09-18（4 个工作日，至少 4）：8". */
+static void week_list(const slice *sl, const long *got, int n, int en, char *buf, size_t len)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && k + 1 < len; i++) {
+        char a[11], b[11];
+        date_format(sl[i].from, a);
+        date_format(sl[i].to, b);
+        k += (size_t)snprintf(buf + k, len - k,
+                              en ? "%s%s–%s (%ld working day%s, at least %ld): %ld"
+                                 : "%s%s—%s（%ld 个工作日%s，至少 %ld）：%ld",
+                              i ? (en ? "; " : "；") : "", a + 5, b + 5, sl[i].workdays,
+                              en && sl[i].workdays == 1 ? "" : (en ? "s" : ""), sl[i].need, got[i]);
+    }
 }
 
 static void report_slice(const submission *s, const requirement *r, const slice *sl, long got,
@@ -206,37 +251,65 @@ static void report_slice(const submission *s, const requirement *r, const slice 
         finding_add(f, SEV_ERROR, "rate.short", file, 0, rule,
                     "%s %s只有 %ld，要求每个工作日至少 %ld", "%s: %ld on %s, at least %ld per working day required",
                     a, label, got, sl->need, rule, got, a, sl->need);
+    else if (r->per == PER_WEEK && sl->workdays < WEEK_WORKDAYS)
+        finding_add(f, SEV_ERROR, "rate.short", file, 0, rule,
+                    "%s 至 %s %s只有 %ld，要求至少 %ld（本周 %ld 个工作日，每周 %g 按工作日比例折算）",
+                    "%s: %ld from %s to %s, at least %ld required (%ld working days that week; %g per week, prorated)",
+                    a, b, label, got, sl->need, sl->workdays, r->min,
+                    rule, got, a, b, sl->need, sl->workdays, r->min);
+    else if (r->per == PER_WEEK)
+        finding_add(f, SEV_ERROR, "rate.short", file, 0, rule,
+                    "%s 至 %s %s只有 %ld，要求至少 %ld（本周 %ld 个工作日）",
+                    "%s: %ld from %s to %s, at least %ld required (%ld working days that week)",
+                    a, b, label, got, sl->need, sl->workdays, rule, got, a, b, sl->need, sl->workdays);
     else
         finding_add(f, SEV_ERROR, "rate.short", file, 0, rule,
                     "%s 至 %s %s只有 %ld，要求至少 %ld（%s）", "%s: %ld from %s to %s, at least %ld required (%s)",
                     a, b, label, got, sl->need, per_zh(r->per) + 1,
-                    rule, got, a, b, sl->need, r->per == PER_WEEK ? "per week" : r->per == PER_SEMESTER ? "per semester (prorated)" : "per school year (prorated)");
+                    rule, got, a, b, sl->need, r->per == PER_SEMESTER ? "per semester (prorated)" : "per school year (prorated)");
 }
 
 #define MAX_SLICES 4000
 
-static void eval_count(const submission *s, const calendar *cal, const requirement *r,
+static void eval_count(const submission *s, const profile *p, const calendar *cal, const requirement *r,
                        verdict *v, findings *f)
 {
-    char label[128], rule[160], req[64], act[64];
+    char label[128], rule[160], req[64], req_en[64], act[2048], act_en[2048];
     label_of(r, label, sizeof label);
     rule_text(r, rule, sizeof rule);
     slice *sl = xmalloc(MAX_SLICES * sizeof *sl);
+    long *got = xmalloc(MAX_SLICES * sizeof *got);
     int n = make_slices(s, cal, r, sl, MAX_SLICES), met = 1;
     long least = -1;
     for (int i = 0; i < n; i++) {
-        long got = count_in(s, r, sl[i].from, sl[i].to);
-        if (least < 0 || got < least) least = got;
-        if (got >= sl[i].need) continue;
+        got[i] = count_in(s, r->per == PER_NONE ? p : NULL, r, sl[i].from, sl[i].to);
+        if (least < 0 || got[i] < least) least = got[i];
+        if (got[i] >= sl[i].need) continue;
         met = 0;
-        report_slice(s, r, &sl[i], got, label, rule, f);
+        report_slice(s, r, &sl[i], got[i], label, rule, f);
+    }
+    snprintf(req, sizeof req, "≥%g%s", r->min, per_zh(r->per));
+    snprintf(req_en, sizeof req_en, "≥%g%s", r->min, per_en(r->per));
+    if (r->per == PER_WEEK) {
+        snprintf(req + strlen(req), sizeof req - strlen(req), "（按工作日折算）");
+        snprintf(req_en + strlen(req_en), sizeof req_en - strlen(req_en), " (prorated to working days)");
+    }
+    if (r->per == PER_NONE) {
+        snprintf(act, sizeof act, "%ld", least < 0 ? 0 : least);
+        snprintf(act_en, sizeof act_en, "%s", act);
+    } else if (n == 0) {
+        snprintf(act, sizeof act, "—");
+        snprintf(act_en, sizeof act_en, "—");
+    } else if (r->per == PER_WEEK) {
+        week_list(sl, got, n, 0, act, sizeof act);
+        week_list(sl, got, n, 1, act_en, sizeof act_en);
+    } else {
+        snprintf(act, sizeof act, "最少 %ld", least);
+        snprintf(act_en, sizeof act_en, "least %ld", least);
     }
     free(sl);
-    snprintf(req, sizeof req, "≥%g%s", r->min, per_zh(r->per));
-    if (r->per == PER_NONE) snprintf(act, sizeof act, "%ld", least < 0 ? 0 : least);
-    else if (n == 0) snprintf(act, sizeof act, "—");
-    else snprintf(act, sizeof act, "最少 %ld", least);
-    add_row(v, label, rule, req, act, met);
+    free(got);
+    add_row(v, label, rule, req, req_en, act, act_en, met);
 }
 
 static long placement_field(const submission *s, const char *of)
@@ -246,20 +319,20 @@ static long placement_field(const submission *s, const char *of)
     return -1;
 }
 
-static void eval_ratio(const submission *s, const requirement *r, verdict *v, findings *f)
+static void eval_ratio(const submission *s, const profile *p, const requirement *r, verdict *v, findings *f)
 {
     char label[128], sel[96], rule[200], req[64], act[48];
     label_of(r, label, sizeof label);
     selector_name(&r->sel, sel, sizeof sel);
     snprintf(rule, sizeof rule, "%s>=%g*%s", sel, r->min, r->of);
     long base = placement_field(s, r->of);
-    long got = count_in(s, r, s->start, s->end);
+    long got = count_in(s, p, r, s->start, s->end);
     snprintf(act, sizeof act, "%ld", got);
     if (base < 0) {
         finding_add(f, SEV_ERROR, "rate.short", s->files[s->placement].name, s->profile_line, rule,
                     "placement.xml 缺少 %s，无法核对“%s”", "placement.xml lacks %s, needed for %s",
                     r->of, label, r->of, rule);
-        add_row(v, label, rule, "—", act, 0);
+        add_row(v, label, rule, "—", NULL, act, NULL, 0);
         return;
     }
     long need = (long)ceil(r->min * (double)base - 1e-9);
@@ -268,7 +341,7 @@ static void eval_ratio(const submission *s, const requirement *r, verdict *v, fi
         finding_add(f, SEV_ERROR, "rate.short", rec_type_file(s, r->sel.what), 0, rule,
                     "%s共 %ld，要求至少 %ld（%s %ld 的 %g 倍）", "%s: %ld, at least %ld required (%g × %s %ld)",
                     label, got, need, r->of, base, r->min, rule, got, need, r->min, r->of, base);
-    add_row(v, label, rule, req, act, got >= need);
+    add_row(v, label, rule, req, NULL, act, NULL, got >= need);
 }
 
 static void eval_length(const submission *s, const requirement *r, verdict *v, findings *f)
@@ -289,13 +362,16 @@ static void eval_length(const submission *s, const requirement *r, verdict *v, f
             if (selector_match(&r->texts[i], &s->recs[k])) { total += s->recs[k].hanzi; break; }
     if (r->label) snprintf(label, sizeof label, "%s", r->label);
     snprintf(rule, sizeof rule, "hanzi(%s)>=%g", names, r->min);
+    char req_en[48], act_en[48];
     snprintf(req, sizeof req, "≥%g 字", r->min);
     snprintf(act, sizeof act, "%ld 字", total);
+    snprintf(req_en, sizeof req_en, "≥%g characters", r->min);
+    snprintf(act_en, sizeof act_en, "%ld characters", total);
     if (total < r->min)
         finding_add(f, SEV_ERROR, "length.short", rec_type_file(s, r->texts[0].what), 0, rule,
                     "%s共 %ld 个汉字，要求至少 %g 字", "%s: %ld Chinese characters, at least %g required",
                     label, total, r->min, names, total, r->min);
-    add_row(v, label, rule, req, act, total >= r->min);
+    add_row(v, label, rule, req, req_en, act, act_en, total >= r->min);
 }
 
 static const char *pfile(const submission *s)
@@ -316,17 +392,26 @@ static void eval_window(const submission *s, const requirement *r, verdict *v, f
         finding_add(f, SEV_ERROR, "date.outside", pfile(s), s->period_line, "period within window",
                     "跟岗期间 %s 至 %s 超出项目规定的研修时间 %s 至 %s",
                     "the placement %s to %s lies outside the program's window %s to %s", c, d, a, b, c, d, a, b);
-    add_row(v, r->label ? r->label : "研修时间", "period within window", req, act, met);
+    add_row(v, r->label ? r->label : "研修时间", "period within window", req, NULL, act, NULL, met);
 }
 
 static void eval_period(const submission *s, const requirement *r, verdict *v, findings *f)
 {
     long days = s->end - s->start + 1;
     char req[48], act[48];
-    if (r->from >= 0 && r->to >= 0) snprintf(req, sizeof req, "%ld—%ld 天", r->from, r->to);
-    else if (r->from >= 0) snprintf(req, sizeof req, "≥%ld 天", r->from);
-    else snprintf(req, sizeof req, "≤%ld 天", r->to);
+    char req_en[48], act_en[48];
+    if (r->from >= 0 && r->to >= 0) {
+        snprintf(req, sizeof req, "%ld—%ld 天", r->from, r->to);
+        snprintf(req_en, sizeof req_en, "%ld–%ld days", r->from, r->to);
+    } else if (r->from >= 0) {
+        snprintf(req, sizeof req, "≥%ld 天", r->from);
+        snprintf(req_en, sizeof req_en, "≥%ld days", r->from);
+    } else {
+        snprintf(req, sizeof req, "≤%ld 天", r->to);
+        snprintf(req_en, sizeof req_en, "≤%ld days", r->to);
+    }
     snprintf(act, sizeof act, "%ld 天", days);
+    snprintf(act_en, sizeof act_en, "%ld days", days);
     int met = 1;
     if (r->from >= 0 && days < r->from) {
         met = 0;
@@ -340,21 +425,24 @@ static void eval_period(const submission *s, const requirement *r, verdict *v, f
                     "跟岗时间 %ld 天，超过上限 %ld 天", "the placement lasts %ld days, more than the %ld allowed",
                     days, r->to, days, r->to);
     }
-    add_row(v, r->label ? r->label : "跟岗时长", "period.days", req, act, met);
+    add_row(v, r->label ? r->label : "跟岗时长", "period.days", req, req_en, act, act_en, met);
 }
 
 static void eval_attended(const submission *s, const requirement *r, verdict *v, findings *f)
 {
     char req[48], act[48], rule[48];
     snprintf(rule, sizeof rule, "attended-days>=%g", r->min);
+    char req_en[48], act_en[48];
     snprintf(req, sizeof req, "≥%g 天", r->min);
     snprintf(act, sizeof act, "%ld 天", v->attended);
+    snprintf(req_en, sizeof req_en, "≥%g days", r->min);
+    snprintf(act_en, sizeof act_en, "%ld days", v->attended);
     int met = v->attended >= r->min;
     if (!met)
         finding_add(f, SEV_ERROR, "attendance.fail", pfile(s), s->period_line, rule,
                     "出勤工作日只有 %ld 天，要求至少 %g 天", "%ld attended working days, at least %g required",
                     v->attended, r->min, v->attended, r->min);
-    add_row(v, r->label ? r->label : "出勤工作日", rule, req, act, met);
+    add_row(v, r->label ? r->label : "出勤工作日", rule, req, req_en, act, act_en, met);
 }
 
 static void eval_comment(const submission *s, const requirement *r, verdict *v, findings *f)
@@ -379,7 +467,7 @@ static void eval_comment(const submission *s, const requirement *r, verdict *v, 
     char req[48], act[48];
     snprintf(req, sizeof req, "每条");
     snprintf(act, sizeof act, "%ld/%ld", with, total);
-    add_row(v, r->label ? r->label : "听课记录含评课", "observation has comment", req, act, with == total);
+    add_row(v, r->label ? r->label : "听课记录含评课", "observation has comment", req, "every one", act, NULL, with == total);
 }
 
 long absence_days(const submission *s, const calendar *cal, const char *kind, long *line)
@@ -402,8 +490,11 @@ static void eval_absence(const submission *s, const calendar *cal, const require
     long days = absence_days(s, cal, r->kind, &line);
     char rule[48], req[48], act[48];
     snprintf(rule, sizeof rule, "absence%s%s<=%g", r->kind[0] ? "." : "", r->kind, r->max);
+    char req_en[48], act_en[48];
     snprintf(req, sizeof req, "≤%g 天", r->max);
     snprintf(act, sizeof act, "%ld 天", days);
+    snprintf(req_en, sizeof req_en, "≤%g days", r->max);
+    snprintf(act_en, sizeof act_en, "%ld days", days);
     const char *lab = !strcmp(r->kind, "unexcused") ? "无故缺勤" : !strcmp(r->kind, "sick") ? "病假" :
                       !strcmp(r->kind, "personal") ? "事假" : "缺勤";
     int met = days <= r->max;
@@ -411,7 +502,7 @@ static void eval_absence(const submission *s, const calendar *cal, const require
         finding_add(f, SEV_ERROR, "attendance.fail", s->files[s->assessment].name, line, rule,
                     "%s %ld 个工作日，超过允许的 %g 天", "%s: %ld working days, more than the %g allowed",
                     lab, days, r->max, rule, days, r->max);
-    add_row(v, r->label ? r->label : lab, rule, req, act, met);
+    add_row(v, r->label ? r->label : lab, rule, req, req_en, act, act_en, met);
 }
 
 /* Numeric value of an eligibility field at the placement start, or -1. */
@@ -463,7 +554,7 @@ static void eval_eligible_text(const submission *s, const requirement *r, verdic
                     val ? "%s“%s”不符合参加条件（应为：%s）" : "%s%s未填写（应为：%s）",
                     "teacher %s '%s' does not meet the entry condition (%s)",
                     lab, val ? val : "", req, r->field, val ? val : "", req);
-    add_row(v, r->label ? r->label : lab, rule, req, val ? val : "—", met);
+    add_row(v, r->label ? r->label : lab, rule, req, NULL, val ? val : "—", NULL, met);
 }
 
 /* A condition of the program for some teachers only (男 55 周岁以下、
@@ -497,7 +588,7 @@ static void eval_eligible(const submission *s, const requirement *r, verdict *v,
         finding_add(f, SEV_ERROR, "eligibility.fail", pfile(s), s->profile_line, rule,
                     "placement.xml 未填写%s所需的信息，无法核对参加条件", "placement.xml lacks the data for %s",
                     lab, r->field);
-        add_row(v, r->label ? r->label : lab, rule, req, "—", 0);
+        add_row(v, r->label ? r->label : lab, rule, req, NULL, "—", NULL, 0);
         return;
     }
     int met = !(r->has_min && x < r->min) && !(r->has_max && x > r->max);
@@ -506,7 +597,7 @@ static void eval_eligible(const submission *s, const requirement *r, verdict *v,
         finding_add(f, SEV_ERROR, "eligibility.fail", pfile(s), s->profile_line, rule,
                     "%s为 %g，不符合参加条件（%s）", "teacher %s is %g, outside the entry condition (%s)",
                     lab, x, req, r->field, x, rule);
-    add_row(v, r->label ? r->label : lab, rule, req, act, met);
+    add_row(v, r->label ? r->label : lab, rule, req, NULL, act, NULL, met);
 }
 
 static void eval_hours(const submission *s, const requirement *r, verdict *v, findings *f)
@@ -514,16 +605,18 @@ static void eval_hours(const submission *s, const requirement *r, verdict *v, fi
     long total = 0;
     for (size_t i = 0; i < s->nrecs; i++)
         if (s->recs[i].type == REC_STUDY) total += s->recs[i].hours;
-    char rule[48], req[48], act[48];
+    char rule[48], req[48], act[48], req_en[48], act_en[48];
     snprintf(rule, sizeof rule, "study.hours>=%g", r->min);
     snprintf(req, sizeof req, "≥%g 学时", r->min);
     snprintf(act, sizeof act, "%ld 学时", total);
+    snprintf(req_en, sizeof req_en, ">=%g hours", r->min);
+    snprintf(act_en, sizeof act_en, "%ld hours", total);
     int met = total >= r->min;
     if (!met)
         finding_add(f, SEV_ERROR, "count.short", rec_type_file(s, REC_STUDY), 0, rule,
                     "网络研修共 %ld 学时，要求至少 %g 学时", "online study: %ld hours, at least %g required",
                     total, r->min, total, r->min);
-    add_row(v, r->label ? r->label : "网络研修学时", rule, req, act, met);
+    add_row(v, r->label ? r->label : "网络研修学时", rule, req, req_en, act, act_en, met);
 }
 
 static void eval_score(const submission *s, const profile *p, verdict *v, findings *f)
@@ -539,7 +632,7 @@ static void eval_score(const submission *s, const profile *p, verdict *v, findin
         finding_add(f, SEV_WARNING, "file.missing", "assessment.xml", 0, "assessment",
                     "还没有鉴定（assessment.xml）：考核分数和出勤尚未核对",
                     "no assessment yet: score and attendance are not checked");
-        add_row(v, "考核分数", rule, req, "—", 0);
+        add_row(v, "考核分数", rule, req, NULL, "—", NULL, 0);
         return;
     }
     const band *b = NULL;
@@ -549,12 +642,14 @@ static void eval_score(const submission *s, const profile *p, verdict *v, findin
     v->hours = b && b->pass ? b->hours : -1;
     award_compute(s, p, b, v);
     int pass = b && b->pass;
+    char act_en[64];
     snprintf(act, sizeof act, "%g（%s）", s->score, v->outcome);
+    snprintf(act_en, sizeof act_en, "%g ('%s')", s->score, v->outcome);
     if (!pass)
         finding_add(f, SEV_ERROR, "score.fail", s->files[s->assessment].name, s->score_line, rule,
                     "考核分数 %g，等次为“%s”，未达到合格线 %g", "score %g gives outcome '%s', below the pass mark %g",
                     s->score, v->outcome, pass_min, s->score, v->outcome, pass_min);
-    add_row(v, "考核分数", rule, req, act, pass);
+    add_row(v, "考核分数", rule, req, NULL, act, act_en, pass);
 }
 
 static void add_count(verdict *v, const char *key, long value)
@@ -645,8 +740,8 @@ void rules_evaluate(const submission *s, const profile *p, const calendar *cal,
         case REQ_WINDOW: eval_window(s, r, v, f); break;
         case REQ_PERIOD: eval_period(s, r, v, f); break;
         case REQ_ATTENDED: eval_attended(s, r, v, f); break;
-        case REQ_COUNT: eval_count(s, cal, r, v, f); break;
-        case REQ_RATIO: eval_ratio(s, r, v, f); break;
+        case REQ_COUNT: eval_count(s, p, cal, r, v, f); break;
+        case REQ_RATIO: eval_ratio(s, p, r, v, f); break;
         case REQ_LENGTH: eval_length(s, r, v, f); break;
         case REQ_COMMENT: eval_comment(s, r, v, f); break;
         case REQ_ELIGIBLE: eval_eligible(s, r, v, f); break;

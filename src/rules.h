@@ -18,9 +18,11 @@ typedef struct count_entry {
 
 typedef struct req_row {
     char *label;        /* Chinese */
-    char *rule;         /* e.g. "observation>=20" */
+    char *rule;         /* e.g. "observation>=20" (the English label) */
     char *required;     /* "≥20", "≥2/工作日" */
     char *actual;
+    char *required_en;  /* the same in English: "≥2/working day" */
+    char *actual_en;
     int met;
 } req_row;
 
@@ -39,9 +41,11 @@ typedef struct verdict {
     long allowance;     /* what the score band earns of it, -1 when not judged */
 } verdict;
 
-/* Checks spec §3 that hold whatever the profile: dates inside the period
- * and on working days, clashes, one journal day per date, images. */
-void checks_always(const submission *s, const calendar *cal, findings *f);
+/* Checks spec §3 that hold whatever the profile: records made at school
+ * inside the period and on working days, reflections inside the period or
+ * the profile's window after it (p's due-after kinds), clashes, one
+ * journal day per date, images. */
+void checks_always(const submission *s, const profile *p, const calendar *cal, findings *f);
 
 /* Evaluates every requirement of p. */
 void rules_evaluate(const submission *s, const profile *p, const calendar *cal,

@@ -8,6 +8,7 @@
  * pages; page i shows strip i at its outer (right) edge, so the pages,
  * fanned out with each one strip further left, join into the whole seal. */
 #include "stamp.h"
+#include "lang.h"
 #include "layout.h"
 #include "util.h"
 #include "validate.h"
@@ -185,7 +186,7 @@ int stamp_document(document *d, const font_set *fs, text_engine *te, const stamp
     int rc = qr_code(cover, qr, 72 + st->qr_left, st->qr_bottom + 40, st->qr_size);
     free(qr);
     if (rc != 0) {
-        snprintf(err, errlen, "无法生成二维码");
+        snprintf(err, errlen, TR("无法生成二维码", "cannot make the QR code"));
         return -1;
     }
     /* The assessment's signature: name and date below the seal's centre. */

@@ -1,5 +1,6 @@
 /* submission.c — see submission.h. */
 #include "submission.h"
+#include "lang.h"
 #include "date.h"
 #include "util.h"
 #include "xmlload.h"
@@ -83,7 +84,7 @@ static int list_xml(const char *dir, char ***names, int *count, findings *f, cha
 {
     DIR *d = opendir(dir);
     if (!d) {
-        snprintf(err, errlen, "无法打开文件夹 %s：%s", dir, strerror(errno));
+        snprintf(err, errlen, TR("无法打开文件夹 %s：%s", "cannot open folder %s: %s"), dir, errno_text(errno));
         return -1;
     }
     int n = 0, cap = 16, too_many = 0;
@@ -435,6 +436,133 @@ static void check_cross_refs(submission *s, findings *f)
     xmlFree(pid);
 }
 
+/* ---- stray files ---- */
+
+/* A folder walked for stray files: deep enough for photos/2016-09/…,
+ * bounded so a folder of thousands costs nothing and floods no report. */
+#define STRAY_DEPTH 4
+#define STRAY_ENTRIES 4096
+#define STRAY_REPORTED 50
+
+/* Files an operating system or Word leaves behind by itself: naming them
+ * would only puzzle the teacher. */
+static int system_file(const char *name)
+{
+    return name[0] == '.' || !strncmp(name, "~$", 2) || !strcasecmp(name, "Thumbs.db") ||
+           !strcasecmp(name, "desktop.ini") || !strcmp(name, "__MACOSX");
+}
+
+static const char *skip_dot_slash(const char *p)
+{
+    while (p[0] == '.' && p[1] == '/') p += 2;
+    return p;
+}
+
+static int referenced(const submission *s, const char *rel)
+{
+    for (size_t i = 0; i < s->nfigs; i++)
+        if (!strcmp(skip_dot_slash(s->figs[i].src), rel)) return 1;
+    return 0;
+}
+
+static int has_suffix(const char *name, const char *suffix)
+{
+    size_t n = strlen(name), k = strlen(suffix);
+    return n > k && !strcasecmp(name + n - k, suffix);
+}
+
+static int image_name(const char *name)
+{
+    static const char *const EXT[] = {".png", ".jpg", ".jpeg", ".heic", ".heif", ".gif", ".bmp", ".tif", ".tiff", ".webp"};
+    for (size_t i = 0; i < sizeof EXT / sizeof EXT[0]; i++)
+        if (has_suffix(name, EXT[i])) return 1;
+    return 0;
+}
+
+/* One warning for a file that nothing reads, saying what to do with it. */
+static void report_stray(const submission *s, const char *rel, int nested, findings *f)
+{
+    const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+    if (nested && has_xml_suffix(base)) {
+        finding_add(f, SEV_WARNING, "file.ignored", rel, 0, "records in the folder itself",
+                    "%s 在子文件夹中，没有读取：记录文件须直接放在提交文件夹里",
+                    "%s is in a subfolder and was not read: record files belong in the submission folder itself",
+                    rel, rel);
+    } else if (has_suffix(base, ".xml.txt")) {
+        finding_add(f, SEV_WARNING, "file.ignored", rel, 0, "record file name",
+                    "%s 不是记录文件，已忽略：如果它是记录，请改名为 %.*s（去掉末尾的 .txt）",
+                    "%s is not a record file and was ignored: if it is a record, rename it %.*s (drop the .txt)",
+                    rel, (int)(strlen(rel) - 4), rel, rel, (int)(strlen(rel) - 4), rel);
+    } else if (image_name(base)) {
+        /* A broken file's figures were never collected: its pictures are
+         * not stray, the file is (and has its own error). */
+        if (s->broken) return;
+        finding_add(f, SEV_WARNING, "file.ignored", rel, 0, "figure/@src",
+                    "图片 %s 没有被任何 <figure> 引用，不会出现在档案中",
+                    "image %s is not used by any <figure> and will not appear in the dossier", rel, rel);
+    } else {
+        finding_add(f, SEV_WARNING, "file.ignored", rel, 0, "record files are XML",
+                    "%s 不是记录文件，已忽略；请另存为 XML，或用 dangan 的填写页面",
+                    "%s is not a record file and was ignored: save it as XML, or use dangan's form page",
+                    rel, rel);
+    }
+}
+
+/* Every file of the folder is a record file (.xml at the top), a picture a
+ * figure shows, or a warning: a journal saved as .docx must not vanish
+ * from the dossier without a word. */
+static void scan_strays(const submission *s, const char *rel, int depth, int *budget, findings *f)
+{
+    char *path = rel[0] ? path_join(s->dir, rel) : xstrdup(s->dir);
+    DIR *d = opendir(path);
+    free(path);
+    if (!d) return;
+    char **names = NULL;
+    int n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && *budget > 0) {
+        if (system_file(e->d_name)) continue;
+        (*budget)--;
+        if (n == cap) names = xrealloc(names, (size_t)(cap = cap ? cap * 2 : 16) * sizeof *names);
+        names[n++] = xstrdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof *names, name_cmp);
+    for (int i = 0; i < n; i++) {
+        char *r = rel[0] ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
+        char *full = path_join(s->dir, r);
+        struct stat st;
+        if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (depth < STRAY_DEPTH && path_inside(s->dir, full)) scan_strays(s, r, depth + 1, budget, f);
+        } else if (!(depth == 0 && has_xml_suffix(names[i])) && !referenced(s, r)) {
+            report_stray(s, r, depth > 0, f);
+        }
+        free(full);
+        free(r);
+        free(names[i]);
+    }
+    free(names);
+}
+
+static void check_strays(const submission *s, findings *f)
+{
+    int budget = STRAY_ENTRIES;
+    findings all;
+    findings_init(&all);
+    scan_strays(s, "", 0, &budget, &all);
+    for (size_t i = 0; i < all.n; i++) {
+        const finding *x = &all.v[i];
+        if (i == STRAY_REPORTED) {
+            finding_add(f, SEV_WARNING, "file.ignored", "", 0, "stray files",
+                        "另有 %zu 个文件未被读取，未一一列出", "%zu more files were not read (not listed)",
+                        all.n - i, all.n - i);
+            break;
+        }
+        finding_add(f, SEV_WARNING, x->code, x->file, 0, x->rule, "%s", "%s", x->msg_zh, x->msg_en);
+    }
+    findings_free(&all);
+}
+
 int submission_load(const char *dir, schemas *sc, submission *s, findings *f,
                     char *err, size_t errlen)
 {
@@ -443,7 +571,7 @@ int submission_load(const char *dir, schemas *sc, submission *s, findings *f,
     s->placement = s->assessment = -1;
     s->attendance_days = -1;
     if (!is_dir(dir)) {
-        snprintf(err, errlen, "不是文件夹或无法访问：%s", dir);
+        snprintf(err, errlen, TR("不是文件夹或无法访问：%s", "not a folder, or not accessible: %s"), dir);
         return -1;
     }
     char **names;
@@ -467,7 +595,10 @@ int submission_load(const char *dir, schemas *sc, submission *s, findings *f,
             build_model(s, i, f);
         }
     }
-    if (rc == 0) check_cross_refs(s, f);
+    if (rc == 0) {
+        check_cross_refs(s, f);
+        check_strays(s, f);
+    }
     if (s->nrecs == MAX_RECORDS)
         finding_add(f, SEV_ERROR, "xml.malformed", "", 0, "records<=100000",
                     "记录超过 %d 条，其余未读取", "more than %d records; the rest were not read",

@@ -1,5 +1,6 @@
 /* template.c — see template.h. */
 #include "template.h"
+#include "lang.h"
 #include "util.h"
 #include "validate.h"
 #include "xmlload.h"
@@ -94,7 +95,7 @@ int template_load(const char *path, const char *xsd, page_template *t, char *err
     xmlFreeDoc(doc);
     /* The measure must leave room for at least a few characters. */
     if (t->width - t->inner - t->outer < 72 || t->height - t->top - t->bottom < 72) {
-        snprintf(err, errlen, "%s: 版心过小（页边距大于页面）", path);
+        snprintf(err, errlen, TR("%s: 版心过小（页边距大于页面）", "%s: no room for text (margins larger than the page)"), path);
         return -1;
     }
     return 0;

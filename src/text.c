@@ -405,6 +405,77 @@ static size_t force_break(const text_engine *te, size_t start, size_t i)
     return i;
 }
 
+/* A justified line stretched more than this per gap reads as spaced-out
+ * characters, and PDF readers (poppler, pdf.js) then extract it with a
+ * space between every character: clreq's 1/20 em is where it starts to
+ * show. */
+#define MAX_STRETCH_EM 0.05f
+
+/* Extra width per stretchable gap if units [from, to) were justified. */
+static float stretch_of(const text_engine *te, size_t from, size_t to, float x0, float measure)
+{
+    while (from < to && te->u[from].cp == ' ') from++;
+    while (to > from && te->u[to - 1].cp == ' ') to--;
+    float natural = 0;
+    int gaps = 0;
+    for (size_t i = from; i < to; i++) natural += te->u[i].width;
+    for (size_t i = from; i + 1 < to; i++) gaps += stretchable(&te->u[i], &te->u[i + 1]);
+    return gaps ? (measure - x0 - natural) / (float)gaps : 0;
+}
+
+/* A closing full-width mark with its trailing half-em blank still there:
+ * what clreq squeezes first to get one more word onto a line. */
+static int squeezable(const unit *u, float size)
+{
+    return lb_no_start(u->cp) && is_fw_punct(u->cp) && u->width > size * 0.75f;
+}
+
+/* Fits units [from, to) into the line by taking from the blanks of its
+ * closing marks (at most half an em each, all in the same proportion);
+ * 0 when that is not enough, and then nothing is changed. The line's last
+ * mark keeps its blank: its glyph would reach past the margin. */
+static int squeeze(text_engine *te, size_t from, size_t to, float room, float size)
+{
+    while (to > from && te->u[to - 1].cp == ' ') to--;
+    float natural = 0, give = 0;
+    for (size_t i = from; i < to; i++) {
+        natural += te->u[i].width;
+        if (i + 1 < to && squeezable(&te->u[i], size)) give += te->u[i].width - size * 0.5f;
+    }
+    float over = natural - room;
+    if (over <= 0 || give <= 0 || over > give) return 0;
+    float share = over / give + 1e-4f;
+    for (size_t i = from; i + 1 < to; i++)
+        if (squeezable(&te->u[i], size)) te->u[i].width -= (te->u[i].width - size * 0.5f) * share;
+    return 1;
+}
+
+/* A line may end before unit p: an opportunity, and not a weak one right
+ * after 第 (第2节 stays whole: linebreak.c says why). */
+static int break_ok(const text_engine *te, size_t p)
+{
+    return te->u[p].brk == 1 || (te->u[p].brk == 2 && te->u[p - 1].cp != 0x7B2C);
+}
+
+/* The line [start, end) would be stretched too far (a long unbreakable
+ * chunk went to the next line): clreq's order of adjustment — first
+ * squeeze the line's punctuation to take the chunk after all, then break
+ * at a weaker opportunity inside it (between a Han character and a
+ * number, 共|35篇; never inside the number). Returns the end to use. */
+static size_t loosen(text_engine *te, const text_style *st, size_t start, size_t end, size_t last_weak,
+                     float x0, float measure)
+{
+    float limit = MAX_STRETCH_EM * st->size;
+    if (stretch_of(te, start, end, x0, measure) <= limit) return end;
+    size_t next = end + 1;
+    while (next < te->nu && !break_ok(te, next)) next++;
+    if (squeeze(te, start, next, measure - x0, st->size)) return next;
+    if (last_weak > end && break_ok(te, last_weak) &&
+        stretch_of(te, start, last_weak, x0, measure) < stretch_of(te, start, end, x0, measure))
+        return last_weak;
+    return end;
+}
+
 /* Greedy first fit at break opportunities. When the text after the last
  * opportunity is itself wider than a line it will be broken by force
  * anyway, so it is broken here (force_break), filling this line instead
@@ -428,6 +499,7 @@ static void fill_lines(text_engine *te, const text_style *st, float measure, tex
         if (i < te->nu) {
             if (b > start && chunk_width(te, b, measure) <= measure) end = b;
             else end = force_break(te, start, i);
+            if (st->justify) end = loosen(te, st, start, end, last_weak, x0, measure);
         }
         emit_line(te, start, end, x0, measure, st->justify && end < te->nu, out);
         start = end;

@@ -6,6 +6,7 @@
  * unrecognised still gets a Chinese lead-in and the original text, so no
  * error is ever hidden. */
 #include "validate.h"
+#include "lang.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -84,13 +85,13 @@ static xmlSchemaPtr compile(const char *path, char *err, size_t errlen)
 {
     xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(path);
     if (!pc) {
-        snprintf(err, errlen, "无法读取模式文件 %s", path);
+        snprintf(err, errlen, TR("无法读取模式文件 %s", "cannot read schema %s"), path);
         return NULL;
     }
     xmlSchemaSetParserErrors(pc, NULL, NULL, NULL);
     xmlSchemaPtr s = xmlSchemaParse(pc);
     xmlSchemaFreeParserCtxt(pc);
-    if (!s) snprintf(err, errlen, "模式文件 %s 有错误，无法编译", path);
+    if (!s) snprintf(err, errlen, TR("模式文件 %s 有错误，无法编译", "schema %s has errors and does not compile"), path);
     return s;
 }
 
@@ -143,8 +144,8 @@ static void strip_ns(char *s)
     if (r) memmove(s, r + 1, strlen(r + 1) + 1);
 }
 
-/* Rewrites "( {ns}a, {ns}b )" as "<a>（标签）、<b>（标签）". */
-static void expected_list(const char *msg, const char *parent, strbuf *out)
+/* Rewrites "( {ns}a, {ns}b )" as "<a>（标签）、<b>（标签）" (English: "<a>, <b>"). */
+static void expected_list(const char *msg, const char *parent, strbuf *out, int en)
 {
     const char *p = strstr(msg, "Expected is");
     if (!p) return;
@@ -163,23 +164,40 @@ static void expected_list(const char *msg, const char *parent, strbuf *out)
         item[n] = '\0';
         strip_ns(item);
         if (!strcmp(item, "##other")) continue;
-        sb_printf(out, "%s<%s>（%s）", first ? "" : "、", item, label_in(item, parent));
+        char ename[160];
+        if (en) sb_printf(out, "%s%s", first ? "" : ", ", name_en(item, parent, ename, sizeof ename));
+        else sb_printf(out, "%s<%s>（%s）", first ? "" : "、", item, label_in(item, parent));
         first = 0;
     }
 }
 
-static const char *value_hint(const char *type)
+static const char *value_hint(const char *type, int en)
 {
-    if (strstr(type, "month")) return "应为“年-月”，如 2016-09";
-    if (strstr(type, "date")) return "应为“年-月-日”，如 2016-09-12";
-    if (strstr(type, "score")) return "应为 0 到 100 的数";
-    if (strstr(type, "period")) return "应为 1 到 12 的整数（第几节课）";
-    if (strstr(type, "count") || strstr(type, "nteger")) return "应为整数";
-    if (strstr(type, "decimal")) return "应为数字";
-    if (strstr(type, "boolean")) return "应为 true 或 false";
-    if (strstr(type, "id") || strstr(type, "Id")) return "只能由字母、数字和 - _ . 组成";
-    if (strstr(type, "text")) return "不能为空";
-    return "格式不对";
+    if (strstr(type, "month")) return en ? "should be year-month, e.g. 2016-09" : "应为“年-月”，如 2016-09";
+    if (strstr(type, "date")) return en ? "should be year-month-day, e.g. 2016-09-12" : "应为“年-月-日”，如 2016-09-12";
+    if (strstr(type, "score")) return en ? "should be a number from 0 to 100" : "应为 0 到 100 的数";
+    if (strstr(type, "period")) return en ? "should be a whole number from 1 to 12 (the class period)" : "应为 1 到 12 的整数（第几节课）";
+    if (strstr(type, "count") || strstr(type, "nteger")) return en ? "should be a whole number" : "应为整数";
+    if (strstr(type, "decimal")) return en ? "should be a number" : "应为数字";
+    if (strstr(type, "boolean")) return en ? "should be true or false" : "应为 true 或 false";
+    if (strstr(type, "id") || strstr(type, "Id")) return en ? "may hold only letters, digits and - _ ." : "只能由字母、数字和 - _ . 组成";
+    if (strstr(type, "text")) return en ? "may not be empty" : "不能为空";
+    return en ? "is not in the right form" : "格式不对";
+}
+
+/* "{'a', 'b'}" → "a、b" (English "a, b"). */
+static void value_set(const char *set, int en, strbuf *out)
+{
+    int first = 1;
+    for (const char *p = set; *p;) {
+        const char *q = strchr(p, '\'');
+        if (!q) break;
+        const char *e = strchr(q + 1, '\'');
+        if (!e) break;
+        sb_printf(out, "%s%.*s", first ? "" : en ? ", " : "、", (int)(e - q - 1), q + 1);
+        first = 0;
+        p = e + 1;
+    }
 }
 
 /* Blank as type text in common.xsd counts it: ASCII white space, the
@@ -262,43 +280,46 @@ static int plain_message(const char *msg, const char *elem, xmlNodePtr node, cha
     return PLAIN_NONE;
 }
 
-/* Builds the Chinese message for one libxml2 schema error. */
-static char *translate(const char *msg, xmlNodePtr node)
+/* Builds the message for one libxml2 schema error, in Chinese or English:
+ * the element, then what is wrong in words. */
+static char *translate(const char *msg, xmlNodePtr node, int en)
 {
-    char elem[128] = "", attr[128] = "", a[256] = "", b[512] = "";
+    char elem[128] = "", attr[128] = "", a[256] = "", b[512] = "", ename[160];
     grab(msg, "Element '", '\'', elem, sizeof elem);
     strip_ns(elem);
     grab(msg, "attribute '", '\'', attr, sizeof attr);
     const char *parent = parent_name(node);
     const char *label = label_in(elem, parent);
+    name_en(elem, parent, ename, sizeof ename);
     strbuf o;
     sb_init(&o);
-    if (attr[0]) sb_printf(&o, "<%s>（%s）的属性 %s：", elem, label, attr);
+    if (en) sb_printf(&o, attr[0] ? "%s, attribute %s: " : "%s: ", ename, attr);
+    else if (attr[0]) sb_printf(&o, "<%s>（%s）的属性 %s：", elem, label, attr);
     else sb_printf(&o, "<%s>（%s）：", elem, label);
-
     if (strstr(msg, "is not an element of the set")) {
         grab(msg, "The value '", '\'', a, sizeof a);
         grab(msg, "set {", '}', b, sizeof b);
-        for (char *c = b; *c; c++) if (*c == '\'') *c = ' ';
-        sb_printf(&o, "“%s”不是允许的取值，可选：%s", a, b);
+        sb_printf(&o, en ? "'%s' is not an allowed value; allowed: " : "“%s”不是允许的取值，可选：", a);
+        value_set(b, en, &o);
     } else if (strstr(msg, "Missing child element")) {
-        sb_puts(&o, "缺少必需的子元素 ");
-        expected_list(msg, elem, &o); /* the missing ones are its children */
+        sb_puts(&o, en ? "a required child element is missing: " : "缺少必需的子元素 ");
+        expected_list(msg, elem, &o, en); /* the missing ones are its children */
     } else if (strstr(msg, "This element is not expected")) {
-        sb_puts(&o, "此处不应出现这个元素");
+        sb_puts(&o, en ? "this element is not expected here" : "此处不应出现这个元素");
         if (strstr(msg, "Expected is")) {
-            sb_puts(&o, "，这里应为 ");
+            sb_puts(&o, en ? "; expected here: " : "，这里应为 ");
             /* The expected elements are siblings of this one. */
-            expected_list(msg, parent, &o);
+            expected_list(msg, parent, &o, en);
         }
     } else if (strstr(msg, "is required but missing")) {
         grab(msg, "The attribute '", '\'', a, sizeof a);
-        sb_printf(&o, "缺少必需的属性 %s", a);
+        sb_printf(&o, en ? "the required attribute %s is missing" : "缺少必需的属性 %s", a);
     } else if (strstr(msg, "is not allowed") && strstr(msg, "The attribute")) {
         grab(msg, "The attribute '", '\'', a, sizeof a);
-        sb_printf(&o, "不认识的属性 %s（请检查拼写）", a);
+        sb_printf(&o, en ? "unknown attribute %s (check the spelling)" : "不认识的属性 %s（请检查拼写）", a);
     } else if (strstr(msg, "Character content other than whitespace")) {
-        sb_puts(&o, "这里不能直接写文字，请把文字放进 <p> 段落或相应的子元素中");
+        sb_puts(&o, en ? "no text directly here: put it into a <p> paragraph or the right child element"
+                       : "这里不能直接写文字，请把文字放进 <p> 段落或相应的子元素中");
     } else if (strstr(msg, "[facet 'pattern']") || strstr(msg, "atomic type")) {
         grab(msg, "value '", '\'', a, sizeof a);
         if (!a[0]) grab(msg, ": '", '\'', a, sizeof a);
@@ -310,18 +331,18 @@ static char *translate(const char *msg, xmlNodePtr node)
             snprintf(b, sizeof b, "date");
         else if (!strcmp(elem, "born") || !strcmp(elem, "work-start"))
             snprintf(b, sizeof b, "month");
-        sb_printf(&o, "“%s”%s", a, value_hint(b));
+        sb_printf(&o, en ? "'%s' %s" : "“%s”%s", a, value_hint(b, en));
     } else if (strstr(msg, "[facet 'maxInclusive']") || strstr(msg, "[facet 'minInclusive']") ||
                strstr(msg, "[facet 'minExclusive']")) {
         grab(msg, "The value '", '\'', a, sizeof a);
         grab(msg, "allowed ('", '\'', b, sizeof b);
-        sb_printf(&o, "“%s”超出允许范围（界限 %s）", a, b);
+        sb_printf(&o, en ? "'%s' is out of range (limit %s)" : "“%s”超出允许范围（界限 %s）", a, b);
     } else if (strstr(msg, "[facet 'maxLength']") || strstr(msg, "[facet 'minLength']")) {
-        sb_puts(&o, "内容长度不符合要求（不能为空，也不能过长）");
+        sb_puts(&o, en ? "the length is wrong (neither empty nor too long)" : "内容长度不符合要求（不能为空，也不能过长）");
     } else if (strstr(msg, "No matching global declaration")) {
-        sb_puts(&o, "根元素不对或缺少命名空间 xmlns=\"urn:dangan:1\"");
+        sb_puts(&o, en ? "wrong root element, or xmlns=\"urn:dangan:1\" is missing" : "根元素不对或缺少命名空间 xmlns=\"urn:dangan:1\"");
     } else {
-        sb_printf(&o, "不符合格式要求（%s）", msg);
+        sb_printf(&o, en ? "does not match the format (%s)" : "不符合格式要求（%s）", msg);
     }
     return sb_steal(&o);
 }
@@ -371,8 +392,11 @@ static void on_schema_error(void *ctx, xmlErrorPtr err)
     strip_ns(elem);
     int plain = plain_message(msg, elem, node, &zh, &en);
     if (plain == PLAIN_TAG) vs->tag_node = node;
-    if (plain == PLAIN_NONE) zh = translate(msg, node);
-    finding_add(vs->f, SEV_ERROR, "schema.invalid", vs->shown, err->line, "schema", "%s", "%s", zh, en ? en : msg);
+    if (plain == PLAIN_NONE) {
+        zh = translate(msg, node, 0);
+        en = translate(msg, node, 1);
+    }
+    finding_add(vs->f, SEV_ERROR, "schema.invalid", vs->shown, err->line, "schema", "%s", "%s", zh, en);
     free(zh);
     free(en);
 }
@@ -422,6 +446,6 @@ int schema_check_data(const char *xsd_path, xmlDocPtr doc, char *err, size_t err
     int rc = xmlSchemaValidateDoc(vc, doc);
     xmlSchemaFreeValidCtxt(vc);
     xmlSchemaFree(s);
-    if (rc != 0 && !ds.seen) snprintf(err, errlen, "%s 不符合模式 %s", doc->URL ? (const char *)doc->URL : "?", xsd_path);
+    if (rc != 0 && !ds.seen) snprintf(err, errlen, TR("%s 不符合模式 %s", "%s does not match schema %s"), doc->URL ? (const char *)doc->URL : "?", xsd_path);
     return rc == 0 ? 0 : -1;
 }

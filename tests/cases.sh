@@ -8,6 +8,7 @@
 #   code CODE FILE         … in this file (any line)
 #   code CODE              … anywhere
 #   nocode CODE            no finding with this code
+#   ncode CODE N           exactly N findings with this code
 #   args ARG...            extra arguments for check (e.g. --profile x)
 #   count KEY N            counts[KEY] == N in the JSON
 #   message FILE:LINE TEXT the finding there says TEXT (with args --lang en:
@@ -52,6 +53,9 @@ for case in tests/cases/*/; do
       nocode)
         if [ -z "$(printf '%s' "$json" | jq -c ".findings[] | select(.code == \"$a\")" 2>/dev/null)" ]; then ok
         else bad "$name" "unexpected $a"; fi ;;
+      ncode)
+        got=$(printf '%s' "$json" | jq "[.findings[] | select(.code == \"$a\")] | length" 2>/dev/null)
+        if [ "$got" = "$b" ]; then ok; else bad "$name" "$got findings $a, expected $b"; fi ;;
       message)
         q=".findings[] | select(.file == \"${a%%:*}\" and .line == ${a#*:}) | .message"
         if printf '%s' "$json" | jq -r "$q" 2>/dev/null | grep -qF -- "$b"; then ok
@@ -67,6 +71,11 @@ for case in tests/cases/*/; do
       *) bad "$name" "unknown expectation '$kind'" ;;
     esac
   done < "$case/expect"
+  # With --lang en nothing but the case's own data may be Chinese (issue 14).
+  # shellcheck disable=SC2086
+  "$bin" check "$dir" $args --lang en >"$tmp/en" 2>&1
+  if python3 tests/tools/cjk_outside.py "$tmp/en" "$dir" templates/profiles templates/calendars templates/skeleton >"$tmp/cjk"; then ok
+  else bad "$name" "--lang en: $(head -n 2 "$tmp/cjk")"; fi
 done
 echo "cases: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

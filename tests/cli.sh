@@ -48,6 +48,14 @@ jq -e '[.findings[] | select(.code == "rate.short")] | length == 1' "$tmp/j2" >/
 jq -e 'all(.findings[]; .severity == "error" or .severity == "warning")' "$tmp/j2" >/dev/null && ok || bad "severity values"
 $bin check --json --lang en "$tmp/short" | jq -e '.findings[0].message | test("[一-龥]") | not' >/dev/null && ok || bad "--lang en message is English"
 
+# Per-week minima are prorated to each week's working days (2016-09-15—17
+# is the Mid-Autumn holiday, 09-18 a make-up working day; 09-26 is a
+# one-day week at the end): the check-list shows every week.
+expect_rc 1 "yixian-2022 on the sample" $bin check samples/li-chunyan --profile yixian-2022
+grep -q "09-12—09-18（4 个工作日，至少 4）：8；09-19—09-25（5 个工作日，至少 5）：10；09-26—09-26（1 个工作日，至少 1）：2" "$tmp/out" && ok || bad "per-week row: $(grep 每周听课 "$tmp/out")"
+expect_rc 1 "yixian-2022 on the sample, English" $bin check samples/li-chunyan --profile yixian-2022 --lang en
+grep -q "09-12–09-18 (4 working days, at least 4): 8; 09-19–09-25 (5 working days, at least 5): 10" "$tmp/out" && ok || bad "per-week row in English: $(grep observation "$tmp/out")"
+
 # profiles
 expect_rc 0 "profiles" $bin profiles
 nprof=$(ls templates/profiles/*.xml | wc -l)

@@ -104,6 +104,12 @@ def widths(doc, font):
 
 
 def page_glyphs(doc, pno, page):
+    for x, y, _adv, _size in glyphs(doc, page):
+        print("glyph %d %.4f %.4f" % (pno, x, y))
+
+
+def glyphs(doc, page):
+    """Every glyph of a page as (x, y, advance, font size), in drawing order."""
     pobj = doc.get(page["object"])
     res = doc.get(pobj.get("/Resources", {}))
     fonts = doc.get(res.get("/Font", {}))
@@ -138,8 +144,9 @@ def page_glyphs(doc, pno, page):
                         continue
                     for k in range(0, len(it) - 1, 2):
                         cid = it[k] << 8 | it[k + 1]
-                        print("glyph %d %.4f %.4f" % (pno, x, y))
-                        x += font[0].get(cid, font[1]) * size / 1000 + tc
+                        adv = font[0].get(cid, font[1]) * size / 1000
+                        yield x, y, adv, size
+                        x += adv + tc
                 tm = (x, y)
         elif arr is not None:
             arr.append(v)

@@ -185,9 +185,10 @@ static void test_total_and_kinds(void)
 static void test_per_week(void)
 {
     /* Mon 2022-03-07 … Sun 2022-03-27: three full weeks; a Thursday start
-     * makes the first partial week exempt. */
+     * makes a first week of two working days, owing ⌈5 × 2/5⌉ = 2. */
     submission s;
     sub_init(&s, "2022-03-03", "2022-03-27");
+    fill_obs(&s, "2022-03-03", "2022-03-04", 1);   /* the partial week: 2 of 2 */
     fill_obs(&s, "2022-03-07", "2022-03-18", 1);   /* weeks 1 and 2: 5 each */
     add(&s, REC_OBSERVATION, "2022-03-21", 1, NULL); /* week 3: only 1 */
     requirement r = {.type = REQ_COUNT, .sel = {.what = REC_OBSERVATION}, .min = 5, .per = PER_WEEK};
