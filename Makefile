@@ -4,7 +4,9 @@
 CC      ?= cc
 PKGS    := libxml-2.0 icu-uc icu-i18n freetype2 harfbuzz libdeflate libqrencode libcrypto sqlite3 libqpdf libmicrohttpd libsodium libzip
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -Wall -Wextra -MMD -MP
+# override: `make CFLAGS=…` (the sanitizer and fuzz builds) must still get
+# the dependency files, or a changed header leaves stale objects behind.
+override CFLAGS += -std=c11 -Wall -Wextra -MMD -MP
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(shell pkg-config --cflags $(PKGS))
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lhpdf -lpng -lz -lm -lpthread
 
@@ -86,6 +88,7 @@ bench: setup build/bench
 	@build/bench build/bench-160 20
 	@sh bench/peers.sh build/bench-39 $$(sed 's/.*batch\/[0-9]* cores *\([0-9.]*\) ms.*/\1/' build/bench-39.txt)
 	@python3 bench/serve_load.py build/dangan 60 30
+	@sh bench/archive.sh 1000
 
 # The tools dangan is compared with (large: TeX Live's Chinese support).
 bench-peers:
