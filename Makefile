@@ -2,11 +2,11 @@
 #   sh setup.sh && make run    check every submission in samples/
 #   sh setup.sh && make test   the test suite
 CC      ?= cc
-PKGS    := libxml-2.0 icu-uc icu-i18n freetype2 harfbuzz libdeflate libqrencode libcrypto sqlite3
+PKGS    := libxml-2.0 icu-uc icu-i18n freetype2 harfbuzz libdeflate libqrencode libcrypto sqlite3 libpng libjpeg libheif
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -MMD -MP
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(shell pkg-config --cflags $(PKGS))
-LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lhpdf -lpng -lz -lm
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lhpdf -lz -lm
 
 # B: the build folder (build-asan for the sanitizer run).
 B       ?= build
@@ -30,6 +30,11 @@ $(B)/obj/%.o: src/%.c
 $(B)/fuzz/%: tests/fuzz/%.c $(LIBOBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(LIBOBJ) $(LDLIBS) $(LDFLAGS)
+
+# Test images made at test time (tests/images.sh, make bench).
+$(B)/tools/mkimage: tests/tools/mkimage.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
 $(B)/tests/%: tests/unit/%.c $(LIBOBJ)
 	@mkdir -p $(@D)
@@ -63,7 +68,7 @@ run: setup build/dangan
 
 unit: $(UNITBIN)
 
-test: setup build/dangan $(UNITBIN)
+test: setup build/dangan build/tools/mkimage $(UNITBIN)
 	@sh tests/run.sh
 
 build/bench: bench/bench.c $(LIBOBJ) build/dangan

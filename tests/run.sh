@@ -29,6 +29,7 @@ tally "$(sh tests/build.sh 2>&1)"
 tally "$(sh tests/bundle.sh 2>&1)"
 tally "$(sh tests/archive.sh 2>&1)"
 tally "$(sh tests/batch.sh 2>&1)"
+tally "$(sh tests/images.sh 2>&1)"
 tally "$(sh tests/hostile.sh 2>&1)"
 
 echo

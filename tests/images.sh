@@ -1,0 +1,96 @@
+#!/bin/sh
+# Figures as teachers take them (issues 13 and 14): every image is made here
+# at test time — PNGs by hand (tests/tools/pngmake.py), JPEGs and HEICs with
+# libjpeg and libheif (tests/tools/mkimage.c) — as a picture with a red band
+# on top and a blue band down the left, so that a page rendered by pdftoppm
+# shows whether it is upright (tests/tools/imgcheck.py). `check` must refuse
+# exactly what `build` cannot embed, naming the file.
+# Ends "images: N passed, N failed".
+set -u
+. "$(dirname "$0")/lib.sh"
+mk=${DANGAN_MKIMAGE:-build/tools/mkimage}
+export SOURCE_DATE_EPOCH=1474848000
+
+# figsub DIR FILE...: the reference submission with one more reflection
+# showing each FILE (copied into DIR/photos/) as a figure.
+figsub() {
+  d=$1; shift
+  cp -R samples/li-chunyan "$d" && mkdir -p "$d/photos" || return 1
+  figs=""
+  for f in "$@"; do cp "$f" "$d/photos/" && figs="$figs<figure src=\"photos/$(basename "$f")\"><caption>图　$(basename "$f")</caption></figure>"; done
+  cat > "$d/figures.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<reflections xmlns="urn:dangan:1">
+  <reflection date="2016-09-20" kind="summary"><title>照片</title><p>附照片。</p>$figs</reflection>
+</reflections>
+XML
+}
+
+# upright PDF: the PDF's first image, taken out by pdfimages, and the page
+# it is on, rendered by pdftoppm, both show the picture upright.
+upright() {
+  pdf=$1; what=$2
+  rm -f "$tmp/x"-*.ppm "$tmp/pg"-*.ppm
+  pg=$(pdfimages -list "$pdf" 2>/dev/null | awk 'NR > 2 {print $1; exit}')
+  [ -n "$pg" ] || { bad "$what: no image in the PDF"; return; }
+  pdfimages -f "$pg" -l "$pg" "$pdf" "$tmp/x" 2>/dev/null
+  out=$(python3 tests/tools/imgcheck.py "$(ls "$tmp/x"-*.ppm | head -n 1)") && ok || bad "$what: embedded image $out"
+  pdftoppm -r 40 -f "$pg" -l "$pg" "$pdf" "$tmp/pg"
+  out=$(python3 tests/tools/imgcheck.py "$(ls "$tmp/pg"-*.ppm | head -n 1)") && ok || bad "$what: rendered page $out"
+}
+
+# no_smask PDF: PDF/A-1 forbids transparency; no image may carry a soft mask.
+no_smask() {
+  n=$(pdfimages -list "$1" 2>/dev/null | awk 'NR > 2 && $3 == "smask"' | wc -l)
+  qpdf --qdf --object-streams=disable "$1" "$tmp/qdf.pdf" 2>/dev/null
+  [ "$n" -eq 0 ] && ! grep -aq "/SMask" "$tmp/qdf.pdf" && ok || bad "$2: the PDF has a soft mask"
+}
+
+# passes NAME FILE: check passes, build embeds it upright, flattened.
+passes() {
+  name=$1; d="$tmp/$name"
+  figsub "$d" "$2"
+  $bin check "$d" >"$tmp/out" 2>&1 && ok || bad "$name: check failed: $(grep -v '✓' "$tmp/out" | head -c 400)"
+  $bin build "$d" -o "$tmp/$name.pdf" >/dev/null 2>"$tmp/err" && ok || bad "$name: build failed: $(cat "$tmp/err")"
+  [ -s "$tmp/$name.pdf" ] || return
+  no_smask "$tmp/$name.pdf" "$name"
+  qpdf --check "$tmp/$name.pdf" >/dev/null 2>&1 && ok || bad "$name: qpdf --check"
+}
+
+# refused NAME FILE: check exits 1 with ref.missing naming the file; even
+# --draft writes nothing.
+refused() {
+  name=$1; d="$tmp/$name"; base=$(basename "$2")
+  figsub "$d" "$2"
+  $bin check --json "$d" >"$tmp/out" 2>&1; rc=$?
+  [ $rc -eq 1 ] && ok || bad "$name: check exit $rc, expected 1"
+  jq -e --arg f "$base" '[.findings[] | select(.code == "ref.missing" and (.message | contains($f)))] | length == 1' \
+    "$tmp/out" >/dev/null && ok || bad "$name: no ref.missing naming $base: $(head -c 400 "$tmp/out")"
+  $bin build "$d" -o "$tmp/$name.pdf" --draft >/dev/null 2>&1; rc=$?
+  [ $rc -eq 1 ] && [ ! -e "$tmp/$name.pdf" ] && ok || bad "$name: build --draft exit $rc (expected 1, no PDF)"
+}
+
+# 1. PNGs libharu could not read, or would have embedded with a soft mask.
+for k in interlaced rgb16 rgba palette-trns gray16; do
+  python3 tests/tools/pngmake.py "$tmp/$k.png" "$k" 160 120
+  passes "png-$k" "$tmp/$k.png"
+  [ "$k" = gray16 ] || upright "$tmp/png-$k.pdf" "png-$k"
+done
+
+# Damaged files: each refused by check, naming it.
+python3 tests/tools/pngmake.py "$tmp/truncated.png" truncated 160 120
+refused png-truncated "$tmp/truncated.png"
+python3 tests/tools/pngmake.py "$tmp/badcrc.png" badcrc 160 120
+refused png-badcrc "$tmp/badcrc.png"
+python3 tests/tools/pngmake.py "$tmp/shortdata.png" shortdata 160 120
+refused png-shortdata "$tmp/shortdata.png"
+$mk jpeg "$tmp/whole.jpg" 400 300 noise
+head -c $(($(wc -c < "$tmp/whole.jpg") / 2)) "$tmp/whole.jpg" > "$tmp/truncated.jpg"
+refused jpeg-truncated "$tmp/truncated.jpg"
+head -c 600 "$tmp/whole.jpg" > "$tmp/headonly.jpg"
+refused jpeg-headonly "$tmp/headonly.jpg"
+printf 'not an image at all' > "$tmp/text.png"
+refused not-image "$tmp/text.png"
+
+echo "images: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
