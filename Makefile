@@ -104,15 +104,16 @@ test-sanitize: setup
 test-valgrind: setup build/dangan
 	@sh tests/valgrind.sh
 
-# libFuzzer (clang): the loader+validator+rules, the text engine, verify.
+# libFuzzer (clang): the loader+validator+rules, the text engine, verify,
+# the image decoders.
 # Each runs FUZZ_SECONDS from the seed corpora in tests/fuzz/ with a fixed
 # seed (CI: 60 s each); a crash leaves build-fuzz/crash-* and fails.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 fuzz: setup
 	@$(MAKE) -s B=build-fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
-	  build-fuzz/fuzz/fuzz_check build-fuzz/fuzz/fuzz_text build-fuzz/fuzz/fuzz_verify
-	@for t in check text verify; do \
+	  build-fuzz/fuzz/fuzz_check build-fuzz/fuzz/fuzz_text build-fuzz/fuzz/fuzz_verify build-fuzz/fuzz/fuzz_image
+	@for t in check text verify image; do \
 	  rm -rf build-fuzz/corpus-$$t && cp -R tests/fuzz/$$t build-fuzz/corpus-$$t && \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s" && \
 	  build-fuzz/fuzz/fuzz_$$t -seed=1 -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -max_len=65536 \

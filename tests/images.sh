@@ -92,5 +92,34 @@ refused jpeg-headonly "$tmp/headonly.jpg"
 printf 'not an image at all' > "$tmp/text.png"
 refused not-image "$tmp/text.png"
 
+# 2. EXIF orientation, all eight values (odd ones big-endian, even ones
+# little-endian): the photo is embedded and printed upright, at its
+# upright size.
+for o in 1 2 3 4 5 6 7 8; do
+  $mk jpeg "$tmp/o$o.jpg" 240 160 orient $o
+  passes "exif-$o" "$tmp/o$o.jpg"
+  upright "$tmp/exif-$o.pdf" "EXIF orientation $o"
+  pdfimages -list "$tmp/exif-$o.pdf" 2>/dev/null | awk 'NR > 2 {print $4 "x" $5}' | grep -qx 240x160 && ok ||
+    bad "EXIF orientation $o: not embedded as 240x160: $(pdfimages -list "$tmp/exif-$o.pdf" 2>&1 | tail -n 1)"
+done
+
+# A hostile EXIF segment (IFD offset past the end, 65535 entries announced
+# in 30 bytes, orientation of the wrong type or out of range) is read as
+# "no orientation": the photo passes, as stored.
+for v in offset count type range; do
+  python3 - "$tmp/o1.jpg" "$tmp/hostile-$v.jpg" "$v" <<'PY'
+import struct, sys
+src, out, v = sys.argv[1], sys.argv[2], sys.argv[3]
+tiff = {"offset": b"MM\0\x2a" + struct.pack(">I", 0xFFFFFFF0),
+        "count": b"MM\0\x2a" + struct.pack(">IH", 8, 0xFFFF) + b"\x01\x12\0\x03\0\0\0\x01\0\x06",
+        "type": b"II\x2a\0" + struct.pack("<IHHHII", 8, 1, 0x112, 4, 1, 6) + b"\0\0\0\0",
+        "range": b"II\x2a\0" + struct.pack("<IHHHIHH", 8, 1, 0x112, 3, 1, 9, 0) + b"\0\0\0\0"}[v]
+app1 = b"\xff\xe1" + struct.pack(">H", len(tiff) + 8) + b"Exif\0\0" + tiff
+data = open(src, "rb").read()
+open(out, "wb").write(data[:2] + app1 + data[2:])
+PY
+  passes "exif-hostile-$v" "$tmp/hostile-$v.jpg"
+done
+
 echo "images: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
