@@ -121,5 +121,78 @@ PY
   passes "exif-hostile-$v" "$tmp/hostile-$v.jpg"
 done
 
+# 3. Scaled down to at most 300 dpi at the printed size and re-encoded: a
+# phone photo as JPEG, a large PNG (line art) losslessly; both at close to
+# 300 dpi (not shrunk further), the dossier far smaller than the photo.
+ppi() {  # ppi PDF: "enc x-ppi y-ppi" of its first image
+  pdfimages -list "$1" 2>/dev/null | awk 'NR > 2 {print $9, $13, $14; exit}'
+}
+$mk jpeg "$tmp/phone.jpg" 4032 3024 noise
+passes phone "$tmp/phone.jpg"
+set -- $(ppi "$tmp/phone.pdf")
+[ "${1:-}" = jpeg ] && [ "${2:-999}" -le 300 ] && [ "${3:-999}" -le 300 ] && [ "${2:-0}" -ge 280 ] && ok ||
+  bad "phone photo not re-encoded at <= 300 dpi: $(ppi "$tmp/phone.pdf")"
+[ $(($(wc -c < "$tmp/phone.pdf") - $(wc -c < "$tmp/png-interlaced.pdf"))) -lt $(($(wc -c < "$tmp/phone.jpg") / 2)) ] && ok ||
+  bad "the photo costs the dossier $(($(wc -c < "$tmp/phone.pdf") - $(wc -c < "$tmp/png-interlaced.pdf"))) bytes of its $(wc -c < "$tmp/phone.jpg")"
+upright "$tmp/phone.pdf" "phone photo"
+python3 tests/tools/pngmake.py "$tmp/lineart.png" rgb 3000 2000
+passes lineart "$tmp/lineart.png"
+set -- $(ppi "$tmp/lineart.pdf")
+[ "${1:-}" = image ] && [ "${2:-999}" -le 300 ] && [ "${2:-0}" -ge 280 ] && ok ||
+  bad "line-art PNG not kept lossless at <= 300 dpi: $(ppi "$tmp/lineart.pdf")"
+
+# CMYK (Adobe, inverted, as Photoshop saves it) becomes RGB with its
+# colours; grayscale stays gray; progressive JPEG is read.
+$mk jpeg "$tmp/cmyk.jpg" 240 160 cmyk
+passes cmyk "$tmp/cmyk.jpg"
+pdfimages -list "$tmp/cmyk.pdf" 2>/dev/null | awk 'NR > 2 {print $6; exit}' | grep -qx rgb && ok || bad "CMYK JPEG not embedded as RGB"
+upright "$tmp/cmyk.pdf" "CMYK JPEG"
+$mk jpeg "$tmp/gray.jpg" 240 160 gray
+passes gray "$tmp/gray.jpg"
+pdfimages -list "$tmp/gray.pdf" 2>/dev/null | awk 'NR > 2 {print $6; exit}' | grep -qx gray && ok || bad "gray JPEG not embedded as gray"
+$mk jpeg "$tmp/progressive.jpg" 240 160 progressive orient 6
+passes progressive "$tmp/progressive.jpg"
+upright "$tmp/progressive.pdf" "progressive JPEG"
+
+# 200 megapixels accepted, in bounded memory (the figure is decoded at a
+# DCT scale, never at full size); a pixel more is refused by check.
+# (Memory is asserted on the plain build only: the sanitizers' own
+# bookkeeping is most of a process's memory.)
+$mk jpeg "$tmp/big.jpg" 16000 12500
+figsub "$tmp/bigjpeg" "$tmp/big.jpg"
+out=$(python3 tests/tools/limits.py 600 128 $bin check "$tmp/bigjpeg"); mem_ok=$?
+[ "${out%% *}" = 0 ] && ok || bad "200 MP JPEG: check exit ${out%% *}"
+[ "$bin" != build/dangan ] || [ $mem_ok -eq 0 ] && ok || bad "200 MP JPEG: check over 128 MiB (exit seconds MiB: $out)"
+out=$(python3 tests/tools/limits.py 600 128 $bin build "$tmp/bigjpeg" -o "$tmp/bigjpeg.pdf"); mem_ok=$?
+[ "${out%% *}" = 0 ] && [ -s "$tmp/bigjpeg.pdf" ] && ok || bad "200 MP JPEG: build exit ${out%% *}"
+[ "$bin" != build/dangan ] || [ $mem_ok -eq 0 ] && ok || bad "200 MP JPEG: build over 128 MiB (exit seconds MiB: $out)"
+echo "200 MP JPEG build (exit seconds MiB): $out"
+python3 - "$tmp/big.jpg" "$tmp/toobig.jpg" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+i = d.index(b"\xff\xc0")
+d[i + 7:i + 9] = (16001).to_bytes(2, "big")      # width: 200,012,500 pixels
+open(sys.argv[2], "wb").write(d)
+PY
+refused jpeg-toobig "$tmp/toobig.jpg"
+jq -e '.findings[] | select(.code == "ref.missing") | .message | contains("2 亿")' "$tmp/out" >/dev/null && ok ||
+  bad "over 200 MP: message does not give the limit: $(head -c 300 "$tmp/out")"
+$bin check --lang en "$tmp/jpeg-toobig" 2>&1 | grep -q "200 megapixels" && ok || bad "over 200 MP: no English message"
+# A PNG of 60 megapixels (180 MB at full size), decoded row by row: bounded too.
+python3 - "$tmp/big.png" <<'PY'
+import struct, sys, zlib
+w, h = 10000, 6000
+def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+z = zlib.compressobj(1)
+row = b"\0" + b"\xe6\x14\x14" * w
+idat = b"".join(z.compress(row) for _ in range(h)) + z.flush()
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+PY
+figsub "$tmp/bigpng" "$tmp/big.png"
+out=$(python3 tests/tools/limits.py 600 128 $bin build "$tmp/bigpng" -o "$tmp/bigpng.pdf"); mem_ok=$?
+[ "${out%% *}" = 0 ] && ok || bad "60 MP PNG: build exit ${out%% *}"
+[ "$bin" != build/dangan ] || [ $mem_ok -eq 0 ] && ok || bad "60 MP PNG: build over 128 MiB (exit seconds MiB: $out)"
+echo "60 MP PNG build (exit seconds MiB): $out"
+
 echo "images: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
