@@ -194,5 +194,27 @@ out=$(python3 tests/tools/limits.py 600 128 $bin build "$tmp/bigpng" -o "$tmp/bi
 [ "$bin" != build/dangan ] || [ $mem_ok -eq 0 ] && ok || bad "60 MP PNG: build over 128 MiB (exit seconds MiB: $out)"
 echo "60 MP PNG build (exit seconds MiB): $out"
 
+# 4. HEIC (iPhones' default), by content whatever its name, turned upright
+# by its irot/imir boxes; made here by libheif's HEVC encoder (x265).
+$mk heic "$tmp/IMG_0001.HEIC" 240 160; rc=$?
+if [ $rc -eq 3 ]; then
+  echo "images: libheif has no HEVC encoder here: HEIC decoding untested but for malformed files"
+else
+  passes heic "$tmp/IMG_0001.HEIC"
+  upright "$tmp/heic.pdf" "HEIC"
+  pdfimages -list "$tmp/heic.pdf" 2>/dev/null | awk 'NR > 2 {print $4 "x" $5, $9; exit}' | grep -qx "240x160 jpeg" && ok ||
+    bad "HEIC not re-encoded as a 240x160 JPEG: $(pdfimages -list "$tmp/heic.pdf" 2>&1 | tail -n 1)"
+  for o in 3 6 8; do
+    $mk heic "$tmp/heic-$o.jpg" 240 160 orient $o
+    passes "heic-orient-$o" "$tmp/heic-$o.jpg"
+    upright "$tmp/heic-orient-$o.pdf" "HEIC with irot/imir for orientation $o"
+  done
+  head -c $(($(wc -c < "$tmp/IMG_0001.HEIC") * 2 / 3)) "$tmp/IMG_0001.HEIC" > "$tmp/cut.heic"
+  refused heic-truncated "$tmp/cut.heic"
+fi
+# A file that says it is HEIF but is not: a clear finding, not a crash.
+{ printf '\000\000\000\030ftypheic\000\000\000\000mif1heic'; head -c 2000 /dev/urandom; } > "$tmp/fake.heic"
+refused heic-malformed "$tmp/fake.heic"
+
 echo "images: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,7 +1,7 @@
 /* mkimage — test images made at test time (nothing binary is committed).
  *
  *   mkimage jpeg OUT W H [orient N] [cmyk] [gray] [progressive] [noise]
- *   mkimage heic OUT W H
+ *   mkimage heic OUT W H [orient N]
  *
  * The picture, as it should appear upright (W × H): a red band across the
  * top quarter, a blue band down the left quarter below it, white elsewhere
@@ -10,7 +10,8 @@
  * written, in an APP1 Exif segment, big-endian for odd N and little-endian
  * for even N) turns them upright: a reader that ignores the tag shows the
  * picture turned or mirrored. `cmyk` writes an Adobe-style inverted CMYK
- * JPEG, as Photoshop does. Exit 0, or 2 with a message. */
+ * JPEG, as Photoshop does. Exit 0, 3 when libheif has no HEVC encoder,
+ * or 2 with a message. */
 #include <stdio.h>
 #include <libheif/heif.h>
 #include <jpeglib.h>
@@ -111,7 +112,9 @@ static int write_jpeg(const char *out, int w, int h, int orient, int cmyk, int g
     return fclose(f) == 0 ? 0 : 2;
 }
 
-static int write_heic(const char *out, int w, int h)
+/* HEIF keeps orientation in irot/imir boxes, which libheif writes from
+ * heif_encoding_options.image_orientation (EXIF numbering). */
+static int write_heic(const char *out, int w, int h, int orient)
 {
     if (!heif_have_encoder_for_format(heif_compression_HEVC)) {
         fprintf(stderr, "mkimage: libheif has no HEVC encoder\n");
@@ -119,19 +122,27 @@ static int write_heic(const char *out, int w, int h)
     }
     struct heif_context *ctx = heif_context_alloc();
     struct heif_image *img;
-    heif_image_create(w, h, heif_colorspace_RGB, heif_chroma_interleaved_RGB, &img);
-    heif_image_add_plane(img, heif_channel_interleaved, w, h, 8);
+    int sw = orient >= 5 ? h : w, sh = orient >= 5 ? w : h;
+    heif_image_create(sw, sh, heif_colorspace_RGB, heif_chroma_interleaved_RGB, &img);
+    heif_image_add_plane(img, heif_channel_interleaved, sw, sh, 8);
     int stride;
     uint8_t *p = heif_image_get_plane(img, heif_channel_interleaved, &stride);
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) pattern(x, y, w, h, 0, p + y * stride + x * 3);
+    for (int sy = 0; sy < sh; sy++)
+        for (int sx = 0; sx < sw; sx++) {
+            int dx, dy;
+            displayed(orient, sx, sy, sw, sh, &dx, &dy);
+            pattern(dx, dy, w, h, 0, p + sy * stride + sx * 3);
+        }
+    struct heif_encoding_options *o = heif_encoding_options_alloc();
+    if (orient) o->image_orientation = (enum heif_orientation)orient;
     struct heif_encoder *enc;
     struct heif_error e = heif_context_get_encoder_for_format(ctx, heif_compression_HEVC, &enc);
     if (!e.code) {
         heif_encoder_set_lossy_quality(enc, 90);
-        e = heif_context_encode_image(ctx, img, enc, NULL, NULL);
+        e = heif_context_encode_image(ctx, img, enc, o, NULL);
         heif_encoder_release(enc);
     }
+    heif_encoding_options_free(o);
     if (!e.code) e = heif_context_write_to_file(ctx, out);
     heif_image_release(img);
     heif_context_free(ctx);
@@ -156,7 +167,7 @@ int main(int argc, char **argv)
     }
     if (w < 1 || h < 1 || orient < 0 || orient > 8) { fprintf(stderr, "mkimage: bad size or orientation\n"); return 2; }
     if (!strcmp(argv[1], "jpeg")) return write_jpeg(argv[2], w, h, orient, cmyk, gray, prog, noise);
-    if (!strcmp(argv[1], "heic")) return write_heic(argv[2], w, h);
+    if (!strcmp(argv[1], "heic")) return write_heic(argv[2], w, h, orient);
     fprintf(stderr, "mkimage: unknown kind %s\n", argv[1]);
     return 2;
 }
