@@ -74,10 +74,14 @@ test: setup build/dangan build/tools/mkimage $(UNITBIN)
 build/bench: bench/bench.c $(LIBOBJ) build/dangan
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Isrc -o $@ bench/bench.c $(LIBOBJ) $(LDLIBS)
 
-# Speed, size and memory (figures, not assertions): the reference sample,
+# Speed, size and memory (figures, not assertions): a dossier with 20
+# phone photos (bench/photos.sh), the reference sample,
 # generated dossiers of about 10, 40 and 160 pages (bench/gen.py, fixed
 # seed), and the same text by XeLaTeX, FOP and WeasyPrint when installed.
-bench: setup build/bench
+bench: setup build/bench build/tools/mkimage
+	@sh bench/photos.sh build/bench-photos 20
+	@du -sh build/bench-photos/photos | sed 's|\t.*| of phone photos (20 × 4032 × 3024 JPEG) in build/bench-photos:|'
+	@build/bench build/bench-photos 2
 	@python3 bench/gen.py build/bench-10 0.1 >/dev/null
 	@python3 bench/gen.py build/bench-39 1 >/dev/null
 	@python3 bench/gen.py build/bench-160 4 >/dev/null
@@ -94,7 +98,7 @@ bench-peers:
 # The whole suite again with AddressSanitizer and UndefinedBehaviorSanitizer
 # (any report fails: UB aborts, leaks make a non-zero exit).
 SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-test-sanitize: setup
+test-sanitize: setup build/tools/mkimage
 	@$(MAKE) -s B=build-asan CFLAGS="$(SAN)" LDFLAGS="-fsanitize=address,undefined" \
 	  build-asan/dangan $(UNIT:tests/unit/%.c=build-asan/tests/%)
 	@DANGAN_BIN=build-asan/dangan DANGAN_UNIT_DIR=build-asan/tests ASAN_OPTIONS=detect_leaks=1 \

@@ -85,61 +85,94 @@ void image_flatten(const unsigned char *in, int in_ch, int n, unsigned char *out
     }
 }
 
-/* ---- the box filter ---------------------------------------------------- */
+/* ---- area resampling ---------------------------------------------------- */
+
+/* Where source cell i of n (target m ≤ n cells) starts, and its share
+ * there: cell i spans [i·m, (i+1)·m) and target cell t spans [t·n, (t+1)·n)
+ * in units of 1/(n·m) — exact integers. */
+static int split(long long i, long long n, long long m, float *share)
+{
+    long long t = i * m / n, edge = (t + 1) * n;
+    *share = (i + 1) * m <= edge ? 1.0f : (float)(edge - i * m) / (float)m;
+    return (int)t;
+}
 
 void rs_init(resampler *r, int sw, int sh, int ch, int tw, int th, int all_rows)
 {
     memset(r, 0, sizeof *r);
     r->sw = sw, r->sh = sh, r->ch = ch, r->tw = tw, r->th = th, r->all_rows = all_rows;
-    r->acc = xcalloc((size_t)tw * (all_rows ? (size_t)th : 1) * (size_t)ch, sizeof *r->acc);
+    r->acc = xcalloc((size_t)tw * (all_rows ? (size_t)th : 2) * (size_t)ch, sizeof *r->acc);
+    r->hrow = xmalloc((size_t)tw * (size_t)ch * sizeof *r->hrow);
     r->tx = xmalloc((size_t)sw * sizeof *r->tx);
-    r->xn = xcalloc((size_t)tw, sizeof *r->xn);
-    r->yn = xcalloc((size_t)th, sizeof *r->yn);
-    for (int x = 0; x < sw; x++) r->xn[r->tx[x] = (int)((long long)x * tw / sw)]++;
-    for (int y = 0; y < sh; y++) r->yn[(long long)y * th / sh]++;
+    r->wx = xmalloc((size_t)sw * sizeof *r->wx);
+    for (int x = 0; x < sw; x++) r->tx[x] = split(x, sw, tw, &r->wx[x]);
+    r->norm = (float)((double)tw * th / ((double)sw * sh));
     r->out = xmalloc((size_t)tw * (size_t)th * (size_t)ch);
-    r->cur = 0;
 }
 
-static void flush_row(resampler *r, int ty, const uint32_t *acc)
+static void flush_row(resampler *r, int ty, const float *acc)
 {
     unsigned char *o = r->out + (size_t)ty * r->tw * r->ch;
-    for (int x = 0; x < r->tw; x++) {
-        uint32_t n = r->xn[x] * r->yn[ty];
-        for (int k = 0; k < r->ch; k++) {
-            size_t i = (size_t)x * r->ch + k;
-            o[i] = (unsigned char)(n ? (acc[i] + n / 2) / n : 255);
-        }
+    for (size_t i = 0, n = (size_t)r->tw * r->ch; i < n; i++) {
+        float v = acc[i] * r->norm + 0.5f;
+        o[i] = (unsigned char)(v >= 255.0f ? 255 : v <= 0.0f ? 0 : (int)v);
     }
+}
+
+/* Adds source row sy, already filtered across (r->hrow), to the one or
+ * two target rows it covers. */
+static void add_rows(resampler *r, int sy)
+{
+    float wy;
+    int ty = split(sy, r->sh, r->th, &wy);
+    size_t n = (size_t)r->tw * r->ch;
+    float *a0;
+    if (r->all_rows) {
+        a0 = r->acc + (size_t)ty * n;
+    } else {
+        while (r->cur < ty) {            /* target row done: out, and move on */
+            flush_row(r, r->cur++, r->acc);
+            memcpy(r->acc, r->acc + n, n * sizeof *r->acc);
+            memset(r->acc + n, 0, n * sizeof *r->acc);
+        }
+        a0 = r->acc;
+    }
+    for (size_t i = 0; i < n; i++) a0[i] += r->hrow[i] * wy;
+    if (wy < 1.0f && ty + 1 < r->th)
+        for (size_t i = 0; i < n; i++) a0[n + i] += r->hrow[i] * (1.0f - wy);
+}
+
+static void add_pixel(resampler *r, int x, const unsigned char *p)
+{
+    float *h = r->hrow + (size_t)r->tx[x] * r->ch, w = r->wx[x];
+    for (int k = 0; k < r->ch; k++) h[k] += p[k] * w;
+    if (w < 1.0f && r->tx[x] + 1 < r->tw)
+        for (int k = 0; k < r->ch; k++) h[r->ch + k] += p[k] * (1.0f - w);
 }
 
 void rs_row(resampler *r, int sy, const unsigned char *row)
 {
-    int ty = (int)((long long)sy * r->th / r->sh);
-    if (!r->all_rows && ty != r->cur) {
-        flush_row(r, r->cur, r->acc);
-        memset(r->acc, 0, (size_t)r->tw * r->ch * sizeof *r->acc);
-        r->cur = ty;
-    }
-    uint32_t *acc = r->acc + (r->all_rows ? (size_t)ty * r->tw * r->ch : 0);
-    for (int x = 0; x < r->sw; x++)
-        for (int k = 0; k < r->ch; k++) acc[(size_t)r->tx[x] * r->ch + k] += row[(size_t)x * r->ch + k];
+    memset(r->hrow, 0, (size_t)r->tw * r->ch * sizeof *r->hrow);
+    for (int x = 0; x < r->sw; x++) add_pixel(r, x, row + (size_t)x * r->ch);
+    add_rows(r, sy);
 }
 
 void rs_pixels(resampler *r, int sy, int x0, int dx, int n, const unsigned char *px)
 {
-    int ty = (int)((long long)sy * r->th / r->sh);
-    uint32_t *acc = r->acc + (size_t)ty * r->tw * r->ch;
-    for (int i = 0, x = x0; i < n && x < r->sw; i++, x += dx)
-        for (int k = 0; k < r->ch; k++) acc[(size_t)r->tx[x] * r->ch + k] += px[(size_t)i * r->ch + k];
+    memset(r->hrow, 0, (size_t)r->tw * r->ch * sizeof *r->hrow);
+    for (int i = 0, x = x0; i < n && x < r->sw; i++, x += dx) add_pixel(r, x, px + (size_t)i * r->ch);
+    add_rows(r, sy);
 }
 
 void rs_finish(resampler *r, raster *out)
 {
-    if (r->all_rows)
-        for (int y = 0; y < r->th; y++) flush_row(r, y, r->acc + (size_t)y * r->tw * r->ch);
-    else
+    size_t n = (size_t)r->tw * r->ch;
+    if (r->all_rows) {
+        for (int y = 0; y < r->th; y++) flush_row(r, y, r->acc + (size_t)y * n);
+    } else {
         flush_row(r, r->cur, r->acc);
+        if (r->cur + 1 < r->th) flush_row(r, r->cur + 1, r->acc + n);
+    }
     *out = (raster){r->tw, r->th, r->ch, r->out};
     r->out = NULL;
     rs_free(r);
@@ -148,9 +181,9 @@ void rs_finish(resampler *r, raster *out)
 void rs_free(resampler *r)
 {
     free(r->acc);
+    free(r->hrow);
     free(r->tx);
-    free(r->xn);
-    free(r->yn);
+    free(r->wx);
     free(r->out);
     memset(r, 0, sizeof *r);
 }
