@@ -46,6 +46,7 @@ typedef enum image_status {
     IMAGE_E_PIXELS,       /* over IMAGE_MAX_PIXELS (HEIF: IMAGE_HEIF_MAX_PIXELS) */
     IMAGE_E_MEMORY,       /* would need more than IMAGE_JPEG_MAX_MEMORY */
     IMAGE_E_UNSUPPORTED,  /* a variant no decoder here reads (12-bit JPEG, HEIF without HEVC …) */
+    IMAGE_E_WRITE,        /* image_normalise_file could not write its output */
 } image_status;
 
 typedef struct image_info {

@@ -29,6 +29,7 @@ typedef struct resampler {
     int all_rows;        /* accumulate the whole target, not two rows */
     int cur;             /* row by row: the target row acc[0] holds */
     float *acc;          /* 2 × tw × ch sums (all_rows: th × tw × ch) */
+    float *row0, *row1;  /* row by row: target rows cur and cur + 1, in acc */
     float *hrow;         /* one source row filtered across: tw × ch */
     int *tx;             /* source column → the target column it starts in */
     float *wx;           /* … and the share of it that falls there (the rest goes to tx + 1) */

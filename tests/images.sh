@@ -178,6 +178,12 @@ refused jpeg-toobig "$tmp/toobig.jpg"
 jq -e '.findings[] | select(.code == "ref.missing") | .message | contains("2 亿")' "$tmp/out" >/dev/null && ok ||
   bad "over 200 MP: message does not give the limit: $(head -c 300 "$tmp/out")"
 $bin check --lang en "$tmp/jpeg-toobig" 2>&1 | grep -q "200 megapixels" && ok || bad "over 200 MP: no English message"
+# A progressive JPEG keeps every coefficient while decoding: one that would
+# need more than the 96 MiB allowed is refused with a clear reason.
+$mk jpeg "$tmp/prog-huge.jpg" 7000 7000 progressive
+refused jpeg-progressive-huge "$tmp/prog-huge.jpg"
+jq -e '.findings[] | select(.code == "ref.missing") | .message | contains("渐进式")' "$tmp/out" >/dev/null && ok ||
+  bad "huge progressive JPEG: message does not say why: $(head -c 300 "$tmp/out")"
 # A PNG of 60 megapixels (180 MB at full size), decoded row by row: bounded too.
 python3 - "$tmp/big.png" <<'PY'
 import struct, sys, zlib

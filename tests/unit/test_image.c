@@ -128,6 +128,7 @@ static void test_normalise(void)
     CHECK(access(none, F_OK) != 0);
     CHECK(image_normalise_file(in, bad, 200) == IMAGE_OK);          /* replaces it whole */
     CHECK(image_normalise_file(in, none, 200) == IMAGE_OK && unlink(none) == 0);
+    CHECK(image_normalise_file(in, "/nonexistent/dir/out.jpg", 200) == IMAGE_E_WRITE);
     char *txt = path_join(dir, "x.gif");
     CHECK(image_normalise_file(in, txt, 200) == IMAGE_E_FORMAT);   /* neither .jpg nor .png */
     CHECK(write_file_atomic(txt, "GIF89a", 6) == 0);
