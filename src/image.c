@@ -42,7 +42,8 @@ image_status image_probe(const char *path, image_info *out)
     if (st != IMAGE_OK) return st;
     long max = kind == IMAGE_HEIF ? IMAGE_HEIF_MAX_PIXELS : IMAGE_MAX_PIXELS;
     if (out->width <= 0 || out->height <= 0) return IMAGE_E_CORRUPT;
-    if ((long long)out->width * out->height > max) return IMAGE_E_PIXELS;
+    if ((long long)out->width * out->height > max || out->width > IMAGE_MAX_SIDE || out->height > IMAGE_MAX_SIDE)
+        return IMAGE_E_PIXELS;
     if (out->orientation >= 5) {        /* stored turned a quarter: upright is the transpose */
         int t = out->width;
         out->width = out->height;
@@ -51,10 +52,11 @@ image_status image_probe(const char *path, image_info *out)
     return IMAGE_OK;
 }
 
-void image_print_box(float pt_w, float pt_h, int *box_w, int *box_h)
+void image_print_box(const image_info *info, float pt_w, float pt_h, int *box_w, int *box_h)
 {
-    *box_w = (int)(pt_w * IMAGE_PRINT_DPI / 72.0f + 0.999f);
-    *box_h = (int)(pt_h * IMAGE_PRINT_DPI / 72.0f + 0.999f);
+    float dpi = info->kind == IMAGE_PNG ? IMAGE_PRINT_DPI : IMAGE_PHOTO_DPI;
+    *box_w = (int)(pt_w * dpi / 72.0f + 0.999f);
+    *box_h = (int)(pt_h * dpi / 72.0f + 0.999f);
     if (*box_w < 1) *box_w = 1;
     if (*box_h < 1) *box_h = 1;
 }
@@ -316,8 +318,9 @@ const char *image_status_text(image_status s, int en)
         return en ? "the file is damaged or incomplete (copied or uploaded only in part?): export or copy it again"
                   : "文件已损坏或不完整（可能没有拷贝或上传完）：请重新导出或拷贝";
     case IMAGE_E_PIXELS:
-        return en ? "it has too many pixels (200 megapixels at most; HEIC 50): scale it down or save it as JPEG"
-                  : "图片像素过多（上限 2 亿像素，HEIC 为 5000 万）：请缩小，或另存为 JPEG";
+        return en ? "it has too many pixels (at most 200 megapixels and 65535 on a side; HEIC 50 megapixels): "
+                    "scale it down or save it as JPEG"
+                  : "图片像素过多（上限 2 亿像素、每边 65535 像素，HEIC 为 5000 万像素）：请缩小，或另存为 JPEG";
     case IMAGE_E_MEMORY:
         return en ? "this progressive JPEG is too large to decode: save it as an ordinary (baseline) JPEG"
                   : "这张渐进式 JPEG 太大，无法解码：请另存为普通（基线）JPEG";

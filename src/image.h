@@ -19,6 +19,9 @@
  * box of at most 300 dpi), so this only keeps the time for one figure
  * to about a second; the largest phone sensors give 200 MP. */
 #define IMAGE_MAX_PIXELS 200000000L
+/* Pixels on one side: JPEG's own limit (65500), and it bounds what one
+ * row costs (a 200-megapixel PNG one pixel high would need a 600 MB row). */
+#define IMAGE_MAX_SIDE 65535
 /* HEIC/HEIF: libheif 1.15 decodes the whole picture at full size (1.5
  * bytes a pixel for the planes, plus its tiles), with no scaled decoding;
  * 50 MP (an iPhone's 48-megapixel HEIF, 72 MB of planes) bounds that. */
@@ -28,9 +31,14 @@
  * phone photo 36 MB, 200 MP 600 MB); past this it is refused. */
 #define IMAGE_JPEG_MAX_MEMORY (96L << 20)
 /* Print resolution: figures are scaled down to at most this many pixels
- * per inch of their printed size (the usual limit for offset and laser
- * printing; more only makes the archived PDF larger). */
+ * per inch of their printed size. Line art and screenshots (PNG, kept
+ * lossless) at 300, where sharp edges show more would be wasted on
+ * laser and offset printing. Photographs (JPEG, HEIC) at 250: twice the
+ * 120–150 lpi halftone screen they are printed through, the usual rule;
+ * measured on `make bench`'s 20 phone photos, 300 dpi made the dossier
+ * 2.32 MB, 250 dpi 1.42 MB (goal ≤ 2 MB), 200 dpi 0.82 MB. */
 #define IMAGE_PRINT_DPI 300
+#define IMAGE_PHOTO_DPI 250
 /* JPEG quality of re-encoded photos (libjpeg's scale): visually lossless
  * for photographs at print size, a quarter of the bytes of quality 95. */
 #define IMAGE_JPEG_QUALITY 85
@@ -43,7 +51,7 @@ typedef enum image_status {
     IMAGE_E_OPEN,         /* cannot be opened or read */
     IMAGE_E_FORMAT,       /* not PNG, JPEG or HEIC/HEIF */
     IMAGE_E_CORRUPT,      /* damaged or incomplete */
-    IMAGE_E_PIXELS,       /* over IMAGE_MAX_PIXELS (HEIF: IMAGE_HEIF_MAX_PIXELS) */
+    IMAGE_E_PIXELS,       /* over IMAGE_MAX_PIXELS (HEIF: IMAGE_HEIF_MAX_PIXELS) or IMAGE_MAX_SIDE */
     IMAGE_E_MEMORY,       /* would need more than IMAGE_JPEG_MAX_MEMORY */
     IMAGE_E_UNSUPPORTED,  /* a variant no decoder here reads (12-bit JPEG, HEIF without HEVC …) */
     IMAGE_E_WRITE,        /* image_normalise_file could not write its output */
@@ -68,8 +76,9 @@ typedef struct image_data {
 /* Kind, upright pixel size and orientation, from the file's header. */
 image_status image_probe(const char *path, image_info *out);
 
-/* The pixel box for a figure printed pt_w × pt_h points: IMAGE_PRINT_DPI. */
-void image_print_box(float pt_w, float pt_h, int *box_w, int *box_h);
+/* The pixel box for a figure of that kind printed pt_w × pt_h points:
+ * IMAGE_PHOTO_DPI for JPEG and HEIF, IMAGE_PRINT_DPI for PNG. */
+void image_print_box(const image_info *info, float pt_w, float pt_h, int *box_w, int *box_h);
 
 /* Decodes path whole, upright, flattened on white and scaled down (never
  * up) to fit box_w × box_h, and encodes it: a JPEG or HEIF as JPEG of

@@ -27,6 +27,7 @@ static void on_error(j_common_ptr c)
     jerr *e = (jerr *)c->err;
     int code = e->pub.msg_code;
     e->status = code == JERR_OUT_OF_MEMORY || code == JERR_NO_BACKING_STORE ? IMAGE_E_MEMORY
+              : code == JERR_IMAGE_TOO_BIG ? IMAGE_E_PIXELS
               : code == JERR_BAD_PRECISION || code == JERR_NO_ARITH_TABLE || code == JERR_NOT_COMPILED
                   || code == JERR_BAD_J_COLORSPACE || code == JERR_CONVERSION_NOTIMPL ? IMAGE_E_UNSUPPORTED
               : IMAGE_E_CORRUPT;

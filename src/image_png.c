@@ -38,7 +38,10 @@ static int open_png(pdec *d, FILE *f)
     if (!d->png) return -1;
     d->info = png_create_info_struct(d->png);
     if (!d->info) return -1;
-    png_set_user_limits(d->png, 0x7fffffff, 0x7fffffff);   /* the pixel count is checked by image_probe */
+    /* Any size is read from the header, so that image_probe refuses it by
+     * IMAGE_MAX_PIXELS and IMAGE_MAX_SIDE with that reason (libpng would
+     * call it an error); nothing is decoded before the probe passed. */
+    png_set_user_limits(d->png, 0x7fffffff, 0x7fffffff);
     png_set_chunk_malloc_max(d->png, PNG_CHUNK_MAX);
     png_init_io(d->png, f);
     return 0;

@@ -128,7 +128,7 @@ int flow_figure(flow *fl, const block *b, char *err, size_t errlen)
     page_item *it = page_add_item(fl->pg, ITEM_IMAGE);
     float x = fl->x0 + (fl->measure - pw) / 2;
     int bw, bh;
-    image_print_box(pw, ph, &bw, &bh);
+    image_print_box(&info, pw, ph, &bw, &bh);
     it->image = document_add_image(fl->doc, b->path, bw, bh);
     it->x0 = x;
     it->x1 = x + pw;

@@ -71,8 +71,11 @@ static void test_fit(void)
     CHECK(w == 100 && h == 50);
     image_fit(60000, 1, 64, 64, &w, &h);
     CHECK(w == 64 && h == 1);
-    image_print_box(420, 315, &w, &h);          /* 420 pt = 5.83 in → 1750 px */
+    image_info png = {IMAGE_PNG, 0, 0, 1}, jpg = {IMAGE_JPEG, 0, 0, 1};
+    image_print_box(&png, 420, 315, &w, &h);    /* 420 pt = 5.83 in → 1750 px at 300 dpi */
     CHECK(w == 1750 && h == 1313);
+    image_print_box(&jpg, 420, 315, &w, &h);    /* photos at 250 dpi */
+    CHECK(w == 1459 && h == 1094);
 }
 
 static void test_resample(void)
