@@ -1,10 +1,9 @@
-/* image.c — see image.h: which decoder, the turn to upright, the box
- * filter the decoders feed, and the encodings handed on. The decoders are
+/* image.c — see image.h: which decoder, the turn to upright, the area
+ * resampling the decoders feed, and the encodings handed on. The decoders are
  * image_jpeg.c (with the EXIF reader), image_png.c and image_heif.c. */
 #include "image_int.h"
 #include "util.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

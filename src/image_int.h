@@ -1,7 +1,7 @@
 /* image_int.h — internal to the image stage (image*.c): the decoders'
  * common shape. Each decoder reads its file, converts every row to 8-bit
  * gray or RGB flattened on white, and hands the rows to a resampler that
- * box-filters them down to the target size as they come, so no decoder
+ * area-averages them down to the target size as they come, so no decoder
  * ever holds the full-size picture (but libheif, see image.h). */
 #ifndef DANGAN_IMAGE_INT_H
 #define DANGAN_IMAGE_INT_H
