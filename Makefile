@@ -2,13 +2,13 @@
 #   sh setup.sh && make run    check every submission in samples/
 #   sh setup.sh && make test   the test suite
 CC      ?= cc
-PKGS    := libxml-2.0 icu-uc icu-i18n freetype2 harfbuzz libdeflate libqrencode libcrypto sqlite3 libqpdf libmicrohttpd libsodium libzip
+PKGS    := libxml-2.0 icu-uc icu-i18n freetype2 harfbuzz libdeflate libqrencode libcrypto sqlite3 libqpdf libmicrohttpd libsodium libzip libpng libjpeg libheif
 CFLAGS  ?= -O2 -g
 # override: `make CFLAGS=…` (the sanitizer and fuzz builds) must still get
 # the dependency files, or a changed header leaves stale objects behind.
 override CFLAGS += -std=c11 -Wall -Wextra -MMD -MP
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(shell pkg-config --cflags $(PKGS))
-LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lhpdf -lpng -lz -lm -lpthread
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lhpdf -lz -lm -lpthread
 
 # B: the build folder (build-asan for the sanitizer run).
 B       ?= build
@@ -32,6 +32,11 @@ $(B)/obj/%.o: src/%.c
 $(B)/fuzz/%: tests/fuzz/%.c $(LIBOBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(LIBOBJ) $(LDLIBS) $(LDFLAGS)
+
+# Test images made at test time (tests/images.sh, make bench).
+$(B)/tools/mkimage: tests/tools/mkimage.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
 $(B)/tests/%: tests/unit/%.c $(LIBOBJ)
 	@mkdir -p $(@D)
@@ -68,17 +73,22 @@ run: setup build/dangan
 
 unit: $(UNITBIN)
 
-test: setup build/dangan build/bench $(UNITBIN)
+test: setup build/dangan build/bench build/tools/mkimage $(UNITBIN)
 	@sh tests/run.sh
 
 build/bench: bench/bench.c $(LIBOBJ) build/dangan
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Isrc -o $@ bench/bench.c $(LIBOBJ) $(LDLIBS)
 
-# Speed, size and memory (figures, not assertions): the reference sample,
+# Speed, size and memory (figures, not assertions): a dossier with 20
+# phone photos (bench/photos.sh), the reference sample,
 # generated dossiers of about 10, 40 and 160 pages (bench/gen.py, fixed
-# seed), the same text by XeLaTeX, FOP and WeasyPrint when installed, and
-# `dangan serve` under 60 teachers saving for 30 s (bench/serve_load.py).
-bench: setup build/bench
+# seed), the same text by XeLaTeX, FOP and WeasyPrint when installed,
+# `dangan serve` under 60 teachers saving for 30 s (bench/serve_load.py),
+# and the bureau's intake of a 1,000-dossier bundle (bench/archive.sh).
+bench: setup build/bench build/tools/mkimage
+	@sh bench/photos.sh build/bench-photos 20
+	@du -sh build/bench-photos/photos | sed 's|\t.*| of phone photos (20 × 4032 × 3024 JPEG) in build/bench-photos:|'
+	@build/bench build/bench-photos 2
 	@python3 bench/gen.py build/bench-10 0.1 >/dev/null
 	@python3 bench/gen.py build/bench-39 1 >/dev/null
 	@python3 bench/gen.py build/bench-160 4 >/dev/null
@@ -97,7 +107,7 @@ bench-peers:
 # The whole suite again with AddressSanitizer and UndefinedBehaviorSanitizer
 # (any report fails: UB aborts, leaks make a non-zero exit).
 SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-test-sanitize: setup
+test-sanitize: setup build/tools/mkimage
 	@$(MAKE) -s B=build-asan CFLAGS="$(SAN)" LDFLAGS="-fsanitize=address,undefined" \
 	  build-asan/dangan $(UNIT:tests/unit/%.c=build-asan/tests/%)
 	@DANGAN_BIN=build-asan/dangan DANGAN_UNIT_DIR=build-asan/tests ASAN_OPTIONS=detect_leaks=1 \
@@ -109,15 +119,16 @@ test-valgrind: setup build/dangan
 
 # libFuzzer (clang): the loader+validator+rules, the text engine, verify
 # (seeded also with each signature attack of tests/attacks.sh, made from a
-# small signed PDF at fuzz time: tests/fuzz/verify_seeds.sh).
+# small signed PDF at fuzz time: tests/fuzz/verify_seeds.sh), the image
+# decoders.
 # Each runs FUZZ_SECONDS from the seed corpora in tests/fuzz/ with a fixed
 # seed (CI: 60 s each); a crash leaves build-fuzz/crash-* and fails.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 fuzz: setup
 	@$(MAKE) -s B=build-fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
-	  build-fuzz/fuzz/fuzz_check build-fuzz/fuzz/fuzz_text build-fuzz/fuzz/fuzz_verify
-	@for t in check text verify; do \
+	  build-fuzz/fuzz/fuzz_check build-fuzz/fuzz/fuzz_text build-fuzz/fuzz/fuzz_verify build-fuzz/fuzz/fuzz_image
+	@for t in check text verify image; do \
 	  rm -rf build-fuzz/corpus-$$t && cp -R tests/fuzz/$$t build-fuzz/corpus-$$t && \
 	  { [ $$t != verify ] || sh tests/fuzz/verify_seeds.sh build-fuzz/corpus-verify; } && \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s" && \

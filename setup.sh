@@ -4,10 +4,15 @@
 # entry point (make run, make test, .ci/run) can call it.
 set -eu
 
+# HEIC: Debian 12's libheif1 (1.15) carries its codecs built in — libde265
+# decodes HEVC, x265 encodes it (the tests make their HEIC files with it);
+# from Debian 13 on they are the plugin packages libheif-plugin-libde265
+# and libheif-plugin-x265.
 PACKAGES="
   make gcc libc6-dev pkg-config
   libxml2-dev libicu-dev libfreetype-dev libharfbuzz-dev libhpdf-dev libpng-dev zlib1g-dev libdeflate-dev libqrencode-dev libssl-dev libsqlite3-dev libqpdf-dev
   libmicrohttpd-dev libsodium-dev libzip-dev
+  libjpeg62-turbo-dev libheif-dev libheif1 libde265-0 libx265-199
   fonts-arphic-uming fonts-arphic-gbsn00lp fonts-arphic-gkai00mp
   fonts-wqy-zenhei fonts-babelstone-han
   libxml2-utils jq sqlite3 python3 poppler-utils qpdf zbar-tools openssl bc valgrind clang libclang-rt-14-dev

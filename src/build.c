@@ -56,6 +56,22 @@ static int injected_failure(const checked *c, char *err, size_t errlen)
     return 1;
 }
 
+/* The image stage, between layout and PDF: every figure decoded into the
+ * pixel box of its printed size, upright and re-encoded. */
+static int prepare_images(context *ctx, document *d, char *err, size_t errlen)
+{
+    for (int i = 0; i < d->nimages; i++) {
+        image_ref *im = &d->images[i];
+        image_status st = image_prepare(im->path, im->box_w, im->box_h, &im->data);
+        if (st != IMAGE_OK) {
+            snprintf(err, errlen, ctx->en ? "cannot use image %s: %s" : "无法使用图片 %s：%s", im->path,
+                     image_status_text(st, ctx->en));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int build_document(context *ctx, const checked *c, const build_options *o, document **out,
                    char *err, size_t errlen)
 {
@@ -70,6 +86,7 @@ int build_document(context *ctx, const checked *c, const build_options *o, docum
     char *header = dossier_header(c);
     layout_options lo = {header, o->draft, 1};
     rc = layout_document(&bl, &t, te, &lo, d, err, errlen);
+    if (rc == 0) rc = prepare_images(ctx, d, err, errlen);
     d->title = xasprintf("%s 跟岗研修档案", c->sub.teacher.name ? c->sub.teacher.name : "");
     d->author = xstrdup(c->sub.host.school ? c->sub.host.school : "");
     d->subject = xstrdup(c->prof && c->prof->title ? c->prof->title : c->profile_id);

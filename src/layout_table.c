@@ -106,16 +106,19 @@ void flow_table(flow *fl, const block *b)
     free(starts);
 }
 
-/* Figures: at most the measure wide and half the text block high, at
- * 96 dpi when smaller; a figure that does not fit goes to the next page. */
+/* Figures: upright, at most the measure wide and half the text block
+ * high, at 96 dpi when smaller; a figure that does not fit goes to the
+ * next page. The image stage later decodes it into the pixel box of that
+ * printed size (image_print_box). */
 int flow_figure(flow *fl, const block *b, char *err, size_t errlen)
 {
-    int w, h, png;
-    if (image_size(b->path, &w, &h, &png) != 0) {
-        snprintf(err, errlen, TR("无法读取图片 %s（须为 PNG 或 JPEG）", "cannot read image %s (PNG or JPEG expected)"), b->path);
+    image_info info;
+    image_status st = image_probe(b->path, &info);
+    if (st != IMAGE_OK) {
+        snprintf(err, errlen, TR("无法读取图片 %s：%s", "cannot read image %s: %s"), b->path, image_status_text(st, lang_en()));
         return -1;
     }
-    float pw = (float)w * 0.75f, ph = (float)h * 0.75f;
+    float pw = (float)info.width * 0.75f, ph = (float)info.height * 0.75f;
     float maxw = fl->measure, maxh = (fl->t->height - fl->t->top - fl->t->bottom) / 2;
     float scale = 1;
     if (pw * scale > maxw) scale = maxw / pw;
@@ -125,7 +128,9 @@ int flow_figure(flow *fl, const block *b, char *err, size_t errlen)
     if (fl->y + ph + 20 > fl->bottom && !fl->at_top) flow_new_page(fl);
     page_item *it = page_add_item(fl->pg, ITEM_IMAGE);
     float x = fl->x0 + (fl->measure - pw) / 2;
-    it->image = document_add_image(fl->doc, b->path, png);
+    int bw, bh;
+    image_print_box(&info, pw, ph, &bw, &bh);
+    it->image = document_add_image(fl->doc, b->path, bw, bh);
     it->x0 = x;
     it->x1 = x + pw;
     it->y1 = flow_pdf_y(fl, fl->y + 4);

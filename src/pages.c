@@ -41,7 +41,10 @@ void document_free(document *d)
     for (int i = 0; i < d->nforms; i++) page_free(&d->forms[i]);
     free(d->forms);
     for (int i = 0; i < d->noutline; i++) free(d->outline[i].title);
-    for (int i = 0; i < d->nimages; i++) free(d->images[i].path);
+    for (int i = 0; i < d->nimages; i++) {
+        free(d->images[i].path);
+        image_data_free(&d->images[i].data);
+    }
     for (int i = 0; i < d->nanchors; i++) free(d->anchors[i].name);
     free(d->anchors);
     free(d->pages);
@@ -109,12 +112,12 @@ void document_add_outline(document *d, int level, const char *title, int page, f
     d->outline[d->noutline++] = (outline_entry){level, xstrdup(title), page, y};
 }
 
-int document_add_image(document *d, const char *path, int is_png)
+int document_add_image(document *d, const char *path, int box_w, int box_h)
 {
     for (int i = 0; i < d->nimages; i++)
         if (!strcmp(d->images[i].path, path)) return i;
     grow_int((void **)&d->images, &d->cap_images, d->nimages + 1, sizeof *d->images);
-    d->images[d->nimages] = (image_ref){xstrdup(path), is_png};
+    d->images[d->nimages] = (image_ref){xstrdup(path), box_w, box_h, {0}};
     return d->nimages++;
 }
 

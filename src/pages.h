@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "image.h"
 
 typedef struct rgb { float r, g, b; } rgb;
 
@@ -81,9 +82,13 @@ typedef struct anchor {
     float width;
 } anchor;
 
+/* A figure: its file and the pixel box of its printed size, as the layout
+ * placed it; `data` is filled by the image stage (build.c) before the PDF
+ * stage embeds it. */
 typedef struct image_ref {
-    char *path;          /* PNG or JPEG, already checked to be inside the submission */
-    int is_png;
+    char *path;          /* PNG, JPEG or HEIC, already checked to be inside the submission */
+    int box_w, box_h;    /* at most this many pixels (image_print_box) */
+    image_data data;
 } image_ref;
 
 typedef struct document {
@@ -114,7 +119,7 @@ page_item *page_add_item(page *p, item_kind kind);
 placed_glyph *page_add_glyphs(page *p, size_t n);   /* n slots at p->glyphs[p->nglyphs - n] */
 path_seg *page_add_segs(page *p, size_t n);
 void document_add_outline(document *d, int level, const char *title, int page, float y);
-int document_add_image(document *d, const char *path, int is_png);
+int document_add_image(document *d, const char *path, int box_w, int box_h);
 /* A new empty form of the given box; returns its index. */
 int document_add_form(document *d, float width, float height);
 /* Places form f on p at (x, y), scaled. */

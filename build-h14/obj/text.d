@@ -1,0 +1,59 @@
+build-h14/obj/text.o: src/text.c src/text.h src/fonts.h src/linebreak.h \
+ src/util.h /usr/include/harfbuzz/hb.h /usr/include/harfbuzz/hb-blob.h \
+ /usr/include/harfbuzz/hb-common.h /usr/include/harfbuzz/hb-buffer.h \
+ /usr/include/harfbuzz/hb-unicode.h /usr/include/harfbuzz/hb-font.h \
+ /usr/include/harfbuzz/hb-face.h /usr/include/harfbuzz/hb-set.h \
+ /usr/include/harfbuzz/hb-draw.h /usr/include/harfbuzz/hb.h \
+ /usr/include/harfbuzz/hb-deprecated.h /usr/include/harfbuzz/hb-map.h \
+ /usr/include/harfbuzz/hb-shape.h /usr/include/harfbuzz/hb-shape-plan.h \
+ /usr/include/harfbuzz/hb-style.h /usr/include/harfbuzz/hb-version.h \
+ /usr/include/freetype2/ft2build.h \
+ /usr/include/freetype2/freetype/config/ftheader.h \
+ /usr/include/freetype2/freetype/freetype.h \
+ /usr/include/freetype2/freetype/config/ftconfig.h \
+ /usr/include/freetype2/freetype/config/ftoption.h \
+ /usr/include/freetype2/freetype/config/ftstdlib.h \
+ /usr/include/freetype2/freetype/config/integer-types.h \
+ /usr/include/freetype2/freetype/config/public-macros.h \
+ /usr/include/freetype2/freetype/config/mac-support.h \
+ /usr/include/freetype2/freetype/fttypes.h \
+ /usr/include/freetype2/freetype/ftsystem.h \
+ /usr/include/freetype2/freetype/ftimage.h \
+ /usr/include/freetype2/freetype/fterrors.h \
+ /usr/include/freetype2/freetype/ftmoderr.h \
+ /usr/include/freetype2/freetype/fterrdef.h
+src/text.h:
+src/fonts.h:
+src/linebreak.h:
+src/util.h:
+/usr/include/harfbuzz/hb.h:
+/usr/include/harfbuzz/hb-blob.h:
+/usr/include/harfbuzz/hb-common.h:
+/usr/include/harfbuzz/hb-buffer.h:
+/usr/include/harfbuzz/hb-unicode.h:
+/usr/include/harfbuzz/hb-font.h:
+/usr/include/harfbuzz/hb-face.h:
+/usr/include/harfbuzz/hb-set.h:
+/usr/include/harfbuzz/hb-draw.h:
+/usr/include/harfbuzz/hb.h:
+/usr/include/harfbuzz/hb-deprecated.h:
+/usr/include/harfbuzz/hb-map.h:
+/usr/include/harfbuzz/hb-shape.h:
+/usr/include/harfbuzz/hb-shape-plan.h:
+/usr/include/harfbuzz/hb-style.h:
+/usr/include/harfbuzz/hb-version.h:
+/usr/include/freetype2/ft2build.h:
+/usr/include/freetype2/freetype/config/ftheader.h:
+/usr/include/freetype2/freetype/freetype.h:
+/usr/include/freetype2/freetype/config/ftconfig.h:
+/usr/include/freetype2/freetype/config/ftoption.h:
+/usr/include/freetype2/freetype/config/ftstdlib.h:
+/usr/include/freetype2/freetype/config/integer-types.h:
+/usr/include/freetype2/freetype/config/public-macros.h:
+/usr/include/freetype2/freetype/config/mac-support.h:
+/usr/include/freetype2/freetype/fttypes.h:
+/usr/include/freetype2/freetype/ftsystem.h:
+/usr/include/freetype2/freetype/ftimage.h:
+/usr/include/freetype2/freetype/fterrors.h:
+/usr/include/freetype2/freetype/ftmoderr.h:
+/usr/include/freetype2/freetype/fterrdef.h:
