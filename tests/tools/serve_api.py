@@ -244,7 +244,29 @@ ok(st == 201 and re.fullmatch(r"figures/\d{8}-[0-9a-f]{12}\.png", j["src"]), "ph
 ok(os.path.isfile(os.path.join(data, "submissions", ID, j["src"])) and not os.path.exists(os.path.join(TMP, "evil.png")),
    "stored under figures/, never the client's path")
 st, hd, img = t.req("GET", "/api/submissions/%s/%s" % (ID, j["src"]))
-ok(st == 200 and hd["content-type"] == "image/png" and img == png(), "photo read back")
+ok(st == 200 and hd["content-type"] == "image/png" and img[:8] == b"\x89PNG\r\n\x1a\n" and img[16:24] == png()[16:24],
+   "photo read back: a PNG of the same size (normalised by the image module, lossless)")
+# A phone photo: 4032 × 3024 stored sideways with EXIF orientation 6 is
+# kept upright (portrait) and scaled down to 2400 px on its long side.
+mk = os.environ.get("DANGAN_MKIMAGE", "build/tools/mkimage")
+phone = os.path.join(TMP, "phone.jpg")
+if subprocess.run([mk, "jpeg", phone, "3024", "4032", "orient", "6", "noise"]).returncode == 0:
+    body, ct = multipart(open(phone, "rb").read(), filename="IMG_0001.JPG", ctype="image/jpeg")
+    st, _, j = t.js("POST", fig, body, ctype=ct)
+    stored = open(os.path.join(data, "submissions", ID, j["src"]), "rb").read() if st == 201 else b""
+    def jpeg_size(b):
+        i = 2
+        while i + 9 < len(b):
+            if b[i] != 0xFF: return None
+            m, n = b[i + 1], struct.unpack(">H", b[i + 2:i + 4])[0]
+            if m in (0xC0, 0xC1, 0xC2):
+                return struct.unpack(">HH", b[i + 5:i + 9])[::-1]
+            i += 2 + n
+        return None
+    ok(st == 201 and j["src"].endswith(".jpg") and jpeg_size(stored) == (1800, 2400) and len(stored) < os.path.getsize(phone) // 2,
+       "a phone photo is stored upright and scaled down: %s %s" % (j, jpeg_size(stored)))
+else:
+    ok(False, "mkimage could not make the phone photo")
 body, ct = multipart(b"this is not an image", filename="x.png")
 ok(t.js("POST", fig, body, ctype=ct)[0] == 422, "not an image: 422")
 body, ct = multipart(b"\x89PNG\r\n\x1a\n" + b"\0" * (31 << 20))
@@ -252,7 +274,7 @@ st, _, j = t.js("POST", fig, body, ctype=ct)
 ok(st == 413 and "error" in j, "image over 30 MiB: 413")
 body, ct = multipart(png())
 ok(t.js("POST", fig, body[:len(body) - 40], ctype=ct)[0] == 400, "cut-off upload: 400, nothing stored")
-ok(len(os.listdir(os.path.join(data, "submissions", ID, "figures"))) == 1, "only the good photo is stored")
+ok(len(os.listdir(os.path.join(data, "submissions", ID, "figures"))) == 2, "only the good photos are stored")
 
 # ---- check, draft ----
 st, _, j = t.js("GET", "/api/submissions/%s/check" % ID)
