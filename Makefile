@@ -60,7 +60,7 @@ run: setup build/dangan
 	  if build/dangan build $$d -o output/$$n.pdf >/dev/null; then r="output/$$n.pdf"; else r="(not built)"; fi; \
 	  printf '%-13s %-26s %-24s %s\n' "$$n" "$$p" "$$r" "$$c"; done
 	@for f in samples/letter-*.xml; do n=$$(basename $$f .xml); \
-	  build/dangan letter $$f -o output/$$n.pdf && echo "PDF:  output/$$n.pdf"; done
+	  build/dangan letter $$f -o output/$$n.pdf; done
 	@sh samples/make-demo-pki.sh output/pki
 	@rm -rf output/bundle
 	build/dangan bundle $$(sh samples/of-school.sh samples/school-xxsy.xml samples/*/) --school output/pki/SCHOOL.xml -o output/bundle
@@ -68,6 +68,7 @@ run: setup build/dangan
 	@rm -rf output/archive && mkdir -p output/archive/trust && cp output/pki/ca.pem output/archive/trust/
 	@echo '<archive xmlns="urn:dangan:1" prefix="XX教" county="XX县"><signer certificate="../pki/archive-cert.pem" key="../pki/archive-key.pem"/></archive>' > output/archive/archive.xml
 	build/dangan archive output/bundle --into output/archive
+	build/dangan verify output/archive/2016/XX县红星乡中心小学/XX教-2016-0001.pdf --trust output/archive/trust
 	build/dangan find --archive output/archive
 	build/dangan find --archive output/archive --register -o output/register.pdf
 
