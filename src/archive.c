@@ -4,6 +4,7 @@
 #include "archive_db.h"
 #include "bundle.h"
 #include "dossier.h"
+#include "lang.h"
 #include "pdf_read.h"
 #include "trust.h"
 #include "util.h"
@@ -94,7 +95,7 @@ archive *archive_open(const char *dir, const char *schema_dir, char *err, size_t
     xmlFree(cert); xmlFree(key);
     a->signer = cert_file_name(a->cert);
     if (!a->signer) {
-        snprintf(err, errlen, "archive.xml 指定的档案库签名证书 %s 无法读取", a->cert);
+        snprintf(err, errlen, TR("archive.xml 指定的档案库签名证书 %s 无法读取", "the archive's signing certificate %s named in archive.xml cannot be read"), a->cert);
         archive_close(a);
         a = NULL;
     }
@@ -397,10 +398,11 @@ static int meta_agrees(const unsigned char *data, size_t len, const record_info 
     char *want_title = xasprintf("%s 跟岗研修档案", ri->teacher),
          *want_kw = dossier_keywords(ri->id, ri->start, ri->end, ri->school, ri->has_score, ri->score, ri->outcome,
                                      ri->hours);
-    const char *what = !same_text(title, want_title) ? "教师姓名"
-                       : !same_text(author, ri->host) ? "基地学校"
-                       : !same_text(kw, want_kw) ? "跟岗编号、研修时间、派出学校或考核结果" : NULL;
-    if (what) snprintf(err, errlen, "dossiers/%s.xml 与签名的 PDF 不一致（%s不同），不予归档", ri->id, what);
+    const char *what = !same_text(title, want_title) ? TR("教师姓名", "the teacher's name")
+                       : !same_text(author, ri->host) ? TR("基地学校", "the base school")
+                       : !same_text(kw, want_kw) ? TR("跟岗编号、研修时间、派出学校或考核结果", "placement id, period, home school or result") : NULL;
+    if (what) snprintf(err, errlen, TR("dossiers/%s.xml 与签名的 PDF 不一致（%s不同），不予归档",
+                                       "dossiers/%s.xml disagrees with its signed PDF (%s), not filed"), ri->id, what);
     free(title); free(author); free(kw); free(want_title); free(want_kw);
     return what == NULL;
 }
@@ -438,7 +440,8 @@ static int choose_slot(archive *a, const record_info *ri, slot *s, char *err, si
     int on_file = db_current(a, ri->id, &v);
     if (on_file < 0) { snprintf(err, errlen, "档案索引出错"); return -1; }
     if (on_file && !a->supersede) {
-        snprintf(err, errlen, "%s 已归档为 %s；如为更正后的新版本，请用 --supersede --reason 原因", ri->id, v.number);
+        snprintf(err, errlen, TR("%s 已归档为 %s；如为更正后的新版本，请用 --supersede --reason 原因",
+                                 "%s is filed as %s; for a corrected new version use --supersede --reason TEXT"), ri->id, v.number);
         free(v.number);
         free(v.path);
         return 2;
@@ -584,7 +587,7 @@ static int lock_archive(const archive *a, char *err, size_t errlen)
     int lfd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     free(lock);
     if (lfd >= 0 && fchmod(lfd, 0600) == 0 && flock(lfd, LOCK_EX) == 0) return lfd;
-    snprintf(err, errlen, "无法锁定档案库：%s", strerror(errno));
+    snprintf(err, errlen, TR("无法锁定档案库：%s", "cannot lock the archive: %s"), errno_text(errno));
     if (lfd >= 0) close(lfd);
     return -1;
 }
@@ -617,7 +620,7 @@ static int copy_bundle(const char *from, const char *to, FILE *out, char *err, s
     bundle_entry *v = bundle_walk(from, &n);
     for (int i = 0; i < n && rc == 0; i++) {
         if (!v[i].regular) {
-            fprintf(out, "%s：清单之外的链接、特殊文件或隐藏文件\n", v[i].rel);
+            fprintf(out, TR("%s：清单之外的链接、特殊文件或隐藏文件\n", "%s: a link, special or hidden file not in the manifest\n"), v[i].rel);
             rc = 1;
             continue;
         }
@@ -647,7 +650,7 @@ static int verify_staged(const archive *a, const char *copy, FILE *out, char **s
     trust *t = trust_new();
     int v = trust_add(t, a->trust, err, errlen) == 0 ? 0 : -1;
     if (v == 0) {
-        bundle_check c = {t, time(NULL), 0};
+        bundle_check c = {t, time(NULL), lang_en()};
         v = bundle_verify(copy, &c, out, signer, err, errlen);
     }
     if (v < 0) fprintf(out, "%s\n", err);

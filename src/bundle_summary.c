@@ -405,8 +405,9 @@ static void passed_table(block_list *bl, const page_template *t, text_engine *te
         snprintf(num[3], 32, "%ld", r->reflections);
         snprintf(num[4], 32, "%ld", r->days);
         snprintf(num[5], 32, "%ld/%ld", r->met, r->reqs);
-        snprintf(num[6], 32, r->has_score ? "%g" : "", r->score);
-        snprintf(num[7], 32, r->hours >= 0 ? "%ld" : "", r->hours);
+        num[6][0] = num[7][0] = '\0';   /* blank where the profile has no score or 学时 */
+        if (r->has_score) snprintf(num[6], 32, "%g", r->score);
+        if (r->hours >= 0) snprintf(num[7], 32, "%ld", r->hours);
         const char *cells[NCOLS] = {num[0], r->id, r->name, r->school, r->title, num[1], num[2],
                                     num[3], num[4], num[5], num[6], r->outcome, num[7]};
         for (int c = 0; c < NCOLS; c++) blocks_add_cell(tb, cells[c], 1, 0)->style = c == 2 ? name_style : NULL;

@@ -27,7 +27,7 @@ static int recover_only(const char *dir)
     archive_close(a);
     context_close(&ctx);
     if (rc != 0) return cli_fail("%s", err);
-    printf("%s: 档案库完好（中断的归档已回滚）\n", dir);
+    printf(TR("%s: 档案库完好（中断的归档已回滚）\n", "%s: the archive is consistent (an interrupted filing was rolled back)\n"), dir);
     return EXIT_GOOD;
 }
 
@@ -50,8 +50,9 @@ int cmd_archive(int argc, char **argv)
     /* A new version of a filed record must say why (it is kept in the
      * index, beside the version it replaces). */
     if (supersede != (reason != NULL) || (reason && !*reason))
-        return cli_fail("--supersede 与 --reason 原因 须一起给出（说明为什么归档更正后的新版本）");
-    if (!is_dir(bundle)) return cli_fail("找不到验证包 %s", bundle);
+        return cli_error("--supersede 与 --reason 原因 须一起给出（说明为什么归档更正后的新版本）",
+                         "--supersede and --reason TEXT go together (say why a corrected version is filed)");
+    if (!is_dir(bundle)) return cli_error("找不到验证包 %s", "no bundle %s", bundle);
     context ctx;
     char err[1024] = "";
     if (context_open(&ctx, NEED_SCHEMAS | NEED_FONTS, err, sizeof err) != 0) return cli_fail("%s", err);
@@ -64,12 +65,14 @@ int cmd_archive(int argc, char **argv)
     archive_close(a);
     context_close(&ctx);
     if (rc == 1) {
-        printf("%s: 未归档：验证包不完好或签名者不受信任（档案库未作任何改动）\n", bundle);
+        printf(TR("%s: 未归档：验证包不完好、签名者不受信任或记录与档案不符（档案库未作任何改动）\n",
+                  "%s: not filed: the bundle is not intact, its signer not trusted, or a record disagrees with its dossier (the archive is unchanged)\n"), bundle);
         return EXIT_SHORT;
     }
-    if (rc != 0) return cli_fail("%s（档案库未作改动）", err);
-    if (r.filed == 0) printf("%s: 已归档过，没有新的档案（%d 份已在档案库中）\n", bundle, r.already);
-    else printf("%s: 归档 %d 份%s\n", bundle, r.filed, r.already ? "（另有已归档的跳过）" : "");
+    if (rc != 0) return cli_error("%s（档案库未作改动）", "%s (the archive is unchanged)", err);
+    if (r.filed == 0) printf(TR("%s: 已归档过，没有新的档案（%d 份已在档案库中）\n", "%s: filed before, nothing new (%d already in the archive)\n"), bundle, r.already);
+    else printf(TR("%s: 归档 %d 份%s\n", "%s: filed %d%s\n"), bundle, r.filed,
+                r.already ? TR("（另有已归档的跳过）", " (others filed before skipped)") : "");
     return EXIT_GOOD;
 }
 

@@ -186,6 +186,14 @@ refuse_filing "bundle by the same-name untrusted CA" "$tmp/part2" "签名者证�
 rm -rf "$tmp/t"; cp -R "$tmp/G" "$tmp/t"; ln -s /etc/passwd "$tmp/t/dossiers/p.pdf"
 refuse_filing "bundle with a symlink" "$tmp/t" "清单之外的链接"
 [ "$(stat -c %a "$A/.lock")" = 600 ] && ok || bad "the lock file must be 0600: $(stat -c %a "$A/.lock")"
+# The refusals in English (--lang en): no Chinese of the program's own.
+nocjk() { python3 -c "import re, sys; t = open(sys.argv[1], encoding='utf-8').read(); sys.exit(1 if re.search('[\u3000-\u9fff\uff00-\uffef]', t) else 0)" "$1"; }
+forge isa "$S" "$tmp/isa-en.pdf"
+$bin verify "$tmp/isa-en.pdf" --ca "$P/ca.pem" --lang en >"$tmp/v" 2>&1
+grep -q "unsigned changes after the last signature" "$tmp/v" && nocjk "$tmp/v" && ok || bad "verify --lang en: $(cat "$tmp/v")"
+R="$tmp/r-en"; new_archive "$R"
+$bin archive "$tmp/t" --into "$R" --lang en >"$tmp/v" 2>&1; rc=$?
+[ $rc -eq 1 ] && grep -q "not in the manifest" "$tmp/v" && nocjk "$tmp/v" && ok || bad "archive --lang en: exit $rc: $(cat "$tmp/v")"
 
 # Swapping the bundle's files while archive runs (30 tries): whatever
 # wins the race, what gets filed is exactly what the school signed.
