@@ -1,3 +1,0 @@
-build-h14/obj/blocks.o: src/blocks.c src/blocks.h src/util.h
-src/blocks.h:
-src/util.h:
