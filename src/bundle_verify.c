@@ -13,7 +13,6 @@
 #include "xmlload.h"
 
 #include <dirent.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -113,14 +112,6 @@ static int safe_path(const char *p)
     return 1;
 }
 
-static void sha_hex(const void *data, size_t len, char out[65])
-{
-    unsigned char h[32];
-    unsigned n;
-    EVP_Digest(data, len, h, &n, EVP_sha256(), NULL);
-    for (int i = 0; i < 32; i++) snprintf(out + 2 * i, 3, "%02x", h[i]);
-}
-
 static int is_dossier(const char *p)
 {
     size_t l = strlen(p);
@@ -138,7 +129,7 @@ static int check_file(const char *dir, const listed *l, const bundle_entry *e, c
     if (read_file_nofollow(full, MAX_BUNDLE_FILE, &data, &len) != 0) {
         fprintf(out, T("%s：文件无法读取\n", "%s: file cannot be read\n"), l->path);
         bad = 1;
-    } else if (sha_hex(data, len, hex), strcmp(hex, l->sha)) {
+    } else if (sha256_hex(data, len, hex), strcmp(hex, l->sha)) {
         fprintf(out, T("%s：内容被改动（SHA-256 不符）\n", "%s: content changed (SHA-256 differs)\n"), l->path);
         bad = 1;
     } else if (is_dossier(l->path)) {

@@ -250,14 +250,19 @@ static unsigned user_umask(void)
 unsigned file_mode(void) { return 0666u & ~user_umask(); }
 unsigned dir_mode(void) { return 0777u & ~user_umask(); }
 
+void sha256_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char h[32];
+    unsigned n;
+    EVP_Digest(data, len, h, &n, EVP_sha256(), NULL);
+    for (int i = 0; i < 32; i++) snprintf(out + 2 * i, 3, "%02x", h[i]);
+}
+
 int sha256_file(const char *path, char out[65], size_t *size)
 {
     char *data;
     if (read_file(path, 256u << 20, &data, size) != 0) return -1;
-    unsigned char h[32];
-    unsigned n;
-    EVP_Digest(data, *size, h, &n, EVP_sha256(), NULL);
+    sha256_hex(data, *size, out);
     free(data);
-    for (int i = 0; i < 32; i++) snprintf(out + 2 * i, 3, "%02x", h[i]);
     return 0;
 }

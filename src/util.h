@@ -88,6 +88,8 @@ int write_file_atomic(const char *path, const void *data, size_t len);
  * an archive holds) as 64 hex digits; *size gets its length. 0, or -1
  * with errno set. */
 int sha256_file(const char *path, char out[65], size_t *size);
+/* SHA-256 of bytes already read, as 64 hex digits. */
+void sha256_hex(const void *data, size_t len, char out[65]);
 
 /* The mode a new file gets under the user's umask (0666 & ~umask), and a
  * new folder (0777 & ~umask). */
