@@ -650,7 +650,7 @@ static int verify_staged(const archive *a, const char *copy, FILE *out, char **s
     trust *t = trust_new();
     int v = trust_add(t, a->trust, err, errlen) == 0 ? 0 : -1;
     if (v == 0) {
-        bundle_check c = {t, time(NULL), lang_en()};
+        bundle_check c = {t, time(NULL)};
         v = bundle_verify(copy, &c, out, signer, err, errlen);
     }
     if (v < 0) fprintf(out, "%s\n", err);

@@ -39,12 +39,12 @@ int bundle_merge(context *ctx, char **parts, int nparts, const char *school_file
                  long long epoch, bundle_result *r, char *err, size_t errlen);
 
 /* What a bundle is judged against: the trust store (NULL or no anchor:
- * the signer's identity is unverified and the bundle not accepted), the
- * time certificates are judged at, the language of the messages. */
+ * the signer's identity is unverified and the bundle not accepted) and
+ * the time certificates are judged at. Messages are in the process
+ * language (lang.h). */
 typedef struct bundle_check {
     const struct trust *trust;
     time_t now;
-    int en;
 } bundle_check;
 
 /* Checks a bundle folder: the manifest's signature first (when it is not

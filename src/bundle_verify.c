@@ -8,6 +8,7 @@
  * file or folder (links, devices, FIFOs, dotfiles too) is "not in the
  * manifest". */
 #include "bundle.h"
+#include "lang.h"
 #include "util.h"
 #include "verify.h"
 #include "xmlload.h"
@@ -19,7 +20,6 @@
 
 #define MAX_BUNDLE_FILE (256u << 20)
 #define MAX_TREE 200000   /* entries in a bundle: 100,000 dossiers and their records */
-#define T(zh, en_) (en ? (en_) : (zh))
 
 typedef struct listed {
     char *path, *sha;
@@ -120,21 +120,20 @@ static int is_dossier(const char *p)
 
 static int check_file(const char *dir, const listed *l, const bundle_entry *e, const bundle_check *c, FILE *out)
 {
-    int en = c->en;
-    if (!safe_path(l->path)) { fprintf(out, T("%s：清单中的路径无效\n", "%s: invalid path in the manifest\n"), l->path); return 1; }
-    if (!e || !e->regular) { fprintf(out, T("%s：文件缺失\n", "%s: file missing\n"), l->path); return 1; }
+    if (!safe_path(l->path)) { fprintf(out, TR("%s：清单中的路径无效\n", "%s: invalid path in the manifest\n"), l->path); return 1; }
+    if (!e || !e->regular) { fprintf(out, TR("%s：文件缺失\n", "%s: file missing\n"), l->path); return 1; }
     char *full = path_join(dir, l->path), *data = NULL, hex[65];
     size_t len;
     int bad = 0;
     if (read_file_nofollow(full, MAX_BUNDLE_FILE, &data, &len) != 0) {
-        fprintf(out, T("%s：文件无法读取\n", "%s: file cannot be read\n"), l->path);
+        fprintf(out, TR("%s：文件无法读取\n", "%s: file cannot be read\n"), l->path);
         bad = 1;
     } else if (sha256_hex(data, len, hex), strcmp(hex, l->sha)) {
-        fprintf(out, T("%s：内容被改动（SHA-256 不符）\n", "%s: content changed (SHA-256 differs)\n"), l->path);
+        fprintf(out, TR("%s：内容被改动（SHA-256 不符）\n", "%s: content changed (SHA-256 differs)\n"), l->path);
         bad = 1;
     } else if (is_dossier(l->path)) {
         pdf_report r;
-        if (!pdf_check((unsigned char *)data, len, c->trust, c->now, en, &r) && !(r.intact && !trust_anchors(c->trust))) {
+        if (!pdf_check((unsigned char *)data, len, c->trust, c->now, &r) && !(r.intact && !trust_anchors(c->trust))) {
             fprintf(out, "%s：%s\n", l->path, r.problem);
             bad = 1;
         }
@@ -154,7 +153,7 @@ static const bundle_entry *find_entry(const bundle_entry *v, int n, const char *
 /* Every listed file against the tree, then the tree against the list. */
 static int check_tree(const char *dir, listed *l, int n, const bundle_check *c, FILE *out)
 {
-    int ne, problems = 0, en = c->en;
+    int ne, problems = 0;
     bundle_entry *v = bundle_walk(dir, &ne);
     char *seen = xcalloc((size_t)ne + 1, 1);
     for (int i = 0; i < n; i++) {
@@ -164,8 +163,8 @@ static int check_tree(const char *dir, listed *l, int n, const bundle_check *c, 
     }
     for (int i = 0; i < ne; i++) {
         if (seen[i] || !strcmp(v[i].rel, "manifest.xml") || !strcmp(v[i].rel, "manifest.p7s")) continue;
-        fprintf(out, v[i].regular ? T("%s：清单之外多出的文件\n", "%s: a file not in the manifest\n")
-                                  : T("%s：清单之外的链接、特殊文件或隐藏文件\n", "%s: a link, special or hidden file not in the manifest\n"),
+        fprintf(out, v[i].regular ? TR("%s：清单之外多出的文件\n", "%s: a file not in the manifest\n")
+                                  : TR("%s：清单之外的链接、特殊文件或隐藏文件\n", "%s: a link, special or hidden file not in the manifest\n"),
                 v[i].rel);
         problems++;
     }
@@ -177,7 +176,6 @@ static int check_tree(const char *dir, listed *l, int n, const bundle_check *c, 
 int bundle_verify(const char *dir, const bundle_check *c, FILE *out, char **signer, char *err, size_t errlen)
 {
     *signer = NULL;
-    int en = c->en;
     char *mp = path_join(dir, "manifest.xml"), *sp = path_join(dir, "manifest.p7s");
     char *mdata = NULL, *sdata = NULL;
     size_t mlen, slen;
@@ -185,10 +183,10 @@ int bundle_verify(const char *dir, const bundle_check *c, FILE *out, char **sign
     listed *l = NULL;
     int n = 0;
     if (read_file_nofollow(mp, 16u << 20, &mdata, &mlen) != 0 || read_file_nofollow(sp, 1u << 20, &sdata, &slen) != 0) {
-        snprintf(err, errlen, T("%s 不是验证包：缺少 manifest.xml 或 manifest.p7s", "%s is not a bundle: manifest.xml or manifest.p7s missing"), dir);
+        snprintf(err, errlen, TR("%s 不是验证包：缺少 manifest.xml 或 manifest.p7s", "%s is not a bundle: manifest.xml or manifest.p7s missing"), dir);
         goto done;
     }
-    int s = cms_check((unsigned char *)sdata, slen, (unsigned char *)mdata, mlen, c->trust, c->now, en, signer, err, errlen);
+    int s = cms_check((unsigned char *)sdata, slen, (unsigned char *)mdata, mlen, c->trust, c->now, signer, err, errlen);
     if (s == 0) {
         fprintf(out, "manifest.p7s：%s\n", err);
         rc = 0;

@@ -18,36 +18,35 @@
 
 #define MAX_PDF (256u << 20)
 #define USAGE "用法：dangan verify FILE.pdf|BUNDLE_DIR [--ca CA.pem]... [--trust DIR]... [--lang zh|en]"
-#define T(zh, en_) (en ? (en_) : (zh))
 
-static int verify_bundle(const char *dir, const trust *t, int en)
+static int verify_bundle(const char *dir, const trust *t)
 {
     char *signer = NULL, err[512] = "";
-    bundle_check c = {t, time(NULL), en};
+    bundle_check c = {t, time(NULL)};
     int rc = bundle_verify(dir, &c, stdout, &signer, err, sizeof err);
     if (rc < 0) {
         free(signer);
         return cli_fail("%s", err);
     }
-    if (rc == 1) printf(T("%s: 验证包完好，签名者：%s\n", "%s: the bundle is intact, signed by %s\n"), dir, signer ? signer : "");
-    else printf(T("%s: 验证包不完好或签名者不受信任（见上）\n", "%s: the bundle is not intact or its signer is not trusted (see above)\n"), dir);
+    if (rc == 1) printf(TR("%s: 验证包完好，签名者：%s\n", "%s: the bundle is intact, signed by %s\n"), dir, signer ? signer : "");
+    else printf(TR("%s: 验证包不完好或签名者不受信任（见上）\n", "%s: the bundle is not intact or its signer is not trusted (see above)\n"), dir);
     free(signer);
     return rc == 1 ? EXIT_GOOD : EXIT_SHORT;
 }
 
-static int verify_pdf(const char *path, const trust *t, int en)
+static int verify_pdf(const char *path, const trust *t)
 {
     char *data;
     size_t len;
     if (read_file(path, MAX_PDF, &data, &len) != 0)
-        return cli_fail(T("无法读取 %s：%s", "cannot read %s: %s"), path, strerror(errno));
+        return cli_fail(TR("无法读取 %s：%s", "cannot read %s: %s"), path, strerror(errno));
     pdf_report r;
-    int ok = pdf_check((unsigned char *)data, len, t, time(NULL), en, &r);
+    int ok = pdf_check((unsigned char *)data, len, t, time(NULL), &r);
     free(data);
-    char *who = pdf_report_signers(&r, en);
-    if (ok) printf(T("%s: 完好，签名者（按顺序）：%s\n", "%s: intact, signed (in order) by %s\n"), path, who);
-    else if (r.intact) printf(T("%s: 内容完好，但%s；签名者（按顺序）：%s\n", "%s: content intact, but %s; signed (in order) by %s\n"), path, r.problem, who);
-    else printf(T("%s: 不完好：%s\n", "%s: not intact: %s\n"), path, r.problem);
+    char *who = pdf_report_signers(&r);
+    if (ok) printf(TR("%s: 完好，签名者（按顺序）：%s\n", "%s: intact, signed (in order) by %s\n"), path, who);
+    else if (r.intact) printf(TR("%s: 内容完好，但%s；签名者（按顺序）：%s\n", "%s: content intact, but %s; signed (in order) by %s\n"), path, r.problem, who);
+    else printf(TR("%s: 不完好：%s\n", "%s: not intact: %s\n"), path, r.problem);
     free(who);
     pdf_report_free(&r);
     return ok ? EXIT_GOOD : EXIT_SHORT;
@@ -58,7 +57,6 @@ int cmd_verify(int argc, char **argv)
     int pre = cli_begin("verify", &argc, argv);
     if (pre >= 0) return pre;
     const char *path = NULL;
-    int en = lang_en();
     trust *t = trust_new();
     char err[512];
     for (int i = 0; i < argc; i++) {
@@ -73,7 +71,7 @@ int cmd_verify(int argc, char **argv)
         }
     }
     if (!path) { trust_free(t); return cli_fail(USAGE); }
-    int rc = is_dir(path) ? verify_bundle(path, t, en) : verify_pdf(path, t, en);
+    int rc = is_dir(path) ? verify_bundle(path, t) : verify_pdf(path, t);
     trust_free(t);
     return rc;
 }

@@ -11,6 +11,7 @@
  * Key usage and extended key usage are checked by hand after the chain:
  * OpenSSL's purposes know S/MIME and TLS, not document signing. */
 #include "trust.h"
+#include "lang.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -118,7 +119,7 @@ static void when_text(time_t when, char *out, size_t n)
     strftime(out, n, "%Y-%m-%d", &tm);
 }
 
-static void chain_error(int e, time_t when, int en, char *err, size_t errlen)
+static void chain_error(int e, time_t when, char *err, size_t errlen)
 {
     char day[16];
     when_text(when, day, sizeof day);
@@ -129,23 +130,19 @@ static void chain_error(int e, time_t when, int en, char *err, size_t errlen)
     case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
     case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
     case X509_V_ERR_CERT_SIGNATURE_FAILURE:
-        snprintf(err, errlen, en ? "the signer's certificate is not trusted (it chains to no certificate of the trust store)"
-                                 : "签名者证书不受信任（未链接到信任库中的任何证书）");
+        snprintf(err, errlen, TR("签名者证书不受信任（未链接到信任库中的任何证书）", "the signer's certificate is not trusted (it chains to no certificate of the trust store)"));
         break;
     case X509_V_ERR_CERT_HAS_EXPIRED:
-        snprintf(err, errlen, en ? "the signer's certificate had expired on %s (the time it is judged at)"
-                                 : "签名者证书在 %s（判断时间）已过期", day);
+        snprintf(err, errlen, TR("签名者证书在 %s（判断时间）已过期", "the signer's certificate had expired on %s (the time it is judged at)"), day);
         break;
     case X509_V_ERR_CERT_NOT_YET_VALID:
-        snprintf(err, errlen, en ? "the signer's certificate was not yet valid on %s (the time it is judged at)"
-                                 : "签名者证书在 %s（判断时间）尚未生效", day);
+        snprintf(err, errlen, TR("签名者证书在 %s（判断时间）尚未生效", "the signer's certificate was not yet valid on %s (the time it is judged at)"), day);
         break;
     case X509_V_ERR_CERT_REVOKED:
-        snprintf(err, errlen, en ? "the signer's certificate is revoked (by a CRL in the trust store)"
-                                 : "签名者证书已被吊销（见信任库中的证书吊销列表）");
+        snprintf(err, errlen, TR("签名者证书已被吊销（见信任库中的证书吊销列表）", "the signer's certificate is revoked (by a CRL in the trust store)"));
         break;
     default:
-        snprintf(err, errlen, en ? "the signer's certificate is not valid: %s" : "签名者证书无效：%s",
+        snprintf(err, errlen, TR("签名者证书无效：%s", "the signer's certificate is not valid: %s"),
                  X509_verify_cert_error_string(e));
     }
 }
@@ -169,32 +166,30 @@ static int eku_allows_signing(X509 *cert)
     return ok;
 }
 
-static int usage_ok(X509 *cert, int en, char *err, size_t errlen)
+static int usage_ok(X509 *cert, char *err, size_t errlen)
 {
     /* A certificate without a keyUsage extension may do anything (RFC
      * 5280 §4.2.1.3); one with it must allow signatures. */
     if ((X509_get_extension_flags(cert) & EXFLAG_KUSAGE) &&
         !(X509_get_key_usage(cert) & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
-        snprintf(err, errlen, en ? "the signer's certificate may not sign (its key usage has neither digitalSignature nor nonRepudiation)"
-                                 : "签名者证书不允许签名（密钥用途既无 digitalSignature 也无 nonRepudiation）");
+        snprintf(err, errlen, TR("签名者证书不允许签名（密钥用途既无 digitalSignature 也无 nonRepudiation）", "the signer's certificate may not sign (its key usage has neither digitalSignature nor nonRepudiation)"));
         return 0;
     }
     if (!eku_allows_signing(cert)) {
-        snprintf(err, errlen, en ? "the signer's certificate is not for signing documents (its extended key usage allows e.g. only TLS servers)"
-                                 : "签名者证书不是用于签署文件的（扩展密钥用途只允许如 TLS 服务器等其他用途）");
+        snprintf(err, errlen, TR("签名者证书不是用于签署文件的（扩展密钥用途只允许如 TLS 服务器等其他用途）", "the signer's certificate is not for signing documents (its extended key usage allows e.g. only TLS servers)"));
         return 0;
     }
     return 1;
 }
 
-int trust_check(const trust *t, X509 *cert, STACK_OF(X509) *carried, time_t when, int en,
+int trust_check(const trust *t, X509 *cert, STACK_OF(X509) *carried, time_t when,
                 char *err, size_t errlen)
 {
-    if (!usage_ok(cert, en, err, errlen)) return 0;
+    if (!usage_ok(cert, err, errlen)) return 0;
     X509_STORE_CTX *ctx = X509_STORE_CTX_new();
     if (!ctx || !X509_STORE_CTX_init(ctx, t->store, cert, carried)) {
         X509_STORE_CTX_free(ctx);
-        snprintf(err, errlen, en ? "out of memory" : "内存不足");
+        snprintf(err, errlen, TR("内存不足", "out of memory"));
         return 0;
     }
     unsigned long flags = X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_USE_CHECK_TIME;
@@ -204,7 +199,7 @@ int trust_check(const trust *t, X509 *cert, STACK_OF(X509) *carried, time_t when
     X509_VERIFY_PARAM_set_time(p, when);
     X509_STORE_CTX_set_verify_cb(ctx, chain_cb);
     int ok = X509_verify_cert(ctx) == 1;
-    if (!ok) chain_error(X509_STORE_CTX_get_error(ctx), when, en, err, errlen);
+    if (!ok) chain_error(X509_STORE_CTX_get_error(ctx), when, err, errlen);
     X509_STORE_CTX_free(ctx);
     ERR_clear_error();
     return ok;

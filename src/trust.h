@@ -29,7 +29,7 @@ int trust_anchors(const trust *t);
 /* Judges the signer certificate cert (with the certificates the
  * signature carries, for intermediates) at time when. 1 trusted; 0 not,
  * with the reason in err ("签名者证书不受信任…"). */
-int trust_check(const trust *t, X509 *cert, STACK_OF(X509) *carried, time_t when, int en,
+int trust_check(const trust *t, X509 *cert, STACK_OF(X509) *carried, time_t when,
                 char *err, size_t errlen);
 
 /* The common name of the first certificate of a PEM file, malloc'd; NULL

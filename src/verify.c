@@ -17,6 +17,7 @@
  * - every signature, not only the first, must be valid and trusted. */
 #include "verify.h"
 #include "pdf_read.h"
+#include "lang.h"
 #include "util.h"
 
 #include <openssl/cms.h>
@@ -26,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define T(zh, en_) (en ? (en_) : (zh))
 
 typedef struct one {
     CMS_ContentInfo *cms;
@@ -125,22 +125,22 @@ static int cms_valid(CMS_ContentInfo *cms, const unsigned char *a, size_t alen, 
 }
 
 /* Checks one signature's form and cryptography. */
-static int check_one(const unsigned char *in, size_t len, const pdf_sig *s, one *o, int en, char *err, size_t errlen)
+static int check_one(const unsigned char *in, size_t len, const pdf_sig *s, one *o, char *err, size_t errlen)
 {
     size_t end = 0;
     if (strcmp(s->subfilter, "/adbe.pkcs7.detached") && strcmp(s->subfilter, "/ETSI.CAdES.detached")) {
-        snprintf(err, errlen, T("签名类型 %s 不受支持（只接受 adbe.pkcs7.detached 与 ETSI.CAdES.detached）",
+        snprintf(err, errlen, TR("签名类型 %s 不受支持（只接受 adbe.pkcs7.detached 与 ETSI.CAdES.detached）",
                                 "signature type %s is not supported (only adbe.pkcs7.detached and ETSI.CAdES.detached)"),
                  *s->subfilter ? s->subfilter : "（无）");
         return 0;
     }
     if (!range_ok(s, len, &end)) {
-        snprintf(err, errlen, T("签名的 /ByteRange 无效（须为 [0 a b c] 且不超出文件）",
+        snprintf(err, errlen, TR("签名的 /ByteRange 无效（须为 [0 a b c] 且不超出文件）",
                                 "the signature's /ByteRange is invalid (it must be [0 a b c] inside the file)"));
         return 0;
     }
     if (!gap_ok(in, s) || !(o->cms = parse_cms(s))) {
-        snprintf(err, errlen, T("签名值（/Contents）被改动或无法解析", "the signature value (/Contents) was changed or cannot be read"));
+        snprintf(err, errlen, TR("签名值（/Contents）被改动或无法解析", "the signature value (/Contents) was changed or cannot be read"));
         return 0;
     }
     o->rep.end = end;
@@ -148,7 +148,7 @@ static int check_one(const unsigned char *in, size_t len, const pdf_sig *s, one 
     o->rep.reason = xstrdup(s->reason);
     size_t b = (size_t)s->range[2];
     if (!cms_valid(o->cms, in, (size_t)s->range[1], in + b, (size_t)s->range[3])) {
-        snprintf(err, errlen, T("签名与文件内容不符：签名的部分被改动过", "the signature does not match the file: the signed part was changed"));
+        snprintf(err, errlen, TR("签名与文件内容不符：签名的部分被改动过", "the signature does not match the file: the signed part was changed"));
         return 0;
     }
     o->rep.name = common_name(signer_cert(o->cms));
@@ -170,16 +170,16 @@ static int at_revision_end(const unsigned char *in, size_t end)
     return e >= 5 && !memcmp(in + e - 5, "%%EOF", 5);
 }
 
-static int judge_trust(one *v, int n, const trust *t, time_t now, int en, char *err, size_t errlen)
+static int judge_trust(one *v, int n, const trust *t, time_t now, char *err, size_t errlen)
 {
     time_t when = now;
     for (int i = n - 1; i >= 0; i--) {
         STACK_OF(X509) *carried = CMS_get1_certs(v[i].cms);
         char why[384];
-        int ok = trust_check(t, signer_cert(v[i].cms), carried, when, en, why, sizeof why);
+        int ok = trust_check(t, signer_cert(v[i].cms), carried, when, why, sizeof why);
         sk_X509_pop_free(carried, X509_free);
         if (!ok) {
-            snprintf(err, errlen, T("第 %d 个签名（%s）：%s", "signature %d (%s): %s"), i + 1, v[i].rep.name, why);
+            snprintf(err, errlen, TR("第 %d 个签名（%s）：%s", "signature %d (%s): %s"), i + 1, v[i].rep.name, why);
             return 0;
         }
         if (v[i].rep.signed_at != (time_t)-1 && v[i].rep.signed_at < when) when = v[i].rep.signed_at;
@@ -188,32 +188,32 @@ static int judge_trust(one *v, int n, const trust *t, time_t now, int en, char *
 }
 
 static int check_all(const unsigned char *in, size_t len, pdf_sig *s, int n, one *v, const trust *t, time_t now,
-                     int en, pdf_report *r)
+                     pdf_report *r)
 {
     for (int i = 0; i < n; i++)
-        if (!check_one(in, len, &s[i], &v[i], en, r->problem, sizeof r->problem)) return 0;
+        if (!check_one(in, len, &s[i], &v[i], r->problem, sizeof r->problem)) return 0;
     qsort(v, (size_t)n, sizeof *v, cmp_end);
     for (int i = 0; i < n; i++)
         if (!at_revision_end(in, v[i].rep.end)) {
-            snprintf(r->problem, sizeof r->problem, T("第 %d 个签名没有在一个修订版本的结尾结束", "signature %d does not end at the end of a revision"), i + 1);
+            snprintf(r->problem, sizeof r->problem, TR("第 %d 个签名没有在一个修订版本的结尾结束", "signature %d does not end at the end of a revision"), i + 1);
             return 0;
         }
     if (v[n - 1].rep.end != len) {
-        snprintf(r->problem, sizeof r->problem, T("签名之后有未签名的改动（从第 %zu 字节起）", "unsigned changes after the last signature (from byte %zu)"),
+        snprintf(r->problem, sizeof r->problem, TR("签名之后有未签名的改动（从第 %zu 字节起）", "unsigned changes after the last signature (from byte %zu)"),
                  v[n - 1].rep.end);
         return 0;
     }
     r->intact = 1;
     if (trust_anchors(t) == 0) {
-        snprintf(r->problem, sizeof r->problem, T("签名者身份未经核实：没有给出受信任的证书（--ca 或 --trust）",
+        snprintf(r->problem, sizeof r->problem, TR("签名者身份未经核实：没有给出受信任的证书（--ca 或 --trust）",
                                                   "the signers' identity is unverified: no trusted certificate given (--ca or --trust)"));
         return 0;
     }
-    r->trusted = judge_trust(v, n, t, now, en, r->problem, sizeof r->problem);
+    r->trusted = judge_trust(v, n, t, now, r->problem, sizeof r->problem);
     return r->trusted;
 }
 
-int pdf_check(const unsigned char *in, size_t len, const trust *t, time_t now, int en, pdf_report *r)
+int pdf_check(const unsigned char *in, size_t len, const trust *t, time_t now, pdf_report *r)
 {
     memset(r, 0, sizeof *r);
     pdf_in *p = pdf_in_open(in, len, r->problem, sizeof r->problem);
@@ -222,11 +222,11 @@ int pdf_check(const unsigned char *in, size_t len, const trust *t, time_t now, i
     int n = pdf_in_signatures(p, &s, r->problem, sizeof r->problem);
     pdf_in_close(p);
     if (n <= 0) {
-        if (n == 0) snprintf(r->problem, sizeof r->problem, T("文件没有数字签名", "the file has no digital signature"));
+        if (n == 0) snprintf(r->problem, sizeof r->problem, TR("文件没有数字签名", "the file has no digital signature"));
         return 0;
     }
     one *v = xcalloc((size_t)n, sizeof *v);
-    int ok = check_all(in, len, s, n, v, t, now, en, r);
+    int ok = check_all(in, len, s, n, v, t, now, r);
     r->nsig = n;
     r->sig = xcalloc((size_t)n, sizeof *r->sig);
     for (int i = 0; i < n; i++) {
@@ -248,7 +248,7 @@ void pdf_report_free(pdf_report *r)
     memset(r, 0, sizeof *r);
 }
 
-char *pdf_report_signers(const pdf_report *r, int en)
+char *pdf_report_signers(const pdf_report *r)
 {
     strbuf b;
     sb_init(&b);
@@ -258,21 +258,21 @@ char *pdf_report_signers(const pdf_report *r, int en)
         char day[16] = "";
         struct tm tm;
         if (s->signed_at != (time_t)-1 && gmtime_r(&s->signed_at, &tm)) strftime(day, sizeof day, "%Y-%m-%d", &tm);
-        sb_printf(&b, "%s%s", i ? T("；", "; ") : "", s->name);
+        sb_printf(&b, "%s%s", i ? TR("；", "; ") : "", s->name);
         if (*s->reason || *day)
-            sb_printf(&b, T("（%s%s%s）", " (%s%s%s)"), s->reason, *s->reason && *day ? T("，", ", ") : "",
+            sb_printf(&b, TR("（%s%s%s）", " (%s%s%s)"), s->reason, *s->reason && *day ? TR("，", ", ") : "",
                       *day ? day : "");
     }
     return sb_steal(&b);
 }
 
 int cms_check(const unsigned char *der, size_t derlen, const unsigned char *data, size_t len,
-              const trust *t, time_t now, int en, char **name, char *err, size_t errlen)
+              const trust *t, time_t now, char **name, char *err, size_t errlen)
 {
     pdf_sig s = {.contents = (unsigned char *)der, .contents_len = derlen};
     CMS_ContentInfo *cms = parse_cms(&s);
     if (!cms || !cms_valid(cms, data, len, NULL, 0)) {
-        snprintf(err, errlen, T("签名无效：签名文件无法解析，或签名与内容不符", "invalid signature: it cannot be read or does not match the content"));
+        snprintf(err, errlen, TR("签名无效：签名文件无法解析，或签名与内容不符", "invalid signature: it cannot be read or does not match the content"));
         CMS_ContentInfo_free(cms);
         return 0;
     }
@@ -281,10 +281,10 @@ int cms_check(const unsigned char *der, size_t derlen, const unsigned char *data
     int rc = 2;
     if (trust_anchors(t) > 0) {
         STACK_OF(X509) *carried = CMS_get1_certs(cms);
-        rc = trust_check(t, c, carried, now, en, err, errlen);
+        rc = trust_check(t, c, carried, now, err, errlen);
         sk_X509_pop_free(carried, X509_free);
     } else {
-        snprintf(err, errlen, T("签名者身份未经核实：没有给出受信任的证书（--ca 或 --trust）",
+        snprintf(err, errlen, TR("签名者身份未经核实：没有给出受信任的证书（--ca 或 --trust）",
                                 "the signer's identity is unverified: no trusted certificate given (--ca or --trust)"));
     }
     CMS_ContentInfo_free(cms);

@@ -34,16 +34,17 @@ typedef struct pdf_report {
     char problem[512];   /* the first problem, "" when trusted */
 } pdf_report;
 
-/* 1 intact and trusted; 0 not (r->problem says why). en: English. */
-int pdf_check(const unsigned char *in, size_t len, const trust *t, time_t now, int en, pdf_report *r);
+/* 1 intact and trusted; 0 not (r->problem says why, in the process
+ * language: lang.h). */
+int pdf_check(const unsigned char *in, size_t len, const trust *t, time_t now, pdf_report *r);
 void pdf_report_free(pdf_report *r);
 /* "XX县实验学校（签名于 2016-09-26）；XX县教育局（…）", malloc'd. */
-char *pdf_report_signers(const pdf_report *r, int en);
+char *pdf_report_signers(const pdf_report *r);
 
 /* A detached CMS signature (DER) of data: 1 valid and trusted at now;
  * 2 valid but t has no anchor (identity unverified); 0 not (err).
  * *name gets the signer's common name when valid. */
 int cms_check(const unsigned char *der, size_t derlen, const unsigned char *data, size_t len,
-              const trust *t, time_t now, int en, char **name, char *err, size_t errlen);
+              const trust *t, time_t now, char **name, char *err, size_t errlen);
 
 #endif

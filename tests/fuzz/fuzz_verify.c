@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     char err[512];
     pdf_report r;
-    pdf_check(data, size, trust_anchor, 0, 0, &r);
+    pdf_check(data, size, trust_anchor, 0, &r);
     pdf_report_free(&r);
     const unsigned char *nul = memchr(data, 0, size);
     size_t a = nul ? (size_t)(nul - data) : size;
@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     write_file_atomic(p, nul ? nul + 1 : data, nul ? size - a - 1 : 0);
     FILE *out = fopen("/dev/null", "w");
     char *signer = NULL;
-    bundle_check c = {trust_anchor, 0, 0};
+    bundle_check c = {trust_anchor, 0};
     bundle_verify(dir, &c, out, &signer, err, sizeof err);
     fclose(out);
     free(signer);
