@@ -8,7 +8,7 @@
  *            core, N split between them);
  *     size   bytes of the PDF, unstamped and stamped by the sample school
  *            (unsigned); peak RSS of the batch process.
- *   bench DIR --blocks   the dossier's block list (what dossier.c says
+ *   bench DIR --blocks   the dossier's block list (what layout_dossier.c says
  *            the dossier holds: headings, paragraphs by style, forms and
  *            tables, page breaks, the TOC) as JSON lines, so that
  *            bench/export.py gives the peer tools the same content;
@@ -16,13 +16,13 @@
  *            valgrind --tool=callgrind (instruction counts do not vary
  *            with the machine's other load, wall times here do).
  * Figures are medians of several runs; nothing here asserts a target. */
-#include "build.h"
-#include "check.h"
-#include "context.h"
-#include "dossier.h"
-#include "report.h"
+#include "typeset.h"
+#include "check_run.h"
+#include "load_context.h"
+#include "layout_dossier.h"
+#include "check_report.h"
 #include "pdf.h"
-#include "school.h"
+#include "load_school.h"
 #include "util.h"
 
 #include <fcntl.h>

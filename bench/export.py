@@ -7,7 +7,7 @@ a bureau would otherwise use, so that they typeset the same content:
                                      OUT_DIR/doc.fo + fop.xconf (FOP),
                                      OUT_DIR/doc.html (WeasyPrint)
 
-BLOCKS.jsonl is dossier.c's block list: the cover, the table of contents,
+BLOCKS.jsonl is layout_dossier.c's block list: the cover, the table of contents,
 the registration form and check-list as ruled tables, every heading and
 paragraph with its style, the 鉴定意见 grid with the opinions in Kai.
 Geometry, sizes, leading and fonts are read from the same data files
@@ -124,7 +124,7 @@ def write_tex(blocks, header, path):
         if k == "heading":
             st = style(b["style"])
             out.append(r"\vspace{%gpt}%s" % (st["before"], tex_text(st, b["text"])))
-            # dangan's bookmarks (pdf.c outline): hyperref makes those of the
+            # dangan's bookmarks (pdf_write.c outline): hyperref makes those of the
             # TOC lines from \addcontentsline, the others are added here.
             if not b["in_toc"] and b["level"] <= 1:
                 out.append(r"\pdfbookmark[%d]{%s}{b%d}" % (b["level"], tex_escape(b["text"]), len(out)))

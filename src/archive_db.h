@@ -1,4 +1,4 @@
-/* archive_db.h — internal to the archive (archive.c, archive_find.c):
+/* archive_db.h — internal to the archive (archive_file.c, archive_find.c):
  * the archive's state and its SQLite index. */
 #ifndef DANGAN_ARCHIVE_DB_H
 #define DANGAN_ARCHIVE_DB_H
@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <time.h>
 #include "archive.h"
-#include "fonts.h"
+#include "font_set.h"
 
 struct archive {
     char *dir, *trust, *prefix, *county, *fonds, *retention;
@@ -47,9 +47,9 @@ int db_has_sha(archive *a, const char *sha);
 long db_next_seq(archive *a, long year);
 int db_insert(archive *a, const index_row *r, char *err, size_t errlen);
 
-/* Rolls back interrupted filings (archive.c). */
+/* Rolls back interrupted filings (archive_file.c). */
 int recover(archive *a, char *err, size_t errlen);
-/* Opens the index on first use, after rolling back (archive.c). */
+/* Opens the index on first use, after rolling back (archive_file.c). */
 int archive_db(archive *a, char *err, size_t errlen);
 
 /* The 归档章 added to a dossier's bytes (archive_stamp.c). */

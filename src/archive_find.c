@@ -2,7 +2,7 @@
  * folded (traditional/simplified, full/half width, case), rows sorted by
  * teacher in pinyin order (ICU's zh collation), then by number. */
 #include "archive_db.h"
-#include "report.h"
+#include "check_report.h"
 #include "util.h"
 
 #include <stdlib.h>

@@ -1,13 +1,13 @@
 /* archive_stamp.c — the 归档章 of DA/T 22-2015 on a filed dossier's first
  * page: a red ruled box of 全宗号, 年度, 保管期限 and 件号 with their
  * values, and the archive number under it, in the space the cover keeps
- * free at the top right. Drawn as vector outlines (seal.h) and added by
+ * free at the top right. Drawn as vector outlines (stamp_seal.h) and added by
  * an incremental update signed by the archive's own key (sign.h): the
  * school's signature still verifies the revision it signed, and the
  * bureau's covers the whole file, stamp included. */
 #include "archive_db.h"
 #include "pdf.h"
-#include "seal.h"
+#include "stamp_seal.h"
 #include "sign.h"
 #include "util.h"
 

@@ -8,14 +8,14 @@
  * Built in a temporary folder renamed into place: never half a bundle.
  * Files: bundle_run.c (run, workers, merge), bundle_summary.c (records,
  * 汇总表), bundle_manifest.c (file list, manifest, signature),
- * bundle_verify.c. */
+ * verify_bundle.c. */
 #ifndef DANGAN_BUNDLE_H
 #define DANGAN_BUNDLE_H
 
 #include <stddef.h>
 #include <stdio.h>
 #include <time.h>
-#include "context.h"
+#include "load_context.h"
 
 typedef struct bundle_result {
     int passed, refused;
@@ -41,7 +41,7 @@ int bundle_merge(context *ctx, char **parts, int nparts, const char *school_file
 /* What a bundle is judged against: the trust store (NULL or no anchor:
  * the signer's identity is unverified and the bundle not accepted) and
  * the time certificates are judged at. Messages are in the process
- * language (lang.h). */
+ * language (util_lang.h). */
 typedef struct bundle_check {
     const struct trust *trust;
     time_t now;
@@ -67,7 +67,7 @@ bundle_entry *bundle_walk(const char *root, int *n);
 void bundle_walk_free(bundle_entry *v, int n);
 
 /* ---- Shared by the bundle's files (bundle_run.c, bundle_summary.c,
- * bundle_manifest.c, bundle_verify.c); not for other stages. ---- */
+ * bundle_manifest.c, verify_bundle.c); not for other stages. ---- */
 
 /* Writes a file of the bundle (temporary file + rename). 0, or -1 with
  * err naming the file and the reason. */

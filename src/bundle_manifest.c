@@ -3,7 +3,7 @@
  * signature over it: what `verify` and the bureau's archive check a bundle
  * against. See bundle.h. */
 #include "bundle.h"
-#include "school.h"
+#include "load_school.h"
 #include "sign.h"
 #include "util.h"
 

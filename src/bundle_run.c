@@ -8,13 +8,13 @@
  * the bundle itself (a folder missing, the disk full, the school file)
  * stops the run. See bundle.h. */
 #include "bundle.h"
-#include "trust.h"
-#include "build.h"
-#include "check.h"
-#include "report.h"
-#include "school.h"
+#include "verify_trust.h"
+#include "typeset.h"
+#include "check_run.h"
+#include "check_report.h"
+#include "load_school.h"
 #include "util.h"
-#include "xmlload.h"
+#include "load_xml.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -5,18 +5,18 @@
  * bundle and the archive: a row is never passed any other way, so no
  * path can drop or garble a field another path keeps. See bundle.h. */
 #include "bundle.h"
-#include "blocks.h"
-#include "check.h"
-#include "date.h"
+#include "layout_blocks.h"
+#include "check_run.h"
+#include "util_date.h"
 #include "layout.h"
 #include "pdf.h"
-#include "report.h"
-#include "school.h"
-#include "template.h"
+#include "check_report.h"
+#include "load_school.h"
+#include "load_template.h"
 #include "text.h"
 #include "util.h"
-#include "validate.h"
-#include "xmlload.h"
+#include "check_schema.h"
+#include "load_xml.h"
 
 #include <dirent.h>
 #include <stdlib.h>

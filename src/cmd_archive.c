@@ -2,10 +2,10 @@
  * `dangan find --archive ARCHIVE_DIR [--teacher NAME] [--school NAME]
  * [--year YYYY] [--json]`. */
 #include "archive.h"
-#include "cli.h"
-#include "lang.h"
-#include "context.h"
-#include "register.h"
+#include "cmd_cli.h"
+#include "util_lang.h"
+#include "load_context.h"
+#include "layout_register.h"
 #include "util.h"
 
 #include <stdio.h>

@@ -1,10 +1,10 @@
 /* cmd_build.c — `dangan build DIR -o FILE.pdf [--draft]`.
  * A submission with error findings is refused (exit 1, nothing written)
  * unless --draft, which prints the 草稿 watermark on every page. */
-#include "build.h"
-#include "cli.h"
-#include "lang.h"
-#include "report.h"
+#include "typeset.h"
+#include "cmd_cli.h"
+#include "util_lang.h"
+#include "check_report.h"
 #include "util.h"
 
 #include <errno.h>

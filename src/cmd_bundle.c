@@ -2,7 +2,7 @@
  * Exit 0 all passed; 1 some refused (the bundle holds the rest); 2 usage
  * or I/O error (nothing written). */
 #include "bundle.h"
-#include "cli.h"
+#include "cmd_cli.h"
 #include "util.h"
 
 #include <errno.h>

@@ -1,9 +1,9 @@
 /* cmd_check.c — `dangan check DIR... [--profile ID] [--json] [--lang zh|en]`
  * (--lang and --help: cli_begin). */
-#include "check.h"
-#include "cli.h"
-#include "lang.h"
-#include "report.h"
+#include "check_run.h"
+#include "cmd_cli.h"
+#include "util_lang.h"
+#include "check_report.h"
 #include "util.h"
 
 #include <stdio.h>

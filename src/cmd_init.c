@@ -1,12 +1,12 @@
 /* cmd_init.c — `dangan profiles` and `dangan init DIR --profile ID`. */
-#include "cli.h"
-#include "lang.h"
-#include "context.h"
-#include "leftovers.h"
-#include "date.h"
-#include "profile.h"
-#include "report.h"
-#include "rules.h"
+#include "cmd_cli.h"
+#include "util_lang.h"
+#include "load_context.h"
+#include "check_leftovers.h"
+#include "util_date.h"
+#include "load_profile.h"
+#include "check_report.h"
+#include "check_rules.h"
 #include "util.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* cmd_serve.c — `dangan serve --data DIR [--listen ADDR:PORT] [--school
  * SCHOOL.xml] [--cert C --key K]` and `dangan user add --data DIR …`
  * (spec §8). The service itself is serve_*.c. */
-#include "cli.h"
+#include "cmd_cli.h"
 #include "serve.h"
 
 #include <errno.h>

@@ -4,9 +4,9 @@
  * also when no trust anchor was given (integrity alone proves nothing
  * about who signed). */
 #include "bundle.h"
-#include "cli.h"
-#include "lang.h"
-#include "trust.h"
+#include "cmd_cli.h"
+#include "util_lang.h"
+#include "verify_trust.h"
 #include "util.h"
 #include "verify.h"
 

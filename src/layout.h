@@ -1,5 +1,5 @@
-/* layout.h — the lay-out stage: blocks (blocks.h) set into pages
- * (pages.h) by the page template (template.h), with the text engine
+/* layout.h — the lay-out stage: blocks (layout_blocks.h) set into pages
+ * (layout_pages.h) by the page template (load_template.h), with the text engine
  * (text.h) doing the lines. Gives positioned glyph runs, rules and
  * images; knows nothing of PDF.
  *
@@ -13,9 +13,9 @@
 #define DANGAN_LAYOUT_H
 
 #include <stddef.h>
-#include "blocks.h"
-#include "pages.h"
-#include "template.h"
+#include "layout_blocks.h"
+#include "layout_pages.h"
+#include "load_template.h"
 #include "text.h"
 #include "image.h"
 

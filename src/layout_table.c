@@ -1,7 +1,7 @@
 /* layout_table.c — ruled tables and figures for the layout stage.
  * A row is never split across pages; header rows repeat on each page. */
-#include "layout_flow.h"
-#include "lang.h"
+#include "layout_int.h"
+#include "util_lang.h"
 #include "util.h"
 
 #include <stdio.h>

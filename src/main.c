@@ -1,8 +1,8 @@
 /* main.c — dispatch to the command named by argv[1]. Options before the
  * command (--lang, -h/--help, --version) are the program's; the usage
- * texts and the shared options live in cli.c. */
-#include "cli.h"
-#include "lang.h"
+ * texts and the shared options live in cmd_cli.c. */
+#include "cmd_cli.h"
+#include "util_lang.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* pdf.h — the PDF stage: the only module that calls libharu.
- * Takes: a laid-out document (pages.h) and the font set its glyphs name.
+ * Takes: a laid-out document (layout_pages.h) and the font set its glyphs name.
  * Gives: a PDF/A-1b file with every used font embedded as a true subset
  * (CIDFontType2, Identity-H, ToUnicode with surrogate pairs for
  * characters above U+FFFF, /W for the used glyphs only), outlines
@@ -12,8 +12,8 @@
 
 #include <stddef.h>
 #include <time.h>
-#include "fonts.h"
-#include "pages.h"
+#include "font_set.h"
+#include "layout_pages.h"
 
 typedef struct pdf_options {
     time_t created;          /* creation/modification date (SOURCE_DATE_EPOCH) */

@@ -3,14 +3,14 @@
  * libharu's own TrueType support embeds whole tables (250–640 KB a font),
  * writes an invalid ToUnicode and loses every character above U+FFFF. So
  * the font objects are built here with libharu's object API, and the font
- * program is a real subset (ttf_subset.c).
+ * program is a real subset (font_subset.c).
  *
  * The subset renumbers glyphs densely (CID = new glyph id, /CIDToGIDMap
  * /Identity). Measured: retaining the old ids instead costs only ~1.5 KB
  * a font after Flate, but doubles the bytes Flate must chew through, and
  * compression was 43% of a dossier's build time. */
 #include "pdf_font.h"
-#include "lang.h"
+#include "util_lang.h"
 #include "util.h"
 
 #include <hb.h>

@@ -1,5 +1,5 @@
 /* pdf_font.h — internal to the PDF stage: one used font as a PDF
- * Type0/CIDFontType2 font with an embedded subset (ttf_subset.h), Identity-H
+ * Type0/CIDFontType2 font with an embedded subset (font_subset.h), Identity-H
  * encoding (CID = glyph id in the subset), /W for the used glyphs only, and a ToUnicode
  * CMap from each glyph to the text it stands for. */
 #ifndef DANGAN_PDF_FONT_H
@@ -7,8 +7,8 @@
 
 #include <hpdf.h>
 #include <stdint.h>
-#include "fonts.h"
-#include "ttf_subset.h"
+#include "font_set.h"
+#include "font_subset.h"
 
 typedef struct used_glyph {
     uint32_t gid;

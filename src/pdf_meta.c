@@ -1,6 +1,6 @@
 /* pdf_meta.c — see pdf_meta.h. */
 #include "pdf_meta.h"
-#include "lang.h"
+#include "util_lang.h"
 #include "pdf_font.h"
 #include "util.h"
 

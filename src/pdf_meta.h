@@ -6,7 +6,7 @@
 
 #include <hpdf.h>
 #include <stddef.h>
-#include "pages.h"
+#include "layout_pages.h"
 #include "pdf.h"
 
 /* A PDF text string: UTF-16BE with its byte-order mark (surrogate pairs

@@ -19,7 +19,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <sys/types.h>
-#include "context.h"
+#include "load_context.h"
 #include "util.h"
 
 /* Request limits (spec §8: bodies over them answer 413). A year's journal

@@ -6,10 +6,10 @@
 #define _GNU_SOURCE   /* memmem */
 #include "serve.h"
 
-#include "build.h"
-#include "check.h"
-#include "date.h"
-#include "report.h"
+#include "typeset.h"
+#include "check_run.h"
+#include "util_date.h"
+#include "check_report.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -12,11 +12,11 @@
  * requests, is taken (s->work) only for the check itself. */
 #include "serve.h"
 
-#include "check.h"
+#include "check_run.h"
 #include "image.h"
-#include "report.h"
-#include "xmlload.h"
-#include "submission.h"
+#include "check_report.h"
+#include "load_xml.h"
+#include "load_submission.h"
 
 #include <dirent.h>
 #include <errno.h>

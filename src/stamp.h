@@ -1,5 +1,5 @@
 /* stamp.h — the base school's stamp on a laid-out dossier (spec §6).
- * Takes: a document (pages.h) before the PDF stage, the school, the
+ * Takes: a document (layout_pages.h) before the PDF stage, the school, the
  * content hash. Gives: the same document with the red seal on the cover
  * and over the assessment's signature, a 骑缝章 slice on the outer edge
  * of every page, a verification code on every page and a QR code on the
@@ -8,11 +8,11 @@
 #define DANGAN_STAMP_H
 
 #include <stddef.h>
-#include "fonts.h"
-#include "pages.h"
-#include "school.h"
-#include "seal.h"
-#include "submission.h"
+#include "font_set.h"
+#include "layout_pages.h"
+#include "load_school.h"
+#include "stamp_seal.h"
+#include "load_submission.h"
 #include "text.h"
 
 typedef struct stamp_style {

@@ -1,7 +1,7 @@
 /* text.h — Chinese text setting: shaping, line breaking, justification.
- * Takes: UTF-8 text, a font role of fonts.h, a size and a measure (line
+ * Takes: UTF-8 text, a font role of font_set.h, a size and a measure (line
  * width). Gives: lines of glyphs with x offsets from the line's start,
- * ready for the page flow (layout.c) to place. Knows nothing of pages or
+ * ready for the page flow (layout_flow.c) to place. Knows nothing of pages or
  * PDF.
  *
  * Rules (W3C clreq, GB/T 15834):
@@ -23,7 +23,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "fonts.h"
+#include "font_set.h"
 
 typedef struct text_glyph {
     int font;            /* index in the font_set */

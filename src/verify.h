@@ -1,7 +1,7 @@
 /* verify.h — is this what a trusted key signed? (spec §6, README "Trust
  * model").
  * A PDF counts as intact only when every signature found through its
- * structure (pdf_read.h) is a well-formed detached CMS over its
+ * structure (verify_read.h) is a well-formed detached CMS over its
  * /ByteRange, the gap of each /ByteRange is exactly that signature's
  * /Contents (hex of the DER, then zero padding), and the last signature
  * covers the file to its last byte: nothing unsigned anywhere. It counts
@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 #include <time.h>
-#include "trust.h"
+#include "verify_trust.h"
 
 typedef struct signer_report {
     char *name;          /* the certificate's common name */
@@ -35,7 +35,7 @@ typedef struct pdf_report {
 } pdf_report;
 
 /* 1 intact and trusted; 0 not (r->problem says why, in the process
- * language: lang.h). */
+ * language: util_lang.h). */
 int pdf_check(const unsigned char *in, size_t len, const trust *t, time_t now, pdf_report *r);
 void pdf_report_free(pdf_report *r);
 /* "XX县实验学校（签名于 2016-09-26）；XX县教育局（…）", malloc'd. */

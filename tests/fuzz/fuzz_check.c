@@ -1,8 +1,8 @@
 /* libFuzzer target: the loader, validator and rules. The input is written
  * as one more file of the reference submission (any root element), then
  * the submission is checked. Nothing may crash, hang or leak. */
-#include "check.h"
-#include "context.h"
+#include "check_run.h"
+#include "load_context.h"
 #include "util.h"
 
 #include <libxml/parser.h>

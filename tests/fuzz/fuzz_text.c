@@ -1,7 +1,7 @@
 /* libFuzzer target: the text engine. Any valid UTF-8 through shaping,
  * clreq line breaking and justification at a measure taken from the first
  * byte; every source byte must land in at most one cluster, in order. */
-#include "fonts.h"
+#include "font_set.h"
 #include "text.h"
 #include "util.h"
 

@@ -2,7 +2,7 @@
  * at its first NUL into manifest.xml and manifest.p7s of a bundle folder
  * (bundle_verify). Nothing may crash, hang or leak. */
 #include "bundle.h"
-#include "trust.h"
+#include "verify_trust.h"
 #include "verify.h"
 #include "util.h"
 

@@ -22,7 +22,7 @@ import xml.etree.ElementTree as ET
 
 import pdf_inspect
 
-MAX_STRETCH = 0.05   # em per gap, as src/text.c's MAX_STRETCH_EM
+MAX_STRETCH = 0.05   # em per gap, as src/text_shape.c's MAX_STRETCH_EM
 BODY_SIZE = 10.5     # templates/pages/dossier.xml: body, comment, item
 
 HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003ffff]"

@@ -1,8 +1,8 @@
 /* Unit tests: the shipped calendar data and the term rules. Run from the
  * repository root (reads templates/). */
 #include "test.h"
-#include "calendar.h"
-#include "date.h"
+#include "load_calendar.h"
+#include "util_date.h"
 #include <string.h>
 #include <sys/stat.h>
 

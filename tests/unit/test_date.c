@@ -1,6 +1,6 @@
 /* Unit tests: date arithmetic. */
 #include "test.h"
-#include "date.h"
+#include "util_date.h"
 #include <string.h>
 
 int main(void)

@@ -1,7 +1,7 @@
 /* Unit tests: the shipped font manifest and role fallback chains. Run
  * from the repository root (reads fonts/ and templates/schemas/). */
 #include "test.h"
-#include "fonts.h"
+#include "font_set.h"
 #include <string.h>
 
 static const char *font_of(const font_set *fs, const char *role, uint32_t cp)

@@ -5,8 +5,8 @@
  * character, the font's own advance), so the test does not depend on the
  * layout stage. Run from the repository root. */
 #include "test.h"
-#include "fonts.h"
-#include "pages.h"
+#include "font_set.h"
+#include "layout_pages.h"
 #include "pdf.h"
 #include "util.h"
 

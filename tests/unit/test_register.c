@@ -2,8 +2,8 @@
  * placements start in — September to August by templates/terms.xml's
  * <school-year>, not the calendar year. Run from the repository root. */
 #include "test.h"
-#include "calendar.h"
-#include "register.h"
+#include "load_calendar.h"
+#include "layout_register.h"
 #include <string.h>
 
 static archive_row row(const char *start)

@@ -2,9 +2,9 @@
  * type at a time, including per-day, per-week and prorated per-semester
  * minima, ratios, eligibility, absences and score bands. */
 #include "test.h"
-#include "calendar.h"
-#include "date.h"
-#include "rules.h"
+#include "load_calendar.h"
+#include "util_date.h"
+#include "check_rules.h"
 #include "util.h"
 #include <string.h>
 

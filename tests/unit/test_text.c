@@ -2,7 +2,7 @@
  * justification). Run from the repository root. */
 #include "test.h"
 #include "text.h"
-#include "linebreak.h"
+#include "text_break.h"
 #include "util.h"
 #include <hb.h>
 #include <math.h>
@@ -78,7 +78,7 @@ static int breaks_inside(const char *t, float measure, const char *word)
     return inside;
 }
 
-/* The fast path for plain fonts (text.c shape_plain) must give exactly
+/* The fast path for plain fonts (text_shape.c shape_plain) must give exactly
  * what HarfBuzz gives: for every code point of the plain ranges that the
  * role's first font covers, set in runs of 64 neighbours, each glyph id
  * and advance is compared with hb_shape of the same run. */

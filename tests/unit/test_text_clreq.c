@@ -7,7 +7,7 @@
  * cluster. Run from the repository root. */
 #include "test.h"
 #include "text.h"
-#include "linebreak.h"
+#include "text_break.h"
 #include "util.h"
 #include <math.h>
 #include <string.h>

@@ -1,9 +1,9 @@
-/* Unit tests: the TrueType subset embedded in dossiers (ttf_subset.c).
+/* Unit tests: the TrueType subset embedded in dossiers (font_subset.c).
  * Every kept glyph must have the same outline and advance as in the
  * installed font, composite glyphs must bring their components, and a
  * damaged font must give an error, never a crash. */
 #include "test.h"
-#include "ttf_subset.h"
+#include "font_subset.h"
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
