@@ -37,6 +37,7 @@ tally "$(sh tests/images.sh 2>&1)"
 tally "$(sh tests/hostile.sh 2>&1)"
 tally "$(sh tests/serve.sh 2>&1)"
 tally "$(sh tests/browser.sh 2>&1)"
+tally "$(sh tests/tree.sh 2>&1)"
 
 echo
 echo "$pass passed, $fail failed"
