@@ -3,7 +3,9 @@
  * libharu's own TrueType support embeds whole tables (250–640 KB a font),
  * writes an invalid ToUnicode and loses every character above U+FFFF. So
  * the font objects are built here with libharu's object API, and the font
- * program is a real subset (font_subset.c).
+ * program is a real subset (font_subset.c). The same font written by hand
+ * into an incremental update (pdf_font_raw, pdf_update.h) shares every
+ * choice below but the Flate level.
  *
  * The subset renumbers glyphs densely (CID = new glyph id, /CIDToGIDMap
  * /Identity). Measured: retaining the old ids instead costs only ~1.5 KB
