@@ -173,6 +173,8 @@ $bin find --archive "$V" --teacher 李春燕 --json | jq -e '.number == "黟教-
 $bin find --archive "$V" --teacher 李春燕 --history | grep -q "第1版（已被更正）" && ok || bad "history text: $($bin find --archive "$V" --teacher 李春燕 --history)"
 consistent "$V" && ok || bad "versions: index and files disagree"
 $bin verify "$V/2016/XX县红星乡中心小学/黟教-2016-0001.v2.pdf" --trust "$V/trust" >/dev/null 2>&1 && ok || bad "v2 verifies"
+pdftotext -f 1 -l 1 -enc UTF-8 "$V/2016/XX县红星乡中心小学/黟教-2016-0001.v2.pdf" - | grep -q "^黟教-2016-0001（第2版）$" \
+  && ok || bad "v2's 归档章 says which version, as text"
 $bin find --archive "$V" --year 2016 --register -o "$tmp/vreg.pdf" >/dev/null 2>&1 && [ "$(($(wc -l < "$tmp/vreg.csv") - 1))" -eq 3 ] \
   && ok || bad "the 备案表 lists current versions only: $(cat "$tmp/vreg.csv")"
 $bin archive "$tmp/B1c" --into "$V" --supersede --reason "再次" >"$tmp/log" 2>&1 && grep -q "已归档过" "$tmp/log" && ok || bad "the same corrected bundle again files nothing"
