@@ -73,31 +73,23 @@ static void fields_text(pdf_utext *t, const stamp_fields *f)
     free(shown);
 }
 
-/* sign.h's draw: the fonts, then the form (rules, then red text with the
- * text state set, as the page's last state is the form's first). */
+/* sign.h's draw: the fonts, then the form of the rules and the text. */
 static long draw(void *ctx, pdf_update *u, long first, long *form, char *err, size_t errlen)
 {
     const stamp_fields *f = ctx;
     pdf_utext *t = pdf_utext_new(f->a->fonts, "body");
     fields_text(t, f);
-    strbuf ops, text, res;
+    strbuf ops, res;
     sb_init(&ops);
-    sb_init(&text);
     sb_init(&res);
-    long next = pdf_utext_write(t, u, first, &text, &res, err, errlen);
+    box_ops(&ops);
+    long next = pdf_utext_write(t, u, first, RED, &ops, &res, err, errlen);
     if (next >= 0) {
-        box_ops(&ops);
-        sb_printf(&ops, "q\n%.2f %.2f %.2f rg\n0 Tc 0 Tw 100 Tz 0 Tr 0 Ts\n", RED.r, RED.g, RED.b);
-        sb_add(&ops, text.s ? text.s : "", text.len);
-        sb_puts(&ops, "Q\n");
-        char *dict = xasprintf("/Type /XObject /Subtype /Form /BBox [%.2f %.2f %.2f %.2f] /Resources << %s >> ",
-                               X0 - MM, Y0 - 1.3f * CH, RIGHT + MM, TOP + MM, res.s);
+        const float bbox[4] = {X0 - MM, Y0 - 1.3f * CH, RIGHT + MM, TOP + MM};
         *form = next;
-        pdf_update_stream(u, next++, dict, ops.s, ops.len, 12);
-        free(dict);
+        pdf_update_form(u, next++, bbox, res.s, &ops);
     }
     sb_free(&ops);
-    sb_free(&text);
     sb_free(&res);
     pdf_utext_free(t);
     return next;

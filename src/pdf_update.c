@@ -30,6 +30,14 @@ void pdf_update_stream(pdf_update *u, long num, const char *dict, const void *da
     free(z);
 }
 
+void pdf_update_form(pdf_update *u, long num, const float bbox[4], const char *resources, const strbuf *ops)
+{
+    char *dict = xasprintf("/Type /XObject /Subtype /Form /BBox [%.2f %.2f %.2f %.2f] /Resources << %s >> ",
+                           bbox[0], bbox[1], bbox[2], bbox[3], resources);
+    pdf_update_stream(u, num, dict, ops->s ? ops->s : "", ops->len, 12);
+    free(dict);
+}
+
 static int by_num(const void *a, const void *b)
 {
     long x = ((const pdf_xref_entry *)a)->num, y = ((const pdf_xref_entry *)b)->num;

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include "font_set.h"
+#include "layout_pages.h"
 #include "util.h"
 
 typedef struct pdf_xref_entry { long num; size_t off; } pdf_xref_entry;
@@ -30,6 +31,10 @@ void pdf_update_obj(pdf_update *u, long num);
 /* Object num: a stream of data, Flate-compressed by libdeflate at level
  * (1 … 12); dict: further "/Key value" entries for its dictionary, or "". */
 void pdf_update_stream(pdf_update *u, long num, const char *dict, const void *data, size_t len, int level);
+
+/* Object num: a Form XObject of the operators ops over bbox (x0 y0 x1
+ * y1), Flate-compressed, with resources the entries of its /Resources. */
+void pdf_update_form(pdf_update *u, long num, const float bbox[4], const char *resources, const strbuf *ops);
 
 /* The xref section of the objects written (one subsection a number, in
  * order); returns its offset for startxref. */
@@ -51,10 +56,11 @@ void pdf_utext_centred(pdf_utext *t, const char *s, float size, float x, float y
 
 /* Writes every font the lines use as new objects, six a font, numbered
  * from first; appends "/Font << … >>" (the resources the operators name)
- * to res and the lines' text operators (BT … ET, fill colour left as the
- * caller set it) to ops. Returns the next free object number, or -1 with
- * err when a font cannot be subset. */
-long pdf_utext_write(pdf_utext *t, pdf_update *u, long first, strbuf *ops, strbuf *res, char *err,
-                     size_t errlen);
+ * to res and the lines' text operators, in colour and with the text state
+ * set (a form starts in the state the page ended in), inside q … Q, to
+ * ops. Returns the next free object number, or -1 with err when a font
+ * cannot be subset. */
+long pdf_utext_write(pdf_utext *t, pdf_update *u, long first, rgb colour, strbuf *ops, strbuf *res,
+                     char *err, size_t errlen);
 
 #endif

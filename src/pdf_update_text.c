@@ -141,8 +141,8 @@ static void line_ops(const pdf_utext *t, const line *l, strbuf *ops)
     sb_puts(ops, "> Tj\nET\n");
 }
 
-long pdf_utext_write(pdf_utext *t, pdf_update *u, long first, strbuf *ops, strbuf *res, char *err,
-                     size_t errlen)
+long pdf_utext_write(pdf_utext *t, pdf_update *u, long first, rgb colour, strbuf *ops, strbuf *res,
+                     char *err, size_t errlen)
 {
     long next = first;
     sb_puts(res, "/Font <<");
@@ -152,6 +152,8 @@ long pdf_utext_write(pdf_utext *t, pdf_update *u, long first, strbuf *ops, strbu
         next += PDF_FONT_RAW_OBJECTS;
     }
     sb_puts(res, " >>");
+    sb_printf(ops, "q\n%.2f %.2f %.2f rg\n0 Tc 0 Tw 100 Tz 0 Tr 0 Ts\n", colour.r, colour.g, colour.b);
     for (size_t i = 0; i < t->nl; i++) line_ops(t, &t->l[i], ops);
+    sb_puts(ops, "Q\n");
     return next;
 }
