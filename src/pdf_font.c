@@ -3,7 +3,9 @@
  * libharu's own TrueType support embeds whole tables (250–640 KB a font),
  * writes an invalid ToUnicode and loses every character above U+FFFF. So
  * the font objects are built here with libharu's object API, and the font
- * program is a real subset (font_subset.c).
+ * program is a real subset (font_subset.c). The same font written by hand
+ * into an incremental update (pdf_font_raw, pdf_update.h) shares every
+ * choice below but the Flate level.
  *
  * The subset renumbers glyphs densely (CID = new glyph id, /CIDToGIDMap
  * /Identity). Measured: retaining the old ids instead costs only ~1.5 KB
@@ -113,12 +115,20 @@ static HPDF_Array box_array(HPDF_Doc pdf, int a, int b, int c, int d)
 
 static HPDF_Dict cid_set(HPDF_Doc pdf, size_t n);
 
-static HPDF_Dict descriptor(HPDF_Doc pdf, hb_font_t *hf, const char *name, HPDF_Dict file, size_t nglyphs)
+/* Ascent and descent in 1/1000 em, for the font descriptor. */
+static void font_extents(hb_font_t *hf, int *asc, int *desc)
 {
     hb_font_extents_t e;
     hb_font_get_h_extents(hf, &e);
     int upem = (int)hb_face_get_upem(hb_font_get_face(hf));
-    int asc = e.ascender * 1000 / upem, desc = e.descender * 1000 / upem;
+    *asc = e.ascender * 1000 / upem;
+    *desc = e.descender * 1000 / upem;
+}
+
+static HPDF_Dict descriptor(HPDF_Doc pdf, hb_font_t *hf, const char *name, HPDF_Dict file, size_t nglyphs)
+{
+    int asc, desc;
+    font_extents(hf, &asc, &desc);
     HPDF_Dict d = new_indirect(pdf);
     HPDF_Dict_AddName(d, "Type", "FontDescriptor");
     HPDF_Dict_AddName(d, "FontName", name);
@@ -143,6 +153,17 @@ static double width_of(hb_font_t *hf, int upem, uint32_t gid)
     return (double)hb_font_get_glyph_h_advance(hf, gid) * 1000 / upem;
 }
 
+/* The end of the run of /W that starts at glyph i (whose width is not
+ * /DW): the following glyphs of consecutive CIDs and widths not /DW. */
+static size_t width_run(hb_font_t *hf, int upem, const used_font *u, size_t i)
+{
+    size_t j = i + 1;
+    while (j < u->n && used_font_cid(u, u->g[j].gid) == used_font_cid(u, u->g[j - 1].gid) + 1 &&
+           width_of(hf, upem, u->g[j].gid) != 1000)
+        j++;
+    return j;
+}
+
 /* /W for the glyphs whose width is not /DW (1000: every Han character
  * and full-width mark), runs of consecutive CIDs sharing one array. Most
  * glyphs of a dossier are full width, so /W lists few. */
@@ -153,13 +174,9 @@ static HPDF_Array widths(HPDF_Doc pdf, hb_font_t *hf, const used_font *u)
     size_t i = 0;
     while (i < u->n) {
         if (width_of(hf, upem, u->g[i].gid) == 1000) { i++; continue; }
-        size_t j = i;
+        size_t j = width_run(hf, upem, u, i);
         HPDF_Array run = HPDF_Array_New(pdf->mmgr);
-        do {
-            HPDF_Array_AddReal(run, (HPDF_REAL)width_of(hf, upem, u->g[j].gid));
-            j++;
-        } while (j < u->n && used_font_cid(u, u->g[j].gid) == used_font_cid(u, u->g[j - 1].gid) + 1 &&
-                 width_of(hf, upem, u->g[j].gid) != 1000);
+        for (size_t k = i; k < j; k++) HPDF_Array_AddReal(run, (HPDF_REAL)width_of(hf, upem, u->g[k].gid));
         HPDF_Array_AddNumber(w, (HPDF_INT32)used_font_cid(u, u->g[i].gid));
         HPDF_Array_Add(w, run);
         i = j;
@@ -263,36 +280,52 @@ HPDF_Dict pdf_deflated_stream(HPDF_Doc pdf, const void *data, size_t len, int le
  * for no other. The subset numbers its glyphs densely and CID = glyph id
  * (/CIDToGIDMap /Identity), so the program holds exactly CIDs 0 … n-1:
  * n bits set, the last byte's spare bits clear. */
-static HPDF_Dict cid_set(HPDF_Doc pdf, size_t n)
+static unsigned char *cid_set_bits(size_t n, size_t *len)
 {
-    size_t len = (n + 7) / 8;
-    unsigned char *bits = xcalloc(len + 1, 1);
+    *len = (n + 7) / 8;
+    unsigned char *bits = xcalloc(*len + 1, 1);
     memset(bits, 0xFF, n / 8);
     if (n % 8) bits[n / 8] = (unsigned char)(0xFF00u >> (n % 8));
+    return bits;
+}
+
+static HPDF_Dict cid_set(HPDF_Doc pdf, size_t n)
+{
+    size_t len;
+    unsigned char *bits = cid_set_bits(n, &len);
     HPDF_Dict s = pdf_deflated_stream(pdf, bits, len, SMALL_LEVEL);
     free(bits);
     return s;
 }
 
-int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *text,
-                   char *err, size_t errlen)
+/* Sorts u's glyphs, subsets the font to them (from then on the slot
+ * table answers used_font_cid: gid → CID, once per glyph) and names the
+ * subset, "TAG+PostScriptName". */
+static int prepare(const font_set *fs, used_font *u, char name[80], char *err, size_t errlen)
 {
     hb_face_t *face = fonts_hb_face(fs, u->font);
-    hb_font_t *hf = hb_font_create(face);
-    int rc = -1;
     qsort(u->g, u->n, sizeof *u->g, by_gid);
     if (subset(face, u) != 0) {
         snprintf(err, errlen, TR("字体子集化失败：%s", "font subsetting failed: %s"), fonts_file(fs, u->font));
-        goto done;
+        return -1;
     }
-    /* From here the table answers used_font_cid: gid → CID, once per glyph. */
     for (size_t i = 0; u->slot && i < u->n; i++) u->slot[u->g[i].gid] = ttf_subset_new_id(&u->sub, u->g[i].gid);
-    HPDF_Dict file = pdf_deflated_stream(pdf, u->sub.data, u->sub.len, FONT_LEVEL);
-    HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)u->sub.len);
-    char tag[7], ps[64], name[80];
+    char tag[7], ps[64];
     subset_tag(u, tag);
     ps_name(face, fonts_id(fs, u->font), ps, sizeof ps);
-    snprintf(name, sizeof name, "%s+%s", tag, ps);
+    snprintf(name, 80, "%s+%s", tag, ps);
+    return 0;
+}
+
+int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *text,
+                   char *err, size_t errlen)
+{
+    hb_font_t *hf = hb_font_create(fonts_hb_face(fs, u->font));
+    int rc = -1;
+    char name[80];
+    if (prepare(fs, u, name, err, errlen) != 0) goto done;
+    HPDF_Dict file = pdf_deflated_stream(pdf, u->sub.data, u->sub.len, FONT_LEVEL);
+    HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)u->sub.len);
 
     HPDF_Dict cid = new_indirect(pdf);
     HPDF_Dict_AddName(cid, "Type", "Font");
@@ -327,4 +360,85 @@ int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *t
 done:
     hb_font_destroy(hf);
     return rc;
+}
+
+/* ---- The same font as objects written by hand (pdf_update.h). ---- */
+
+/* A width for /W: exact to 1/10000 em-unit, no trailing zeros. */
+static void raw_width(strbuf *b, double w)
+{
+    char s[32];
+    snprintf(s, sizeof s, "%.4f", w);
+    char *e = s + strlen(s);
+    while (e[-1] == '0') *--e = '\0';
+    if (e[-1] == '.') e[-1] = '\0';
+    sb_printf(b, "%s", s);
+}
+
+static void raw_widths(strbuf *b, hb_font_t *hf, const used_font *u)
+{
+    int upem = (int)hb_face_get_upem(hb_font_get_face(hf));
+    sb_puts(b, "/W [");
+    size_t i = 0;
+    while (i < u->n) {
+        if (width_of(hf, upem, u->g[i].gid) == 1000) { i++; continue; }
+        size_t j = width_run(hf, upem, u, i);
+        sb_printf(b, " %u [", (unsigned)used_font_cid(u, u->g[i].gid));
+        for (size_t k = i; k < j; k++) {
+            sb_puts(b, k > i ? " " : "");
+            raw_width(b, width_of(hf, upem, u->g[k].gid));
+        }
+        sb_puts(b, "]");
+        i = j;
+    }
+    sb_puts(b, " ]\n");
+}
+
+/* Stream compression for an update's font: a few dozen glyphs, so the
+ * smallest output costs next to nothing (the update's size is what a
+ * filed dossier keeps for ever). */
+#define RAW_LEVEL 12
+
+static void raw_descriptor(pdf_update *up, long num, hb_font_t *hf, const char *name, long file, long set)
+{
+    int asc, desc;
+    font_extents(hf, &asc, &desc);
+    pdf_update_obj(up, num);
+    sb_printf(&up->b, "<<\n/Type /FontDescriptor\n/FontName /%s\n/Flags 4\n/FontBBox [-100 %d 1100 %d]\n"
+                      "/ItalicAngle 0\n/Ascent %d\n/Descent %d\n/CapHeight %d\n/StemV 80\n"
+                      "/FontFile2 %ld 0 R\n/CIDSet %ld 0 R\n>>\nendobj\n",
+              name, desc - 100, asc + 100, asc, desc, asc, file, set);
+}
+
+int pdf_font_raw(pdf_update *up, long first, const font_set *fs, used_font *u, const char *text,
+                 char *err, size_t errlen)
+{
+    char name[80];
+    if (prepare(fs, u, name, err, errlen) != 0) return -1;
+    hb_font_t *hf = hb_font_create(fonts_hb_face(fs, u->font));
+    long cid = first + 1, desc = first + 2, file = first + 3, tu = first + 4, set = first + 5;
+    pdf_update_obj(up, first);
+    sb_printf(&up->b, "<<\n/Type /Font\n/Subtype /Type0\n/BaseFont /%s\n/Encoding /Identity-H\n"
+                      "/DescendantFonts [%ld 0 R]\n/ToUnicode %ld 0 R\n>>\nendobj\n", name, cid, tu);
+    pdf_update_obj(up, cid);
+    sb_printf(&up->b, "<<\n/Type /Font\n/Subtype /CIDFontType2\n/BaseFont /%s\n"
+                      "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>\n"
+                      "/FontDescriptor %ld 0 R\n/DW 1000\n", name, desc);
+    raw_widths(&up->b, hf, u);
+    sb_puts(&up->b, "/CIDToGIDMap /Identity\n>>\nendobj\n");
+    raw_descriptor(up, desc, hf, name, file, set);
+    char length1[32];
+    snprintf(length1, sizeof length1, "/Length1 %zu ", u->sub.len);
+    pdf_update_stream(up, file, length1, u->sub.data, u->sub.len, RAW_LEVEL);
+    strbuf cmap;
+    sb_init(&cmap);
+    tounicode_text(u, text, &cmap);
+    pdf_update_stream(up, tu, "", cmap.s, cmap.len, RAW_LEVEL);
+    sb_free(&cmap);
+    size_t len;
+    unsigned char *bits = cid_set_bits(u->sub.n, &len);
+    pdf_update_stream(up, set, "", bits, len, RAW_LEVEL);
+    free(bits);
+    hb_font_destroy(hf);
+    return 0;
 }

@@ -1,7 +1,9 @@
 /* pdf_font.h — internal to the PDF stage: one used font as a PDF
  * Type0/CIDFontType2 font with an embedded subset (font_subset.h), Identity-H
  * encoding (CID = glyph id in the subset), /W for the used glyphs only, and a ToUnicode
- * CMap from each glyph to the text it stands for. */
+ * CMap from each glyph to the text it stands for — written through
+ * libharu into a new document, or by hand into an incremental update
+ * (pdf_font_raw, for the text the archive's 归档章 adds). */
 #ifndef DANGAN_PDF_FONT_H
 #define DANGAN_PDF_FONT_H
 
@@ -9,6 +11,7 @@
 #include <stdint.h>
 #include "font_set.h"
 #include "font_subset.h"
+#include "pdf_update.h"
 
 typedef struct used_glyph {
     uint32_t gid;
@@ -37,6 +40,14 @@ void used_font_free(used_font *u);
  * cluster text. 0, or -1 with err. */
 int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *text,
                    char *err, size_t errlen);
+
+/* The same font as objects of an incremental update written by hand
+ * (pdf_update.h): the Type0 font is object first; its CIDFontType2,
+ * FontDescriptor, FontFile2, ToUnicode and CIDSet are first+1 … first+5.
+ * 0, or -1 with err. */
+#define PDF_FONT_RAW_OBJECTS 6
+int pdf_font_raw(pdf_update *up, long first, const font_set *fs, used_font *u, const char *text,
+                 char *err, size_t errlen);
 
 /* A new stream object holding data, Flate-compressed by libdeflate at
  * level (1 fastest … 12 smallest). */

@@ -12,12 +12,21 @@
 #include <stddef.h>
 #include <time.h>
 
+struct pdf_update;
+
+/* A drawing the update places on page 1 (the archive's 归档章): called
+ * once the object numbers are known, it writes its objects into u from
+ * number first on, one of them the Form XObject that draws it (*form);
+ * returns the next free number, or -1 with err. */
+typedef long (*sign_draw_fn)(void *ctx, struct pdf_update *u, long first, long *form, char *err,
+                             size_t errlen);
+
 typedef struct sign_request {
     const char *cert, *key;      /* PEM files */
     const char *name, *reason;   /* the signature's /Name and /Reason */
     time_t when;                 /* its /M */
-    const char *ops;             /* page-1 operators drawn by this update, or NULL */
-    size_t opslen;
+    sign_draw_fn draw;           /* NULL: the update draws nothing */
+    void *draw_ctx;
 } sign_request;
 
 /* The signed update. 0, or -1 with err (not a PDF that can be updated,

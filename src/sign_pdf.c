@@ -1,19 +1,21 @@
 /* sign_pdf.c — see sign.h.
  *
  * The update appends the signature value, its field (also the invisible
- * widget on page 1) with an empty appearance, the archive's stamp stream
- * when there is one, and new versions of the catalog (its /AcroForm
- * listing every signature field) and of page 1 (its /Annots, and its
- * /Contents ending with the stamp) — then an xref section and a trailer
- * pointing back with /Prev. What the last revision holds is read by
+ * widget on page 1) with an empty appearance, the objects of the
+ * archive's drawing when there is one (its fonts and one Form XObject,
+ * sign.h's draw) and a stream that places the form, and new versions of
+ * the catalog (its /AcroForm listing every signature field) and of page 1
+ * (its /Annots; with a drawing, its /Resources naming the form and its
+ * /Contents ending with the stream placing it), of Info and of the XMP —
+ * then an xref section and a trailer pointing back with /Prev. Objects
+ * are written by hand through pdf_update.h. What the last revision holds is read by
  * verify_read.c (qpdf), never by searching the bytes. The /Contents placeholder is a
  * fixed run of hex zeros; after the byte offsets are known the CMS
  * signature of everything else is written into it. */
 #include "sign.h"
+#include "pdf_update.h"
 #include "verify_read.h"
 #include "util.h"
-
-#include <libdeflate.h>
 
 #include <openssl/bio.h>
 #include <openssl/cms.h>
@@ -57,48 +59,7 @@ static void text_hex(strbuf *b, const char *s)
 #define SIG_SLACK 64
 #define SIG_MAX_HEX 65536      /* 32 KiB of DER: a chain of several 4096-bit certificates */
 
-typedef struct xref_entry { long num; size_t off; } xref_entry;
-
-static int cmp_entry(const void *a, const void *b)
-{
-    long x = ((const xref_entry *)a)->num, y = ((const xref_entry *)b)->num;
-    return x < y ? -1 : x > y;
-}
-
-/* An incremental update being written: the objects, then their xref. */
-typedef struct update {
-    strbuf b;
-    xref_entry e[10];
-    int n;
-} update;
-
-static void begin_obj(update *u, long num)
-{
-    u->e[u->n++] = (xref_entry){num, u->b.len};
-    sb_printf(&u->b, "%ld 0 obj\n", num);
-}
-
-/* The stamp's operators as a compressed stream (spec: the 归档章 should
- * not add its drawing uncompressed to page 1). */
-static void stamp_stream(update *u, long num, const char *ops, size_t opslen)
-{
-    strbuf raw;
-    sb_init(&raw);
-    sb_puts(&raw, "q\n");
-    sb_add(&raw, ops, opslen);
-    sb_puts(&raw, "Q\n");
-    struct libdeflate_compressor *c = libdeflate_alloc_compressor(9);
-    size_t cap = libdeflate_zlib_compress_bound(c, raw.len);
-    unsigned char *z = xmalloc(cap);
-    size_t zlen = libdeflate_zlib_compress(c, raw.s, raw.len, z, cap);
-    libdeflate_free_compressor(c);
-    begin_obj(u, num);
-    sb_printf(&u->b, "<< /Length %zu /Filter /FlateDecode >>\nstream\n", zlen);
-    sb_add(&u->b, (const char *)z, zlen);
-    sb_puts(&u->b, "\nendstream\nendobj\n");
-    free(z);
-    sb_free(&raw);
-}
+typedef pdf_update update;
 
 /* Sets the offsets of the ByteRange and Contents placeholders. */
 static void sig_dict(update *u, long num, const char *signer, const char *reason, time_t when,
@@ -106,7 +67,7 @@ static void sig_dict(update *u, long num, const char *signer, const char *reason
 {
     char date[32];
     pdf_date(when, date, sizeof date);
-    begin_obj(u, num);
+    pdf_update_obj(u, num);
     sb_puts(&u->b, "<<\n/Type /Sig\n/Filter /Adobe.PPKLite\n/SubFilter /adbe.pkcs7.detached\n");
     *range_at = u->b.len;
     sb_printf(&u->b, "/ByteRange [0 %-10d %-10d %-10d]\n", 0, 0, 0);
@@ -121,23 +82,55 @@ static void sig_dict(update *u, long num, const char *signer, const char *reason
     sb_puts(&u->b, "\n>>\nendobj\n");
 }
 
-/* The invisible widget and its empty appearance (PDF/A-1 6.5.3 wants
- * every annotation to have one), the new catalog and first page. */
-static void field_objs(update *u, const pdf_base *bs, long sig, long field, long ap, long stamp)
+/* The name the drawing's form gets in page 1's /XObject resources: one
+ * the page does not use yet. */
+static void form_name(const pdf_base *bs, char out[32])
 {
-    begin_obj(u, field);
+    for (int i = 0;; i++) {
+        snprintf(out, 32, i ? "Archive%d" : "Archive", i);
+        char *entry = xasprintf("/%s ", out);
+        const char *at = strstr(bs->xobjects, entry);
+        int taken = at && (at == bs->xobjects || at[-1] == '\n');
+        free(entry);
+        if (!taken) return;
+    }
+}
+
+/* Page 1 with the drawing placed: the form added to its /XObject
+ * resources, and the stream invoking it last in its /Contents. */
+static void drawn_page(update *u, const pdf_base *bs, long field, long form, long call)
+{
+    char name[32];
+    form_name(bs, name);
+    pdf_update_obj(u, call);
+    char *ops = xasprintf("q\n/%s Do\nQ\n", name);
+    sb_printf(&u->b, "<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n", strlen(ops), ops);
+    free(ops);
+    pdf_update_obj(u, bs->page);
+    sb_printf(&u->b, "<<\n%s/Resources <<\n%s/XObject <<\n%s/%s %ld 0 R\n>>\n>>\n", bs->page_rest, bs->resources,
+              bs->xobjects, name, form);
+    sb_printf(&u->b, "/Contents [%s%ld 0 R]\n/Annots [%s%ld 0 R]\n>>\nendobj\n", bs->contents, call, bs->annots,
+              field);
+}
+
+/* The invisible widget and its empty appearance (PDF/A-1 6.5.3 wants
+ * every annotation to have one), the new catalog and, but for a drawing,
+ * first page. */
+static void field_objs(update *u, const pdf_base *bs, long sig, long field, long ap, int drawn)
+{
+    pdf_update_obj(u, field);
     sb_printf(&u->b, "<<\n/Type /Annot\n/Subtype /Widget\n/FT /Sig\n/T (Signature%ld)\n/V %ld 0 R\n"
                      "/F 132\n/Rect [0 0 0 0]\n/P %ld 0 R\n/AP << /N %ld 0 R >>\n>>\nendobj\n",
               sig, sig, bs->page, ap);
-    begin_obj(u, ap);
+    pdf_update_obj(u, ap);
     sb_puts(&u->b, "<< /Type /XObject /Subtype /Form /BBox [0 0 0 0] /Length 0 >>\nstream\n\nendstream\nendobj\n");
-    begin_obj(u, bs->root);
+    pdf_update_obj(u, bs->root);
     sb_printf(&u->b, "<<\n%s/AcroForm << /Fields [%s%ld 0 R] /SigFlags 3 >>\n>>\nendobj\n", bs->catalog,
               bs->fields, field);
-    begin_obj(u, bs->page);
-    sb_printf(&u->b, "<<\n%s/Contents [%s", bs->page_dict, bs->contents);
-    if (stamp) sb_printf(&u->b, "%ld 0 R", stamp);
-    sb_printf(&u->b, "]\n/Annots [%s%ld 0 R]\n>>\nendobj\n", bs->annots, field);
+    if (drawn) return;
+    pdf_update_obj(u, bs->page);
+    sb_printf(&u->b, "<<\n%s/Contents [%s]\n/Annots [%s%ld 0 R]\n>>\nendobj\n", bs->page_dict, bs->contents,
+              bs->annots, field);
 }
 
 /* s with the text of every <tag>…</tag> replaced by value. */
@@ -168,7 +161,7 @@ static void info_and_xmp(update *u, const pdf_base *bs, time_t when)
     gmtime_r(&when, &tm);
     strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
     if (bs->info && bs->info_dict) {
-        begin_obj(u, bs->info);
+        pdf_update_obj(u, bs->info);
         sb_printf(&u->b, "<<\n%s/ModDate (%s)\n>>\nendobj\n", bs->info_dict, date);
     }
     if (bs->meta && bs->xmp) {
@@ -177,7 +170,7 @@ static void info_and_xmp(update *u, const pdf_base *bs, time_t when)
         sb_add(&x, (const char *)bs->xmp, bs->xmp_len);
         set_xmp_tag(&x, "xmp:ModifyDate", iso);
         set_xmp_tag(&x, "xmp:MetadataDate", iso);
-        begin_obj(u, bs->meta);
+        pdf_update_obj(u, bs->meta);
         sb_printf(&u->b, "<< /Type /Metadata /Subtype /XML /Length %zu >>\nstream\n", x.len);
         sb_add(&u->b, x.s, x.len);
         sb_puts(&u->b, "\nendstream\nendobj\n");
@@ -200,10 +193,7 @@ static void new_id(const pdf_base *bs, const sign_request *rq, char out[33])
 
 static void finish_update(update *u, const pdf_base *bs, const sign_request *rq, long size)
 {
-    qsort(u->e, (size_t)u->n, sizeof *u->e, cmp_entry);
-    size_t xref = u->b.len;
-    sb_puts(&u->b, "xref\n");
-    for (int i = 0; i < u->n; i++) sb_printf(&u->b, "%ld 1\n%010zu 00000 n\r\n", u->e[i].num, u->e[i].off);
+    size_t xref = pdf_update_xref(u);
     sb_printf(&u->b, "trailer\n<<\n/Size %ld\n/Root %ld 0 R\n", size, bs->root);
     if (bs->info > 0) sb_printf(&u->b, "/Info %ld 0 R\n", bs->info);
     if (bs->id0) {
@@ -216,8 +206,8 @@ static void finish_update(update *u, const pdf_base *bs, const sign_request *rq,
     sb_printf(&u->b, "/Prev %lld\n>>\nstartxref\n%zu\n%%%%EOF\n", bs->prev, xref);
 }
 
-/* Appends the signed update (with the stamp's operators on page 1 when
- * ops is given); sets the offsets of the two placeholders. */
+/* Appends the signed update (with rq's drawing on page 1 when it has
+ * one); sets the offsets of the two placeholders. */
 static int append_update(update *u, const unsigned char *in, size_t len, const sign_request *rq, size_t hex,
                          size_t *range_at, size_t *contents_at, char *err, size_t errlen)
 {
@@ -226,14 +216,18 @@ static int append_update(update *u, const unsigned char *in, size_t len, const s
     int rc = p ? pdf_in_base(p, &bs, err, errlen) : -1;
     pdf_in_close(p);
     if (rc != 0) return -1;
-    long sig = bs.size, field = sig + 1, ap = sig + 2, stamp = rq->ops ? sig + 3 : 0;
+    long sig = bs.size, field = sig + 1, ap = sig + 2, next = ap + 1, form = 0;
     sb_add(&u->b, (const char *)in, len);
     if (len && in[len - 1] != '\n') sb_puts(&u->b, "\n");
-    if (stamp) stamp_stream(u, stamp, rq->ops, rq->opslen);
     sig_dict(u, sig, rq->name, rq->reason, rq->when, hex, range_at, contents_at);
-    field_objs(u, &bs, sig, field, ap, stamp);
+    field_objs(u, &bs, sig, field, ap, rq->draw != NULL);
+    if (rq->draw) {
+        next = rq->draw(rq->draw_ctx, u, next, &form, err, errlen);
+        if (next < 0) { pdf_base_free(&bs); return -1; }
+        drawn_page(u, &bs, field, form, next++);
+    }
     info_and_xmp(u, &bs, rq->when);
-    finish_update(u, &bs, rq, stamp ? stamp + 1 : ap + 1);
+    finish_update(u, &bs, rq, next);
     pdf_base_free(&bs);
     return 0;
 }
@@ -328,7 +322,7 @@ int pdf_sign_update(const unsigned char *in, size_t len, const sign_request *rq,
     sb_init(&u.b);
     size_t range_at, contents_at;
     if (append_update(&u, in, len, rq, hex, &range_at, &contents_at, err, errlen) != 0) {
-        sb_free(&u.b);
+        pdf_update_free(&u);
         return -1;
     }
     strbuf *b = &u.b;
@@ -339,13 +333,13 @@ int pdf_sign_update(const unsigned char *in, size_t len, const sign_request *rq,
     memcpy(b->s + range_at, range, (size_t)n);
     if (cms_sign((unsigned char *)b->s, a_len, (unsigned char *)b->s + b_off, b_len, rq->cert, rq->key,
                  &der, &der_len, err, errlen) != 0) {
-        sb_free(b);
+        pdf_update_free(&u);
         return -1;
     }
     if ((size_t)der_len * 2 > hex) {
         snprintf(err, errlen, "签名过长（%d 字节）", der_len);
         OPENSSL_free(der);
-        sb_free(b);
+        pdf_update_free(&u);
         return -1;
     }
     static const char HEX[] = "0123456789ABCDEF";
@@ -356,6 +350,7 @@ int pdf_sign_update(const unsigned char *in, size_t len, const sign_request *rq,
     OPENSSL_free(der);
     *out_len = b->len;
     *out = (unsigned char *)sb_steal(b);
+    pdf_update_free(&u);
     return 0;
 }
 
@@ -363,6 +358,6 @@ int pdf_sign(const unsigned char *in, size_t len, const char *cert_pem, const ch
              const char *signer_name, time_t when, unsigned char **out, size_t *out_len,
              char *err, size_t errlen)
 {
-    sign_request rq = {cert_pem, key_pem, signer_name, "跟岗研修档案核验", when, NULL, 0};
+    sign_request rq = {cert_pem, key_pem, signer_name, "跟岗研修档案核验", when, NULL, NULL};
     return pdf_sign_update(in, len, &rq, out, out_len, err, errlen);
 }

@@ -272,6 +272,26 @@ static void read_meta(pdf_in *p, qpdf_oh root, qpdf_oh id, pdf_base *b)
     }
 }
 
+/* The first page's resources, for an update that adds a Form XObject
+ * to them: a page without /Resources of its own inherits its parent's
+ * (ISO 32000 7.7.3.4), and the new page object must then carry them. */
+static void read_resources(pdf_in *p, qpdf_oh page, pdf_base *b)
+{
+    static const char *const REST_SKIP[] = {"/Contents", "/Annots", "/Resources", NULL},
+                             *const RES_SKIP[] = {"/XObject", NULL}, *const NONE[] = {NULL};
+    b->page_rest = entries(p, page, REST_SKIP);
+    qpdf_oh node = page, res = key(p, page, "/Resources");
+    for (int depth = 0; !qpdf_oh_is_dictionary(p->q, res) && depth < MAX_DEPTH; depth++) {
+        node = key(p, node, "/Parent");
+        if (!qpdf_oh_is_dictionary(p->q, node)) break;
+        res = key(p, node, "/Resources");
+    }
+    int dict = qpdf_oh_is_dictionary(p->q, res);
+    qpdf_oh xo = dict ? key(p, res, "/XObject") : res;
+    b->resources = dict ? entries(p, res, RES_SKIP) : xstrdup("");
+    b->xobjects = dict && qpdf_oh_is_dictionary(p->q, xo) ? entries(p, xo, NONE) : xstrdup("");
+}
+
 int pdf_in_base(pdf_in *p, pdf_base *b, char *err, size_t errlen)
 {
     memset(b, 0, sizeof *b);
@@ -290,6 +310,7 @@ int pdf_in_base(pdf_in *p, pdf_base *b, char *err, size_t errlen)
     qpdf_oh acro = key(p, root, "/AcroForm");
     b->fields = items(p, key(p, acro, "/Fields"));
     if (b->page) {
+        read_resources(p, page, b);
         b->page_dict = entries(p, page, PAGE_SKIP);
         b->contents = items(p, key(p, page, "/Contents"));
         b->annots = items(p, key(p, page, "/Annots"));
@@ -310,5 +331,6 @@ void pdf_base_free(pdf_base *b)
 {
     free(b->id); free(b->catalog); free(b->page_dict); free(b->fields); free(b->contents);
     free(b->annots); free(b->info_dict); free(b->xmp); free(b->id0);
+    free(b->page_rest); free(b->resources); free(b->xobjects);
     memset(b, 0, sizeof *b);
 }

@@ -53,6 +53,10 @@ typedef struct pdf_base {
     unsigned char *xmp;              /* its decoded bytes */
     size_t xmp_len;
     char *id0;                       /* the first /ID element as hex, or NULL */
+    /* For an update that draws on the first page (the 归档章): its entries
+     * but /Contents /Annots /Resources; the entries of its /Resources
+     * (its own or inherited) but /XObject; the entries of that /XObject. */
+    char *page_rest, *resources, *xobjects;
 } pdf_base;
 
 int pdf_in_base(pdf_in *p, pdf_base *b, char *err, size_t errlen);

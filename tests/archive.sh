@@ -56,11 +56,43 @@ n = red_pixels('$f.pdf', 1, (380, 20, 570, 120), dpi=72)
 sys.exit(0 if n > 200 else 1)" && ok || bad "no red 归档章 at the top right of page 1"
 pdftotext -enc UTF-8 "$f.pdf" - 2>"$tmp/err" >/dev/null; [ ! -s "$tmp/err" ] && ok || bad "pdftotext on the filed dossier: $(cat "$tmp/err")"
 qpdf --check "$f.pdf" >/dev/null 2>&1 && ok || bad "qpdf --check on the filed dossier"
-# PDF/A-1b of the newest revision, 归档章 included (tests/tools/pdfa.py);
-# known (reported to the lead): the signature widget has no appearance
-# stream (6.5.3), the signature's and the 归档章's updates keep /ID, Info
-# and XMP as they were (14.4).
+# PDF/A-1b of the newest revision, 归档章 and its font included
+# (tests/tools/pdfa.py): the widget's appearance (6.5.3), a new second /ID
+# and Info and XMP rewritten by each update (14.4), the stamp font's
+# /CIDSet (6.3.5) and /W (6.3.6).
 pdfa "$f.pdf"
+# Issue 16: the 归档章 is real text (the number found by search and by
+# pdftotext), in a CIDFontType2 subset of its own with a ToUnicode map,
+# drawn by one Flate-compressed Form XObject; the update stays small.
+s="$tmp/B1/dossiers/LX2016-0007.pdf"
+grow=$(( $(stat -c %s "$f.pdf") - $(stat -c %s "$s") ))
+[ "$grow" -le 15000 ] && ok || bad "the 归档章 update adds $grow bytes (at most 15000)"
+pdftotext -f 1 -l 1 -enc UTF-8 "$f.pdf" - | tr -d ' \n' > "$tmp/p1.txt"
+grep -q "全宗号年度保管期限件号—2016永久0001黟教-2016-0001" "$tmp/p1.txt" \
+  && ok || bad "the 归档章's text in reading order on page 1: $(cat "$tmp/p1.txt")"
+[ "$(pdffonts -f 1 -l 1 "$f.pdf" | tail -n +3 | wc -l)" -eq $(($(pdffonts -f 1 -l 1 "$s" | tail -n +3 | wc -l) + 1)) ] \
+  && pdffonts -f 1 -l 1 "$f.pdf" | tail -n 1 | grep -Eq "^[A-Z]{6}\+[^ ]+ +CID TrueType +Identity-H +yes +yes +yes" \
+  && ok || bad "the 归档章 font: $(pdffonts -f 1 -l 1 "$f.pdf")"
+python3 - "$s" "$f.pdf" <<'PY' && ok || bad "the 归档章 is not one Flate Form XObject on page 1"
+import sys; sys.path.insert(0, "tests/tools")
+from pdf_inspect import Doc, qpdf_json
+def page1(path):
+    d = Doc(qpdf_json(path, "none"))
+    p = d.pages[0]
+    res = d.get(d.get(p["object"])["/Resources"])
+    return d, p["contents"], d.get(res.get("/XObject")) or {}
+_, c0, x0 = page1(sys.argv[1])
+d, c1, x1 = page1(sys.argv[2])
+new = [n for n in x1 if n not in x0]
+assert c1[:len(c0)] == c0 and len(c1) == len(c0) + 1, (c0, c1)
+assert len(new) == 1, new
+form = d.get(x1[new[0]])["dict"]
+assert form["/Subtype"] == "/Form" and form["/Filter"] == "/FlateDecode", form
+fonts = d.get(d.get(form["/Resources"])["/Font"])
+assert len(fonts) >= 1 and all("/ToUnicode" in d.get(v) for v in fonts.values()), fonts
+call = Doc(qpdf_json(sys.argv[2], "generalized")).data(c1[-1]).split()
+assert call == [b"q", ("/" + new[0].lstrip("/")).encode(), b"Do", b"Q"], call
+PY
 python3 -c "import sys; p=sys.argv[1]; d=open(p,'rb').read(); open(sys.argv[2],'wb').write(d + b'%% extra\n')" "$f.pdf" "$tmp/more.pdf"
 $bin verify "$tmp/more.pdf" --trust "$A/trust" >/dev/null 2>&1; [ $? -eq 1 ] && ok || bad "bytes after the 归档章 must not verify"
 
@@ -141,6 +173,8 @@ $bin find --archive "$V" --teacher 李春燕 --json | jq -e '.number == "黟教-
 $bin find --archive "$V" --teacher 李春燕 --history | grep -q "第1版（已被更正）" && ok || bad "history text: $($bin find --archive "$V" --teacher 李春燕 --history)"
 consistent "$V" && ok || bad "versions: index and files disagree"
 $bin verify "$V/2016/XX县红星乡中心小学/黟教-2016-0001.v2.pdf" --trust "$V/trust" >/dev/null 2>&1 && ok || bad "v2 verifies"
+pdftotext -f 1 -l 1 -enc UTF-8 "$V/2016/XX县红星乡中心小学/黟教-2016-0001.v2.pdf" - | grep -q "^黟教-2016-0001（第2版）$" \
+  && ok || bad "v2's 归档章 says which version, as text"
 $bin find --archive "$V" --year 2016 --register -o "$tmp/vreg.pdf" >/dev/null 2>&1 && [ "$(($(wc -l < "$tmp/vreg.csv") - 1))" -eq 3 ] \
   && ok || bad "the 备案表 lists current versions only: $(cat "$tmp/vreg.csv")"
 $bin archive "$tmp/B1c" --into "$V" --supersede --reason "再次" >"$tmp/log" 2>&1 && grep -q "已归档过" "$tmp/log" && ok || bad "the same corrected bundle again files nothing"

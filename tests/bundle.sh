@@ -43,9 +43,9 @@ for f in "$B"/dossiers/*.pdf; do
   pdfsig "$f" 2>/dev/null | grep -q "Signature is Valid" && ok || bad "pdfsig: $f"
 done
 $bin verify "$B" --ca "$tmp/pki/ca.pem" >"$tmp/v" 2>&1 && ok || bad "verify of an intact bundle: $(cat "$tmp/v")"
-# PDF/A-1b rule by rule (tests/tools/pdfa.py); known, sign_pdf.c's (reported
-# to the lead): the signature widget has no appearance stream (6.5.3), the
-# signature's update keeps /ID, Info and XMP as they were (14.4).
+# PDF/A-1b rule by rule (tests/tools/pdfa.py), nothing allowed: the
+# signature's widget has an appearance stream (6.5.3) and its update a new
+# second /ID element and Info and XMP rewritten (14.4).
 pdfa "$B/summary.pdf"
 pdfa "$B"/dossiers/*.pdf
 grep -q "签名者：XX县实验学校" "$tmp/v" && ok || bad "verify names the signer: $(cat "$tmp/v")"
