@@ -5,7 +5,8 @@
  * Page content is written as raw operators into libharu's page stream:
  * glyph runs need Identity-H two-byte codes and per-glyph positioning,
  * which libharu's text API cannot express. libharu keeps the document
- * structure, compression, images and the cross-reference table. */
+ * structure and the cross-reference table; streams are deflated here
+ * (libdeflate) and images embedded as the image stage gives them. */
 #include "pdf.h"
 #include "util_lang.h"
 #include "pdf_font.h"
