@@ -39,11 +39,12 @@ text_style flow_text_style(const style *s)
                         s->tracking};
 }
 
-/* Emits one set line at (x, baseline y), one glyph run per font change. */
-static void emit_line(flow *fl, const text_lines *tl, const text_line *ln, float x, float base,
+/* Emits one set line on pg with its baseline at (x, PDF y), one glyph run
+ * per font change. It needs nothing of the flow, so text placed outside
+ * one (layout_text_at) uses it as it is. */
+static void emit_line(page *pg, const text_lines *tl, const text_line *ln, float x, float y,
                       float size, rgb color, uint32_t text_base)
 {
-    page *pg = fl->pg;
     size_t i = ln->first, end = ln->first + ln->count;
     while (i < end) {
         int font = tl->glyphs[i].font;
@@ -53,7 +54,7 @@ static void emit_line(flow *fl, const text_lines *tl, const text_line *ln, float
         placed_glyph *g = page_add_glyphs(pg, j - i);
         for (size_t k = i; k < j; k++, g++) {
             const text_glyph *s = &tl->glyphs[k];
-            *g = (placed_glyph){s->gid, x + s->x, flow_pdf_y(fl, base), s->advance,
+            *g = (placed_glyph){s->gid, x + s->x, y, s->advance,
                                 text_base + s->src_off, s->src_len};
         }
         page_item *it = page_add_item(pg, ITEM_RUN);
@@ -76,7 +77,7 @@ void flow_place_lines(flow *fl, const text_lines *tl, size_t from, size_t to, co
         if (!ln->justified && s->align == 2) off = measure - ln->width;
         /* Centre the glyphs' height in the line pitch. */
         float base = fl->y + (s->leading - (asc + desc)) / 2 + asc;
-        emit_line(fl, tl, ln, x + off, base, s->size, BLACK, text_base);
+        emit_line(fl->pg, tl, ln, x + off, flow_pdf_y(fl, base), s->size, BLACK, text_base);
         fl->y += s->leading;
     }
     if (to > from) fl->at_top = 0;
@@ -237,9 +238,28 @@ void flow_rect(flow *fl, float x, float ytop, float w, float h, float stroke, fl
     it->color = (rgb){gray, gray, gray};
 }
 
-/* Sets one line of text at (x, baseline) outside the flow: watermark,
- * header, footer, TOC entries. align: 0 left of x, 1 centred on x, 2
- * ending at x. */
+/* Sets text as one line on page pg of d with its baseline at (x, PDF y),
+ * unbroken, in style ts (whose size it is set at). align: 0 starting at x,
+ * 1 centred on x, 2 ending at x. */
+static void emit_single(document *d, page *pg, text_engine *te, const text_style *ts,
+                        const char *text, float x, float y, int align, rgb color)
+{
+    text_lines tl;
+    memset(&tl, 0, sizeof tl);
+    size_t len = strlen(text);
+    text_set(te, text, len, ts, 1e6f, &tl);
+    uint32_t tb = document_add_text(d, text, len);
+    for (size_t i = 0; i < tl.nlines; i++) {
+        const text_line *ln = &tl.lines[i];
+        float off = align == 1 ? -ln->width / 2 : align == 2 ? -ln->width : 0;
+        emit_line(pg, &tl, ln, x + off, y, ts->size, color, tb);
+    }
+    text_lines_free(&tl);
+}
+
+/* One line of text at (x, baseline) outside the flow: watermark, header,
+ * footer, TOC entries, in style s without its indent, justification or
+ * alignment (align says where x is). */
 static void set_single(flow *fl, const char *text, const style *s, float x, float base,
                        int align, float gray)
 {
@@ -247,43 +267,14 @@ static void set_single(flow *fl, const char *text, const style *s, float x, floa
     ts.indent = 0;
     ts.justify = 0;
     ts.align = 0;
-    text_lines tl;
-    memset(&tl, 0, sizeof tl);
-    size_t len = strlen(text);
-    text_set(fl->te, text, len, &ts, 1e6f, &tl);
-    uint32_t tb = document_add_text(fl->doc, text, len);
-    for (size_t i = 0; i < tl.nlines; i++) {
-        const text_line *ln = &tl.lines[i];
-        float off = align == 1 ? -ln->width / 2 : align == 2 ? -ln->width : 0;
-        emit_line(fl, &tl, ln, x + off, base, s->size, (rgb){gray, gray, gray}, tb);
-    }
-    text_lines_free(&tl);
+    emit_single(fl->doc, fl->pg, fl->te, &ts, text, x, flow_pdf_y(fl, base), align, (rgb){gray, gray, gray});
 }
 
 void layout_text_at(document *d, int page, text_engine *te, const char *role, float size,
                     const char *text, float x, float y, int align, rgb color)
 {
-    page_template t;
-    memset(&t, 0, sizeof t);
-    t.height = d->pages[page].height;
-    flow fl;
-    memset(&fl, 0, sizeof fl);
-    fl.t = &t;
-    fl.te = te;
-    fl.doc = d;
-    fl.pg = &d->pages[page];
     text_style ts = {role, size, 0, 0, 0, 0};
-    text_lines tl;
-    memset(&tl, 0, sizeof tl);
-    size_t len = strlen(text);
-    text_set(te, text, len, &ts, 1e6f, &tl);
-    uint32_t tb = document_add_text(d, text, len);
-    for (size_t i = 0; i < tl.nlines; i++) {
-        const text_line *ln = &tl.lines[i];
-        float off = align == 1 ? -ln->width / 2 : align == 2 ? -ln->width : 0;
-        emit_line(&fl, &tl, ln, x + off, t.height - y, size, color, tb);
-    }
-    text_lines_free(&tl);
+    emit_single(d, &d->pages[page], te, &ts, text, x, y, align, color);
 }
 
 /* The watermark goes first on the page, under everything, in light gray:

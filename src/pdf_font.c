@@ -12,12 +12,12 @@
  * a font after Flate, but doubles the bytes Flate must chew through, and
  * compression was 43% of a dossier's build time. */
 #include "pdf_font.h"
+#include "pdf_haru.h"
 #include "util_lang.h"
 #include "util.h"
 
 #include <hb.h>
 #include <hb-ot.h>
-#include <hpdf_doc.h>
 #include <stdio.h>
 #include <libdeflate.h>
 #include <stdlib.h>
@@ -98,14 +98,14 @@ static void ps_name(hb_face_t *face, const char *fallback, char *out, size_t len
 
 static HPDF_Dict new_indirect(HPDF_Doc pdf)
 {
-    HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
-    if (d) HPDF_Xref_Add(pdf->xref, d);
+    HPDF_Dict d = HPDF_Dict_New(pdf_haru_mmgr(pdf));
+    if (d) HPDF_Xref_Add(pdf_haru_xref(pdf), d);
     return d;
 }
 
 static HPDF_Array box_array(HPDF_Doc pdf, int a, int b, int c, int d)
 {
-    HPDF_Array arr = HPDF_Array_New(pdf->mmgr);
+    HPDF_Array arr = HPDF_Array_New(pdf_haru_mmgr(pdf));
     HPDF_Array_AddNumber(arr, a);
     HPDF_Array_AddNumber(arr, b);
     HPDF_Array_AddNumber(arr, c);
@@ -170,12 +170,12 @@ static size_t width_run(hb_font_t *hf, int upem, const used_font *u, size_t i)
 static HPDF_Array widths(HPDF_Doc pdf, hb_font_t *hf, const used_font *u)
 {
     int upem = (int)hb_face_get_upem(hb_font_get_face(hf));
-    HPDF_Array w = HPDF_Array_New(pdf->mmgr);
+    HPDF_Array w = HPDF_Array_New(pdf_haru_mmgr(pdf));
     size_t i = 0;
     while (i < u->n) {
         if (width_of(hf, upem, u->g[i].gid) == 1000) { i++; continue; }
         size_t j = width_run(hf, upem, u, i);
-        HPDF_Array run = HPDF_Array_New(pdf->mmgr);
+        HPDF_Array run = HPDF_Array_New(pdf_haru_mmgr(pdf));
         for (size_t k = i; k < j; k++) HPDF_Array_AddReal(run, (HPDF_REAL)width_of(hf, upem, u->g[k].gid));
         HPDF_Array_AddNumber(w, (HPDF_INT32)used_font_cid(u, u->g[i].gid));
         HPDF_Array_Add(w, run);
@@ -227,15 +227,6 @@ static void tounicode_text(const used_font *u, const char *text, strbuf *b)
     sb_puts(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 }
 
-static HPDF_Dict stream_of(HPDF_Doc pdf, const void *data, size_t len)
-{
-    HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    if (!s) return NULL;
-    s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
-    return s;
-}
-
 /* A stream (font program, CMap, profile), deflated here with libdeflate rather than by libharu's
  * zlib: glyph outlines barely compress, and zlib's effort on them was
  * the largest single cost of a build (43%, perf on make bench).
@@ -249,30 +240,19 @@ static HPDF_Dict stream_of(HPDF_Doc pdf, const void *data, size_t len)
  * for 5 M more. */
 #define SMALL_LEVEL 10
 
-/* libharu drops a /Filter key from a stream it did not compress itself;
- * its write hook, called just before ">>", names the filter instead. */
-static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
-{
-    (void)dict;
-    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
-}
-
 HPDF_Dict pdf_deflated_stream(HPDF_Doc pdf, const void *data, size_t len, int level)
 {
     struct libdeflate_compressor *z = libdeflate_alloc_compressor(level);
     size_t cap = z ? libdeflate_zlib_compress_bound(z, len) : 0;
     unsigned char *out = cap ? xmalloc(cap) : NULL;
     size_t n = z ? libdeflate_zlib_compress(z, data, len, out, cap) : 0;
-    HPDF_Dict s = NULL;
-    if (n > 0) {
-        s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-        s->filter = HPDF_STREAM_FILTER_NONE;
-        s->write_fn = write_flate_filter;
-        HPDF_Stream_Write(s->stream, out, (HPDF_UINT)n);
-    }
-    free(out);
     if (z) libdeflate_free_compressor(z);
-    return s ? s : stream_of(pdf, data, len);
+    HPDF_Dict s = HPDF_DictStream_New(pdf_haru_mmgr(pdf), pdf_haru_xref(pdf));
+    /* Without a compressor (out of memory), the bytes as they are. */
+    int rc = n > 0 ? pdf_haru_stream_put(s, out, n, PDF_FILTER_FLATE)
+                   : pdf_haru_stream_put(s, data, len, PDF_FILTER_NONE);
+    free(out);
+    return rc == 0 ? s : NULL;
 }
 
 /* PDF/A-1 (ISO 19005-1 6.3.5) asks of a subset CID font a /CIDSet: one
@@ -331,9 +311,9 @@ int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *t
     HPDF_Dict_AddName(cid, "Type", "Font");
     HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
     HPDF_Dict_AddName(cid, "BaseFont", name);
-    HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
-    HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL));
-    HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL));
+    HPDF_Dict info = HPDF_Dict_New(pdf_haru_mmgr(pdf));
+    HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf_haru_mmgr(pdf), "Adobe", NULL));
+    HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf_haru_mmgr(pdf), "Identity", NULL));
     HPDF_Dict_AddNumber(info, "Supplement", 0);
     HPDF_Dict_Add(cid, "CIDSystemInfo", info);
     HPDF_Dict_Add(cid, "FontDescriptor", descriptor(pdf, hf, name, file, u->sub.n));
@@ -352,7 +332,7 @@ int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *t
     HPDF_Dict_AddName(u->dict, "Subtype", "Type0");
     HPDF_Dict_AddName(u->dict, "BaseFont", name);
     HPDF_Dict_AddName(u->dict, "Encoding", "Identity-H");
-    HPDF_Array desc = HPDF_Array_New(pdf->mmgr);
+    HPDF_Array desc = HPDF_Array_New(pdf_haru_mmgr(pdf));
     HPDF_Array_Add(desc, cid);
     HPDF_Dict_Add(u->dict, "DescendantFonts", desc);
     HPDF_Dict_Add(u->dict, "ToUnicode", tu);

@@ -2,9 +2,9 @@
 #include "pdf_meta.h"
 #include "util_lang.h"
 #include "pdf_font.h"
+#include "pdf_haru.h"
 #include "util.h"
 
-#include <hpdf_doc.h>
 #include <libdeflate.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +34,7 @@ HPDF_Binary pdf_text_string(HPDF_Doc pdf, const char *s)
         b[n++] = (unsigned char)((unsigned)c >> 8);
         b[n++] = (unsigned char)c;
     }
-    HPDF_Binary bin = HPDF_Binary_New(pdf->mmgr, b, (HPDF_UINT)n);
+    HPDF_Binary bin = HPDF_Binary_New(pdf_haru_mmgr(pdf), b, (HPDF_UINT)n);
     free(b);
     return bin;
 }
@@ -87,8 +87,9 @@ static void info(HPDF_Doc pdf, const document *d, const struct tm *t)
     HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, PRODUCER);
     const char *keys[] = {"Title", "Author", "Subject", "Keywords"};
     const char *vals[] = {d->title, d->author, d->subject, d->keywords};
-    for (int i = 0; i < 4; i++)
-        if (vals[i]) HPDF_Dict_Add(pdf->info, keys[i], pdf_text_string(pdf, vals[i]));
+    HPDF_Dict dict = pdf_haru_info(pdf);   /* made by HPDF_SetInfoAttr */
+    for (int i = 0; i < 4 && dict; i++)
+        if (vals[i]) HPDF_Dict_Add(dict, keys[i], pdf_text_string(pdf, vals[i]));
     HPDF_Date dt = {t->tm_year + 1900, t->tm_mon + 1, t->tm_mday, t->tm_hour, t->tm_min, t->tm_sec, 'Z', 0, 0};
     HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, dt);
     HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, dt);
@@ -105,16 +106,16 @@ static int output_intent(HPDF_Doc pdf, const char *icc, char *err, size_t errlen
     HPDF_Dict prof = pdf_deflated_stream(pdf, data, len, 10);   /* as pdf_font.c's SMALL_LEVEL */
     HPDF_Dict_AddNumber(prof, "N", 3);
     free(data);
-    HPDF_Dict oi = HPDF_Dict_New(pdf->mmgr);
-    HPDF_Xref_Add(pdf->xref, oi);
+    HPDF_Dict oi = HPDF_Dict_New(pdf_haru_mmgr(pdf));
+    HPDF_Xref_Add(pdf_haru_xref(pdf), oi);
     HPDF_Dict_AddName(oi, "Type", "OutputIntent");
     HPDF_Dict_AddName(oi, "S", "GTS_PDFA1");
-    HPDF_Dict_Add(oi, "OutputConditionIdentifier", HPDF_String_New(pdf->mmgr, "sRGB IEC61966-2.1", NULL));
-    HPDF_Dict_Add(oi, "Info", HPDF_String_New(pdf->mmgr, "sRGB IEC61966-2.1", NULL));
+    HPDF_Dict_Add(oi, "OutputConditionIdentifier", HPDF_String_New(pdf_haru_mmgr(pdf), "sRGB IEC61966-2.1", NULL));
+    HPDF_Dict_Add(oi, "Info", HPDF_String_New(pdf_haru_mmgr(pdf), "sRGB IEC61966-2.1", NULL));
     HPDF_Dict_Add(oi, "DestOutputProfile", prof);
-    HPDF_Array arr = HPDF_Array_New(pdf->mmgr);
+    HPDF_Array arr = HPDF_Array_New(pdf_haru_mmgr(pdf));
     HPDF_Array_Add(arr, oi);
-    HPDF_Dict_Add(pdf->catalog, "OutputIntents", arr);
+    HPDF_Dict_Add(pdf_haru_catalog(pdf), "OutputIntents", arr);
     return 0;
 }
 
@@ -130,16 +131,32 @@ int pdf_meta_write(HPDF_Doc pdf, const document *d, const pdf_options *o, char *
     sb_init(&b);
     xmp(&b, d, iso);
     /* PDF/A-1: the metadata stream is not filtered, so any tool can read it. */
-    HPDF_Dict meta = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    meta->filter = HPDF_STREAM_FILTER_NONE;
+    HPDF_Dict meta = HPDF_DictStream_New(pdf_haru_mmgr(pdf), pdf_haru_xref(pdf));
     HPDF_Dict_AddName(meta, "Type", "Metadata");
     HPDF_Dict_AddName(meta, "Subtype", "XML");
-    HPDF_Stream_Write(meta->stream, (const HPDF_BYTE *)b.s, (HPDF_UINT)b.len);
+    int rc = pdf_haru_stream_put(meta, b.s, b.len, PDF_FILTER_NONE);
     sb_free(&b);
-    HPDF_Dict_Add(pdf->catalog, "Metadata", meta);
+    if (rc != 0) {
+        snprintf(err, errlen, TR("无法写入 XMP 元数据", "cannot write the XMP metadata"));
+        return -1;
+    }
+    HPDF_Dict_Add(pdf_haru_catalog(pdf), "Metadata", meta);
     return output_intent(pdf, o->icc_profile, err, errlen);
 }
 
+/* libharu writes "%PDF-1.3" and has no call that sets the version (it
+ * raises it only for features of its own this stage does not use): the
+ * header's digit is raised in place to 1.4, the version PDF/A-1 is based
+ * on. Same length, so no offset in the file moves. */
+int pdf_meta_set_version(unsigned char *data, size_t len, char *err, size_t errlen)
+{
+    if (len < 8 || memcmp(data, "%PDF-1.", 7) != 0 || data[7] < '0' || data[7] > '9') {
+        snprintf(err, errlen, TR("PDF 结构异常：找不到文件头", "malformed PDF: no header"));
+        return -1;
+    }
+    if (data[7] < '4') data[7] = '4';
+    return 0;
+}
 
 static const unsigned char *find_last(const unsigned char *d, size_t n, const char *s)
 {

@@ -1,21 +1,22 @@
-/* pdf_write.c — see pdf.h. The only file, with pdf_font.c and pdf_meta.c, that
- * calls libharu.
+/* pdf_write.c — see pdf.h. The only file, with pdf_font.c, pdf_meta.c and
+ * pdf_haru.c, that calls libharu; through its functions only (pdf_haru.h
+ * says which few things those cannot do).
  *
  * Page content is written as raw operators into libharu's page stream:
  * glyph runs need Identity-H two-byte codes and per-glyph positioning,
  * which libharu's text API cannot express. libharu keeps the document
- * structure, compression, images and the cross-reference table. */
+ * structure and the cross-reference table; streams are deflated here
+ * (libdeflate) and images embedded as the image stage gives them. */
 #include "pdf.h"
 #include "util_lang.h"
 #include "pdf_font.h"
+#include "pdf_haru.h"
 #include "pdf_meta.h"
 #include "util.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <hpdf.h>
-#include <hpdf_doc.h>
-#include <hpdf_pages.h>
 #include <libdeflate.h>
 #include <math.h>
 #include <stdio.h>
@@ -285,12 +286,6 @@ static void write_shape(strbuf *s, const page *pg, const page_item *it)
     put(s, "Q\n");
 }
 
-static HPDF_STATUS write_dct_filter(HPDF_Dict dict, HPDF_Stream stream)
-{
-    (void)dict;
-    return HPDF_Stream_WriteStr(stream, "/Filter /DCTDecode\012");
-}
-
 /* Deflate level of lossless figures: measured on a 1750 × 1312 screenshot,
  * level 6 is within 2% of level 9's size at a third of its time. */
 #define IMAGE_LEVEL 6
@@ -302,11 +297,8 @@ static HPDF_Dict image_xobject(writer *w, const image_data *im)
 {
     HPDF_Dict x;
     if (im->dct) {
-        x = HPDF_DictStream_New(w->pdf->mmgr, w->pdf->xref);
-        if (!x) return NULL;
-        x->filter = HPDF_STREAM_FILTER_NONE;
-        x->write_fn = write_dct_filter;
-        HPDF_Stream_Write(x->stream, im->data, (HPDF_UINT)im->len);
+        x = HPDF_DictStream_New(pdf_haru_mmgr(w->pdf), pdf_haru_xref(w->pdf));
+        if (pdf_haru_stream_put(x, im->data, im->len, PDF_FILTER_DCT) != 0) return NULL;
     } else {
         x = pdf_deflated_stream(w->pdf, im->data, im->len, IMAGE_LEVEL);
         if (!x) return NULL;
@@ -340,7 +332,7 @@ static void page_fonts(writer *w, HPDF_Page hp, const page *pg)
     HPDF_Dict res = HPDF_Page_GetInheritableItem(hp, "Resources", HPDF_OCLASS_DICT);
     HPDF_Dict fd = HPDF_Dict_GetItem(res, "Font", HPDF_OCLASS_DICT);
     if (!fd) {
-        fd = HPDF_Dict_New(w->pdf->mmgr);
+        fd = HPDF_Dict_New(pdf_haru_mmgr(w->pdf));
         HPDF_Dict_Add(res, "Font", fd);
     }
     unsigned char seen[64] = {0};
@@ -358,7 +350,7 @@ static void page_xobject(writer *w, HPDF_Page hp, const char *name, void *obj)
     HPDF_Dict res = HPDF_Page_GetInheritableItem(hp, "Resources", HPDF_OCLASS_DICT);
     HPDF_Dict xo = HPDF_Dict_GetItem(res, "XObject", HPDF_OCLASS_DICT);
     if (!xo) {
-        xo = HPDF_Dict_New(w->pdf->mmgr);
+        xo = HPDF_Dict_New(pdf_haru_mmgr(w->pdf));
         HPDF_Dict_Add(res, "XObject", xo);
     }
     HPDF_Dict_Add(xo, name, obj);
@@ -389,13 +381,13 @@ static void write_forms(writer *w)
         sb_free(&ops);
         HPDF_Dict_AddName(x, "Type", "XObject");
         HPDF_Dict_AddName(x, "Subtype", "Form");
-        HPDF_Array box = HPDF_Array_New(w->pdf->mmgr);
+        HPDF_Array box = HPDF_Array_New(pdf_haru_mmgr(w->pdf));
         HPDF_Array_AddNumber(box, 0);
         HPDF_Array_AddNumber(box, 0);
         HPDF_Array_AddReal(box, f->width);
         HPDF_Array_AddReal(box, f->height);
         HPDF_Dict_Add(x, "BBox", box);
-        HPDF_Dict_Add(x, "Resources", HPDF_Dict_New(w->pdf->mmgr));
+        HPDF_Dict_Add(x, "Resources", HPDF_Dict_New(pdf_haru_mmgr(w->pdf)));
         w->forms[i] = x;
     }
 }
@@ -418,33 +410,23 @@ static void write_clip(strbuf *s, const page_item *it)
         num(d, it->y1 - it->y0));
 }
 
-/* libharu drops a /Filter it did not apply itself; its write hook, called
- * just before ">>", names it instead. */
-static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
-{
-    (void)dict;
-    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
-}
-
 /* The page's operators are gathered in memory and deflated with
- * libdeflate into libharu's content stream: libharu's own zlib pass was
- * the largest cost left after the fonts (perf on make bench). */
-static void write_contents(HPDF_Page hp, const strbuf *b)
+ * libdeflate into the page's content stream, which libharu made with the
+ * page: libharu's own zlib pass was the largest cost left after the fonts
+ * (perf on make bench), so the document's compression mode stays off. */
+static int write_contents(HPDF_Page hp, const strbuf *b)
 {
-    HPDF_PageAttr attr = (HPDF_PageAttr)hp->attr;
+    HPDF_Dict contents = HPDF_Dict_GetItem(hp, "Contents", HPDF_OCLASS_DICT);
     struct libdeflate_compressor *z = libdeflate_alloc_compressor(6);
-    size_t cap = libdeflate_zlib_compress_bound(z, b->len);
-    unsigned char *out = xmalloc(cap);
-    size_t n = libdeflate_zlib_compress(z, b->s ? b->s : "", b->len, out, cap);
-    libdeflate_free_compressor(z);
-    if (n > 0) {
-        attr->contents->filter = HPDF_STREAM_FILTER_NONE;
-        attr->contents->write_fn = write_flate_filter;
-        HPDF_Stream_Write(attr->stream, out, (HPDF_UINT)n);
-    } else {
-        HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b->s, (HPDF_UINT)b->len);
-    }
+    size_t cap = z ? libdeflate_zlib_compress_bound(z, b->len) : 0;
+    unsigned char *out = cap ? xmalloc(cap) : NULL;
+    size_t n = z ? libdeflate_zlib_compress(z, b->s ? b->s : "", b->len, out, cap) : 0;
+    if (z) libdeflate_free_compressor(z);
+    /* Without a compressor (out of memory), the operators as they are. */
+    int rc = n > 0 ? pdf_haru_stream_put(contents, out, n, PDF_FILTER_FLATE)
+                   : pdf_haru_stream_put(contents, b->s ? b->s : "", b->len, PDF_FILTER_NONE);
     free(out);
+    return rc;
 }
 
 /* What every page of a dossier would repeat goes once into the page tree:
@@ -459,17 +441,18 @@ static void trim_page(writer *w, HPDF_Page hp, const page *pg)
     const page *first = &w->d->pages[0];
     if (pg->width != first->width || pg->height != first->height) return;
     if (pg == first) {
-        HPDF_Array box = HPDF_Array_New(w->pdf->mmgr);
+        HPDF_Array box = HPDF_Array_New(pdf_haru_mmgr(w->pdf));
         HPDF_Array_AddNumber(box, 0);
         HPDF_Array_AddNumber(box, 0);
         HPDF_Array_AddReal(box, pg->width);
         HPDF_Array_AddReal(box, pg->height);
-        HPDF_Dict_Add(w->pdf->root_pages, "MediaBox", box);
+        /* The page tree's root, which libharu names only as the page's parent. */
+        HPDF_Dict_Add(HPDF_Dict_GetItem(hp, "Parent", HPDF_OCLASS_DICT), "MediaBox", box);
     }
     HPDF_Dict_RemoveElement(hp, "MediaBox");
 }
 
-static void write_page(writer *w, const page *pg)
+static int write_page(writer *w, const page *pg)
 {
     HPDF_Page hp = HPDF_AddPage(w->pdf);
     HPDF_Page_SetWidth(hp, pg->width);
@@ -493,8 +476,9 @@ static void write_page(writer *w, const page *pg)
         else write_shape(&s, pg, it);
     }
     text_end(&s, &ts);
-    write_contents(hp, &s);
+    int rc = write_contents(hp, &s);
     sb_free(&s);
+    return rc;
 }
 
 static void write_outline(writer *w)
@@ -514,7 +498,7 @@ static void write_outline(writer *w)
             /* The destination as a direct [page /FitH y] and no /Type on
              * the item (libharu writes both as extra objects and keys:
              * 2.4 KB for a 38-page dossier's 47 bookmarks). */
-            HPDF_Array dst = HPDF_Array_New(w->pdf->mmgr);
+            HPDF_Array dst = HPDF_Array_New(pdf_haru_mmgr(w->pdf));
             HPDF_Array_Add(dst, hp);
             HPDF_Array_AddName(dst, "FitH");
             HPDF_Array_AddNumber(dst, (HPDF_INT32)lroundf(o->y));   /* a point is close enough to scroll to */
@@ -531,13 +515,15 @@ static int render(writer *w, const pdf_options *o, unsigned char **data, size_t 
                   char *err, size_t errlen)
 {
     HPDF_Doc pdf = w->pdf;
-    HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
     HPDF_UseUTFEncodings(pdf);
-    pdf->pdf_version = HPDF_VER_14;
     collect_glyphs(w);
     if (write_fonts(w, err, errlen) != 0 || load_images(w, err, errlen) != 0) return -1;
     write_forms(w);
-    for (int p = 0; p < w->d->npages; p++) write_page(w, &w->d->pages[p]);
+    for (int p = 0; p < w->d->npages; p++)
+        if (write_page(w, &w->d->pages[p]) != 0) {
+            snprintf(err, errlen, TR("无法写入第 %d 页", "cannot write page %d"), p + 1);
+            return -1;
+        }
     write_outline(w);
     if (pdf_meta_write(pdf, w->d, o, err, errlen) != 0) return -1;
     if (w->error || HPDF_SaveToStream(pdf) != HPDF_OK) {
@@ -549,6 +535,7 @@ static int render(writer *w, const pdf_options *o, unsigned char **data, size_t 
     HPDF_UINT32 got = n;
     HPDF_ReadFromStream(pdf, *data, &got);
     *len = got;
+    if (pdf_meta_set_version(*data, *len, err, errlen) != 0) return -1;
     return pdf_meta_add_id(data, len, err, errlen);
 }
 

@@ -240,5 +240,20 @@ python3 tests/tools/pdfa.py --rules | cut -f1 | while read -r c; do grep -q "^| 
 mkdir -p "$tmp/wrong"
 counted python3 tests/tools/pdfa_wrong.py "$tmp/fig.pdf" "$tmp/stamped.pdf" "$tmp/wrong"
 
+# libharu through its functions only (issue 17): no source includes a
+# libharu header but hpdf.h, only the PDF stage includes that, and only
+# pdf_haru.c (which stops the build on a libharu it was not checked
+# against) reads libharu's structures — a field, a *_Rec or a page's attr.
+src=${DANGAN_SRC:-src}
+own=$(grep -lE '#include *[<"]hpdf_' "$src"/*.c "$src"/*.h)
+[ -z "$own" ] && ok || bad "libharu's inner headers included: $own"
+own=$(grep -lE '#include *[<"]hpdf\.h' "$src"/*.c "$src"/*.h | grep -v "^$src/pdf_")
+[ -z "$own" ] && ok || bad "libharu called outside the PDF stage: $own"
+own=$(grep -nE -e '->(mmgr|xref|catalog|info|root_pages|cur_pages|cur_page|pdf_version|compression_mode|outlines|trailer)\b' \
+  -e '->(stream|filter|filterParams|write_fn|before_write_fn|after_write_fn|free_fn|attr|contents|header|obj_id|value|list)\b' \
+  -e 'HPDF_[A-Za-z_]*_Rec\b' -e '\bHPDF_[A-Z][a-z]*Attr\b' "$src"/pdf_*.c "$src"/pdf_*.h | grep -v "^$src/pdf_haru\.[ch]:")
+[ -z "$own" ] && ok || bad "libharu's structures read outside pdf_haru.c: $own"
+grep -q 'HPDF_MAJOR_VERSION != 2 || HPDF_MINOR_VERSION != 3' "$src/pdf_haru.c" && ok || bad "pdf_haru.c no longer pins the libharu it was checked against"
+
 echo "build: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
