@@ -9,7 +9,9 @@
  * Never half-filed: files are staged and fsynced in ARCHIVE_DIR/.staging,
  * renamed into place, and only then is the index transaction committed;
  * an interrupted filing is rolled back when the archive is next opened.
- * DANGAN_ABORT_AT=N (tests) aborts the process at step N of a filing. */
+ * DANGAN_ABORT_AT=N (tests) aborts the process at step N of a filing
+ * (1 transaction begun, 2 plan written, 3 first file placed, 6 all but
+ * the report's PDF placed, 4 all placed, 5 committed). */
 #ifndef DANGAN_ARCHIVE_H
 #define DANGAN_ARCHIVE_H
 

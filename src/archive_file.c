@@ -462,6 +462,7 @@ static int place_files(filing *f)
         free(dir);
         if (rc) return -1;
         if (i == 0) maybe_abort(3);
+        if (i == f->nmoves - 2) maybe_abort(6);   /* the report placed but for its PDF */
     }
     return 0;
 }
