@@ -356,6 +356,7 @@ static void pdf_items(check_list *l, const char *pdf, const unsigned char *data,
         pdf_in_close(p);
         return;
     }
+    int render = render_start(tl, pdf);
     pdf_info3 in = {pdf_in_info(p, "/Title"), pdf_in_info(p, "/Author"), pdf_in_info(p, "/Keywords")};
     char *page1 = page_text(tl, pdf);
     if (ri) meta_item(l, &in, ri, page1);
@@ -363,7 +364,7 @@ static void pdf_items(check_list *l, const char *pdf, const unsigned char *data,
     required_item(l, &in, ri, retention);
     pages_item(l, &s);
     pdfa_item(l, p, &s);
-    render_item(l, tl, pdf);
+    render_item(l, tl, render);
     security_items(l, &s);
     free(page1);
     free(in.title); free(in.author); free(in.keywords);

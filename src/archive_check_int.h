@@ -27,8 +27,10 @@ int tools_find(tools *tl, const char *scratch, char *err, size_t errlen);
 void tools_free(tools *tl);
 /* Page 1's text (pdftotext), malloc'd; NULL when it cannot be had. */
 char *page_text(const tools *tl, const char *pdf);
-/* 可用性: page 1 rendered at 10 dpi; the PDF/A-1b self-check. */
-void render_item(check_list *l, const tools *tl, const char *pdf);
+/* 可用性: page 1 rendered at 10 dpi (started, then judged: it runs while
+ * the rest is checked); the PDF/A-1b self-check. */
+int render_start(const tools *tl, const char *pdf);
+void render_item(check_list *l, const tools *tl, int pid);
 void pdfa_item(check_list *l, pdf_in *p, const pdf_scan *s);
 
 #endif

@@ -3,7 +3,8 @@
  * pdfaid, OutputIntent, fonts embedded, no encryption, no transparency;
  * tests/tools/pdfa.py is the full checker), and poppler run as a child
  * process: pdftoppm renders page 1 (the dossier opens in a reader),
- * pdftotext reads page 1's text (the cover says what the record says).
+ * pdftotext reads page 1's text (the cover says what the record says),
+ * the two at once.
  * A child gets no input, a bounded CPU time and address space: a hostile
  * PDF may crash or stall the renderer, never the archive. */
 #include "archive_check_int.h"
@@ -71,25 +72,36 @@ static void child(char *const argv[], int out_fd)
     _exit(127);
 }
 
-/* Runs argv (argv[0] a full path); its stdout into out (at most TEXT_MAX
- * bytes kept) unless out is NULL. The exit status, or -1. */
-static int run_tool(char *const argv[], strbuf *out)
+/* Starts argv (argv[0] a full path), its stdout into a pipe (*out_fd)
+ * or /dev/null (out_fd NULL). The child's pid, or -1. */
+static pid_t spawn_tool(char *const argv[], int *out_fd)
 {
     int fds[2] = {-1, -1};
-    if (out && pipe(fds) != 0) return -1;
+    if (out_fd && pipe(fds) != 0) return -1;
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
-        if (out) close(fds[0]);
-        child(argv, out ? fds[1] : -1);
+        if (out_fd) close(fds[0]);
+        child(argv, out_fd ? fds[1] : -1);
     }
-    if (out) close(fds[1]);
-    if (pid < 0) { if (out) close(fds[0]); return -1; }
+    if (out_fd) {
+        close(fds[1]);
+        if (pid < 0) close(fds[0]);
+        else *out_fd = fds[0];
+    }
+    return pid;
+}
+
+/* Reads the child's stdout into out (at most TEXT_MAX bytes kept) when
+ * fd ≥ 0, then waits for it. Its exit status, or -1. */
+static int finish_tool(pid_t pid, int fd, strbuf *out)
+{
+    if (pid < 0) return -1;
     char buf[8192];
     ssize_t n;
-    while (out && ((n = read(fds[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)))
+    while (fd >= 0 && ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)))
         if (n > 0 && out->len + (size_t)n <= TEXT_MAX) sb_add(out, buf, (size_t)n);
-    if (out) close(fds[0]);
+    if (fd >= 0) close(fd);
     int st;
     while (waitpid(pid, &st, 0) < 0)
         if (errno != EINTR) return -1;
@@ -109,19 +121,36 @@ char *page_text(const tools *tl, const char *pdf)
     strbuf out;
     sb_init(&out);
     sb_puts(&out, "");
-    int rc = run_tool(argv, &out);
+    int fd = -1;
+    pid_t pid = spawn_tool(argv, &fd);
+    int rc = finish_tool(pid, fd, &out);
     free(file);
     if (rc == 0) return sb_steal(&out);
     sb_free(&out);
     return NULL;
 }
 
-void render_item(check_list *l, const tools *tl, const char *pdf)
+static char *render_root(const tools *tl)
 {
-    char *file = as_operand(pdf), *root = path_join(tl->scratch, "render"), *ppm = xasprintf("%s.ppm", root);
+    return path_join(tl->scratch, "render");
+}
+
+int render_start(const tools *tl, const char *pdf)
+{
+    char *file = as_operand(pdf), *root = render_root(tl), *ppm = xasprintf("%s.ppm", root);
     char *argv[] = {tl->pdftoppm, "-q", "-r", "10", "-f", "1", "-l", "1", "-singlefile", file, root, NULL};
     unlink(ppm);
-    int rc = run_tool(argv, NULL);
+    pid_t pid = spawn_tool(argv, NULL);
+    free(file);
+    free(root);
+    free(ppm);
+    return (int)pid;
+}
+
+void render_item(check_list *l, const tools *tl, int pid)
+{
+    char *root = render_root(tl), *ppm = xasprintf("%s.ppm", root);
+    int rc = finish_tool((pid_t)pid, -1, NULL);
     char *img = NULL;
     size_t len = 0;
     int ok = rc == 0 && read_file_nofollow(ppm, 64u << 20, &img, &len) == 0 && len > 16 && !memcmp(img, "P6", 2);
@@ -131,7 +160,6 @@ void render_item(check_list *l, const tools *tl, const char *pdf)
     check_add(l, "render", NULL, ok, d);
     unlink(ppm);
     free(img);
-    free(file);
     free(root);
     free(ppm);
 }

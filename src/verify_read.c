@@ -356,13 +356,20 @@ static const char *name_of(pdf_in *p, qpdf_oh o)
 /* A font dictionary: embedded as PDF/A-1 and our checker want it. */
 static void judge_font(pdf_in *p, qpdf_oh d, pdf_scan *s)
 {
-    const char *sub = name_of(p, key(p, d, "/Subtype"));
-    if (!strcmp(sub, "/Type0") || !strcmp(sub, "/Type3")) return;   /* its descendant, resp. its glyph procedures */
+    /* Copies: a name qpdf returns lives until its next call. */
+    char *sub = xstrdup(name_of(p, key(p, d, "/Subtype"))), *base = xstrdup(name_of(p, key(p, d, "/BaseFont")));
     qpdf_oh fd = key(p, d, "/FontDescriptor");
-    const char *base = name_of(p, key(p, d, "/BaseFont"));
-    if (!qpdf_oh_has_key(p->q, fd, "/FontFile2") && qpdf_oh_is_dictionary(p->q, fd)) FOUND(s->font, "%s %s: no /FontFile2", base, sub);
-    else if (!qpdf_oh_is_dictionary(p->q, fd)) FOUND(s->font, "%s %s: no /FontDescriptor", base, sub);
-    else if (!strncmp(sub, "/CIDFontType", 12) && !qpdf_oh_has_key(p->q, fd, "/CIDSet")) FOUND(s->font, "%s %s: no /CIDSet", base, sub);
+    if (!strcmp(sub, "/Type0") || !strcmp(sub, "/Type3")) {
+        /* judged by its descendant, resp. its glyphs are content */
+    } else if (!qpdf_oh_is_dictionary(p->q, fd)) {
+        FOUND(s->font, "%.40s %.20s: no /FontDescriptor", base, sub);
+    } else if (!qpdf_oh_has_key(p->q, fd, "/FontFile2")) {
+        FOUND(s->font, "%.40s %.20s: no /FontFile2", base, sub);
+    } else if (!strncmp(sub, "/CIDFontType", 12) && !qpdf_oh_has_key(p->q, fd, "/CIDSet")) {
+        FOUND(s->font, "%.40s %.20s: no /CIDSet", base, sub);
+    }
+    free(sub);
+    free(base);
 }
 
 static void judge_entry(pdf_in *p, const char *k, qpdf_oh v, pdf_scan *s)
