@@ -6,6 +6,7 @@
 #include "archive_check.h"
 #include "archive_check_int.h"
 #include "bundle.h"
+#include "check_schema.h"
 #include "layout_dossier.h"
 #include "load_xml.h"
 #include "util_date.h"
@@ -16,33 +17,68 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The items and the DA/T 70-2018 归档环节 items they stand for (表 1–4:
- * GD-1 真实性, GD-2 完整性, GD-3 可用性, GD-4 安全性). README "四性检测". */
+/* The checks this file makes; templates/checks.xml says for each its
+ * category, the DA/T 70-2018 归档环节 item it stands for (GD-1 真实性,
+ * GD-2 完整性, GD-3 可用性, GD-4 安全性) and its names: README "四性检测". */
+static const char *const CODES[] = {"manifest", "signature", "digest", "meta", "count", "required", "numbers",
+                                    "pages", "pdfa", "render", "javascript", "auto", "link", "embedded", "xfa", "extra"};
+#define NCODES (sizeof CODES / sizeof *CODES)
+
 typedef struct check_def {
-    const char *code;
     check_category cat;
-    const char *item, *name, *name_en;
+    char *item, *name, *name_en;
 } check_def;
 
-static const check_def DEFS[] = {
-    {"manifest",   CK_AUTHENTIC, "GD-1-1",  "清单签名有效且受信任", "manifest signature valid and trusted"},
-    {"signature",  CK_AUTHENTIC, "GD-1-1",  "签名有效且受信任", "signatures valid and trusted"},
-    {"digest",     CK_AUTHENTIC, "GD-1-13", "数字摘要与清单一致", "SHA-256 equal to the manifest's"},
-    {"meta",       CK_AUTHENTIC, "GD-1-9",  "记录与 PDF 元数据、内容一致", "record agrees with the PDF's metadata and content"},
-    {"count",      CK_COMPLETE,  "GD-2-1",  "清单所列文件齐全", "every file of the manifest present"},
-    {"required",   CK_COMPLETE,  "GD-2-4",  "必备元数据齐全", "required metadata present"},
-    {"numbers",    CK_COMPLETE,  "GD-2-6",  "档号连续无缺号", "archive numbers continuous"},
-    {"pages",      CK_COMPLETE,  "GD-2-7",  "页数大于零且每页有内容", "pages present, each with content"},
-    {"pdfa",       CK_USABLE,    "GD-3-3",  "PDF/A-1b 格式自检", "PDF/A-1b self-check"},
-    {"render",     CK_USABLE,    "GD-3-4",  "可由阅读器打开（渲染第 1 页）", "opens in a renderer (page 1)"},
-    {"javascript", CK_SECURE,    "GD-4-2",  "无 JavaScript", "no JavaScript"},
-    {"auto",       CK_SECURE,    "GD-4-2",  "无自动执行的动作", "no automatic actions"},
-    {"link",       CK_SECURE,    "GD-4-2",  "无外部链接或启动动作", "no Launch, URI or GoToR actions"},
-    {"embedded",   CK_SECURE,    "GD-4-2",  "无嵌入文件", "no embedded files"},
-    {"xfa",        CK_SECURE,    "GD-4-2",  "无 XFA 表单", "no XFA forms"},
-    {"extra",      CK_SECURE,    "GD-4-3",  "包内无清单之外的文件", "nothing in the bundle but the manifest's files"},
+struct check_defs {
+    check_def v[NCODES];
 };
-#define NDEFS (sizeof DEFS / sizeof DEFS[0])
+
+static int code_index(const char *code)
+{
+    for (size_t i = 0; i < NCODES; i++) if (!strcmp(CODES[i], code)) return (int)i;
+    return -1;
+}
+
+static int category_of(const char *s)
+{
+    static const char *const ZH[] = {"真实性", "完整性", "可用性", "安全性"};
+    for (int i = 0; i < 4; i++) if (!strcmp(ZH[i], s)) return i;
+    return -1;
+}
+
+check_defs *check_defs_load(const char *path, const char *xsd, char *err, size_t errlen)
+{
+    xmlDocPtr doc = xml_load_data(path, err, errlen);
+    if (!doc || schema_check_data(xsd, doc, err, errlen) != 0) {
+        if (doc) xmlFreeDoc(doc);
+        return NULL;
+    }
+    check_defs *d = xcalloc(1, sizeof *d);
+    for (xmlNodePtr c = xmlDocGetRootElement(doc)->children; c; c = c->next) {
+        if (!xml_is(c, "check")) continue;
+        char *code = attr_of(c, "code"), *cat = attr_of(c, "category");
+        int i = code_index(code), k = category_of(cat);
+        if (i >= 0 && k >= 0 && !d->v[i].item)
+            d->v[i] = (check_def){(check_category)k, attr_of(c, "item"), attr_of(c, "name"), attr_of(c, "en")};
+        free(code);
+        free(cat);
+    }
+    xmlFreeDoc(doc);
+    for (size_t i = 0; i < NCODES; i++) {
+        if (d->v[i].item) continue;
+        snprintf(err, errlen, TR("%s 缺少检测项 %s", "%s lacks the check %s"), path, CODES[i]);
+        check_defs_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void check_defs_free(check_defs *d)
+{
+    if (!d) return;
+    for (size_t i = 0; i < NCODES; i++) { free(d->v[i].item); free(d->v[i].name); free(d->v[i].name_en); }
+    free(d);
+}
 
 const char *check_category_name(check_category c)
 {
@@ -58,11 +94,11 @@ static const char *category_shown(check_category c)
 
 void check_add(check_list *l, const char *code, const char *file, int passed, const char *detail)
 {
-    const check_def *d = NULL;
-    for (size_t i = 0; i < NDEFS && !d; i++) if (!strcmp(DEFS[i].code, code)) d = &DEFS[i];
-    if (!d) abort();   /* a code not in the table is this file's mistake */
+    int i = code_index(code);
+    if (i < 0) abort();   /* a code not in CODES is this file's mistake */
+    const check_def *d = &l->defs->v[i];
     l->v = xrealloc(l->v, (size_t)(l->n + 1) * sizeof *l->v);
-    l->v[l->n++] = (check_item){d->code, d->cat, d->item, d->name, d->name_en, passed, xstrdup(file ? file : l->file),
+    l->v[l->n++] = (check_item){CODES[i], d->cat, d->item, d->name, d->name_en, passed, xstrdup(file ? file : l->file),
                                 xstrdup(detail ? detail : "")};
 }
 
@@ -165,6 +201,7 @@ static check_list *new_list(intake *in, const char *id)
     in->lists = xrealloc(in->lists, (size_t)(in->n + 1) * sizeof *in->lists);
     check_list *l = &in->lists[in->n++];
     memset(l, 0, sizeof *l);
+    l->defs = in->defs;
     l->id = xstrdup(id);
     l->file = *id ? xasprintf("dossiers/%s.pdf", id) : xstrdup("");
     l->teacher = xstrdup("");
@@ -406,10 +443,12 @@ static void dossier_items(const char *dir, check_list *l, const problems *pb, co
     free(rec_rel);
 }
 
-int intake_check(const char *dir, const trust *t, time_t now, const char *scratch, const char *retention,
-                 char *const *skipped, int nskipped, intake *in, char **signer, char *err, size_t errlen)
+int intake_check(const char *dir, const trust *t, time_t now, const check_defs *defs, const char *scratch,
+                 const char *retention, char *const *skipped, int nskipped, intake *in, char **signer,
+                 char *err, size_t errlen)
 {
     memset(in, 0, sizeof *in);
+    in->defs = defs;
     problems pb = {0};
     for (int i = 0; i < nskipped; i++)
         on_problem(&pb, skipped[i], BP_EXTRA, TR("清单之外的链接、特殊文件或隐藏文件", "a link, special or hidden file not in the manifest"));

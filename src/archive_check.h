@@ -6,7 +6,7 @@
  * whole bundle; the items of a filing become its signed 检测报告
  * (archive_report.h).
  * Takes: the staged copy of a bundle (archive_file.c), the archive's
- * trust store. Gives: one list of items for the bundle as a whole, one
+ * trust store, templates/checks.xml. Gives: one list of items for the bundle as a whole, one
  * per dossier. Reads PDFs through verify_read.h (qpdf) and renders page 1
  * with poppler's pdftoppm as a child process. */
 #ifndef DANGAN_ARCHIVE_CHECK_H
@@ -19,8 +19,16 @@
 
 typedef enum { CK_AUTHENTIC, CK_COMPLETE, CK_USABLE, CK_SECURE } check_category;
 
+/* templates/checks.xml (schema checks.xsd): each check's category, the
+ * DA/T 70-2018 item it stands for and its names — data, so that an
+ * archivist can correct a number without a new program. NULL with err
+ * when it cannot be read or lacks a check this program makes. */
+typedef struct check_defs check_defs;
+check_defs *check_defs_load(const char *path, const char *xsd, char *err, size_t errlen);
+void check_defs_free(check_defs *d);
+
 typedef struct check_item {
-    const char *code;       /* ours: "signature", "digest", … (archive_check.c's table) */
+    const char *code;       /* ours: "signature", "digest", … (archive_check.c's CODES) */
     check_category cat;
     const char *item;       /* the DA/T 70-2018 item: "GD-1-1" */
     const char *name;       /* short name, Chinese (the report's language) */
@@ -31,6 +39,7 @@ typedef struct check_item {
 } check_item;
 
 typedef struct check_list {
+    const check_defs *defs;
     char *id;               /* the placement id; "" for the bundle as a whole */
     char *file;             /* "dossiers/ID.pdf"; "" for the bundle */
     char *teacher;          /* from the record, "" when it cannot be read */
@@ -45,6 +54,7 @@ typedef struct check_list {
 } check_list;
 
 typedef struct intake {
+    const check_defs *defs;
     check_list *lists;      /* [0] the bundle, then the dossiers in name order */
     int n;
 } intake;
@@ -56,8 +66,9 @@ typedef struct intake {
  * 1 every item passed, 0 some not, -1 the checks could not be run (err:
  * e.g. pdftoppm missing — never an item passed unchecked). *signer gets
  * the manifest signer's name. */
-int intake_check(const char *dir, const trust *t, time_t now, const char *scratch, const char *retention,
-                 char *const *skipped, int nskipped, intake *in, char **signer, char *err, size_t errlen);
+int intake_check(const char *dir, const trust *t, time_t now, const check_defs *defs, const char *scratch,
+                 const char *retention, char *const *skipped, int nskipped, intake *in, char **signer,
+                 char *err, size_t errlen);
 
 /* Adds (or replaces) item code of the dossier id's list. */
 void intake_set(intake *in, const char *id, const char *code, int passed, const char *detail);

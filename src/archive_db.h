@@ -13,6 +13,7 @@ struct archive {
     char *dir, *trust, *prefix, *county, *fonds, *retention;
     char *cert, *key, *signer;  /* the archive's signing certificate, key (PEM) and its name */
     char *home, *schema_dir;    /* templates/ (the report's page template, sRGB.icc) and schemas */
+    struct check_defs *checks;  /* templates/checks.xml, loaded on the first filing */
     int supersede;              /* archive --supersede: a placement on file gets a new version */
     char *reason;               /* --reason: why (kept in the index) */
     const font_set *fonts;      /* for the 归档章's letters */

@@ -124,6 +124,7 @@ void archive_close(archive *a)
     free(a->reason);
     free(a->home);
     free(a->schema_dir);
+    check_defs_free(a->checks);
     free(a);
 }
 
@@ -546,12 +547,23 @@ static int copy_bundle(const char *from, const char *to, char ***skipped, int *n
 
 /* The 四性检测 of the staged copy against trust/ (archive_check.h). 1 every
  * item passed, 0 not, -1 error (the reason in err). */
-static int check_staged(const archive *a, const char *copy, const char *scratch, char *const *skipped, int nskipped,
+static int check_staged(archive *a, const char *copy, const char *scratch, char *const *skipped, int nskipped,
                         intake *in, char **signer, char *err, size_t errlen)
 {
+    if (!a->checks && a->home) {
+        char *path = path_join(a->home, "templates/checks.xml"), *xsd = path_join(a->schema_dir, "checks.xsd");
+        a->checks = check_defs_load(path, xsd, err, errlen);
+        free(path);
+        free(xsd);
+        if (!a->checks) return -1;
+    }
+    if (!a->checks) {
+        snprintf(err, errlen, TR("检测项表 templates/checks.xml 未设置", "the checks table templates/checks.xml is not set"));
+        return -1;
+    }
     trust *t = trust_new();
     int v = trust_add(t, a->trust, err, errlen) == 0 ? 0 : -1;
-    if (v == 0) v = intake_check(copy, t, time(NULL), scratch, a->retention, skipped, nskipped, in, signer, err, errlen);
+    if (v == 0) v = intake_check(copy, t, time(NULL), a->checks, scratch, a->retention, skipped, nskipped, in, signer, err, errlen);
     trust_free(t);
     return v;
 }

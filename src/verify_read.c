@@ -188,20 +188,28 @@ char *pdf_in_info(pdf_in *p, const char *name)
     return s;
 }
 
+/* The keys of a dictionary, copied: the iterator's strings die at the
+ * next call. */
+static char **dict_keys(pdf_in *p, qpdf_oh dict, int *n)
+{
+    char **keys = NULL;
+    *n = 0;
+    qpdf_oh_begin_dict_key_iter(p->q, dict);
+    while (qpdf_oh_dict_more_keys(p->q) && *n < MAX_NODES) {
+        keys = xrealloc(keys, (size_t)(*n + 1) * sizeof *keys);
+        keys[(*n)++] = xstrdup(qpdf_oh_dict_next_key(p->q));
+    }
+    return keys;
+}
+
 /* "/Key value" for every entry of dict but the skipped keys. */
 static char *entries(pdf_in *p, qpdf_oh dict, const char *const *skip)
 {
     strbuf b;
     sb_init(&b);
     sb_puts(&b, "");
-    /* Keys first: the iterator's strings die at the next call. */
-    char **keys = NULL;
-    int n = 0;
-    qpdf_oh_begin_dict_key_iter(p->q, dict);
-    while (qpdf_oh_dict_more_keys(p->q) && n < MAX_NODES) {
-        keys = xrealloc(keys, (size_t)(n + 1) * sizeof *keys);
-        keys[n++] = xstrdup(qpdf_oh_dict_next_key(p->q));
-    }
+    int n;
+    char **keys = dict_keys(p, dict, &n);
     for (int i = 0; i < n; i++) {
         int skipped = 0;
         for (const char *const *s = skip; *s && !skipped; s++) skipped = !strcmp(keys[i], *s);
@@ -405,13 +413,8 @@ static void push(scan_stack *st, qpdf_oh o)
 /* A dictionary (or a stream's): each entry judged, each value pushed. */
 static void scan_dict(pdf_in *p, qpdf_oh d, scan_stack *st, pdf_scan *s)
 {
-    char **keys = NULL;
-    int n = 0;
-    qpdf_oh_begin_dict_key_iter(p->q, d);
-    while (qpdf_oh_dict_more_keys(p->q) && n < MAX_NODES) {
-        keys = xrealloc(keys, (size_t)(n + 1) * sizeof *keys);
-        keys[n++] = xstrdup(qpdf_oh_dict_next_key(p->q));
-    }
+    int n;
+    char **keys = dict_keys(p, d, &n);
     if (is_name(p, key(p, d, "/Type"), "/Font")) judge_font(p, d, s);
     for (int i = 0; i < n; i++) {
         qpdf_oh v = qpdf_oh_get_key(p->q, d, keys[i]);

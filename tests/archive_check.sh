@@ -86,6 +86,17 @@ rm -rf "$tmp/Ft"; cp -R "$tmp/B1" "$tmp/Ft"
 python3 -c "import sys; p=sys.argv[1]; d=bytearray(open(p,'rb').read()); d[4000]^=1; open(p,'wb').write(d)" "$tmp/Ft/dossiers/LX2016-0009.pdf"
 refused tampered "$tmp/Ft" "dossiers/LX2016-0009.pdf：真实性 GD-1-13 数字摘要与清单一致"
 
+# The items' numbers and names are data (templates/checks.xml): a number
+# corrected there is what refusals and reports say; a table that lacks a
+# check the program makes stops filing.
+H="$tmp/home"; mkdir -p "$H"; cp -R templates "$H/"; ln -s "$(pwd)/fonts" "$H/fonts"
+sed -i 's|code="javascript" category="安全性" item="GD-4-2"|code="javascript" category="安全性" item="GD-4-9"|' "$H/templates/checks.xml"
+export DANGAN_HOME="$H"; refused renumbered "$tmp/Fjs" "dossiers/LX2016-0009.pdf：安全性 GD-4-9 无 JavaScript："; unset DANGAN_HOME
+sed -i '/code="xfa"/d' "$H/templates/checks.xml"
+R1="$tmp/r-nocheck"; new_archive "$R1"; $bin archive --recover "$R1" >/dev/null 2>&1; before=$(tree_hash "$R1")
+DANGAN_HOME="$H" $bin archive "$tmp/B1" --into "$R1" >"$tmp/log" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "缺少检测项 xfa" "$tmp/log" && [ "$(tree_hash "$R1")" = "$before" ] && ok || bad "checks.xml without xfa: exit $rc: $(cat "$tmp/log")"
+
 # A gap in the year's archive numbers (a row gone from the index) is found.
 G="$tmp/gap"; new_archive "$G"
 $bin archive "$tmp/B1" --into "$G" >/dev/null 2>&1 && sqlite3 "$G/index.sqlite" "DELETE FROM dossier WHERE seq = 1" && ok || bad "gap set-up"
