@@ -28,9 +28,9 @@ printf '<archive xmlns="urn:dangan:1" prefix="黟教"><signer certificate="%s" k
 /usr/bin/time -f %M -o "$w/rss" build/dangan archive "$w/B" --into "$w/A" >/dev/null 2>&1
 t2=$(date +%s.%N)
 pdfs=$(cat "$w"/B/dossiers/*.pdf | wc -c)
-filed_bytes=$(find "$w/A" -name '*.pdf' -exec cat {} + | wc -c)
+filed_bytes=$(find "$w/A" -path "$w/A/reports" -prune -o -name '*.pdf' -exec cat {} + | wc -c)
 kept=$(du -sb --exclude=trust --exclude=archive.xml "$w/A" | cut -f1)
-filed=$(find "$w/A" -name '*.pdf' | wc -l)
+filed=$(find "$w/A" -path "$w/A/reports" -prune -o -name '*.pdf' -print | wc -l)
 echo "archive: $filed of $n dossiers; bundle $(echo "$n / ($t1 - $t0)" | bc -l | xargs printf '%.1f') dossiers/s," \
   "intake $(echo "$n / ($t2 - $t1)" | bc -l | xargs printf '%.1f') dossiers/s, intake peak $(($(cat "$w/rss") / 1024)) MiB"
 echo "archive: per dossier, the 归档章 update (filed PDF − bundle PDF) $(( (filed_bytes - pdfs) / n )) B;" \

@@ -1,13 +1,17 @@
 /* archive.h — the bureau's archive (spec §6): verified bundles filed as
  * PDF/A dossiers with archive numbers, indexed in SQLite.
  * Takes: a bundle folder and ARCHIVE_DIR (archive.xml, trust/ of PEM files).
- * Gives: ARCHIVE_DIR/<year>/<home school>/<number>.pdf with the bundle's
- * manifest.xml and manifest.p7s beside it, and one index row per dossier.
+ * Gives: ARCHIVE_DIR/<year>/<home school>/<number>.pdf, the bundle's
+ * manifest.xml and manifest.p7s in ARCHIVE_DIR/bundles/, the filing's
+ * signed 检测报告 in ARCHIVE_DIR/reports/ (archive_report.h), and one
+ * index row per dossier.
  *
  * Never half-filed: files are staged and fsynced in ARCHIVE_DIR/.staging,
  * renamed into place, and only then is the index transaction committed;
  * an interrupted filing is rolled back when the archive is next opened.
- * DANGAN_ABORT_AT=N (tests) aborts the process at step N of a filing. */
+ * DANGAN_ABORT_AT=N (tests) aborts the process at step N of a filing
+ * (1 transaction begun, 2 plan written, 3 first file placed, 6 all but
+ * the report's PDF placed, 4 all placed, 5 committed). */
 #ifndef DANGAN_ARCHIVE_H
 #define DANGAN_ARCHIVE_H
 
@@ -24,6 +28,9 @@ void archive_close(archive *a);
 struct font_set;
 /* The fonts for the 归档章's letters; without them filing refuses. */
 void archive_set_fonts(archive *a, const struct font_set *fs);
+/* The folder holding templates/ (the 检测报告's page template and
+ * sRGB.icc); without it filing refuses. */
+void archive_set_templates(archive *a, const char *home);
 /* archive --supersede --reason R: a placement already on file is filed
  * as the next version of its archive number (every earlier version kept),
  * instead of refused. */
@@ -34,11 +41,12 @@ typedef struct file_result {
 } file_result;
 
 /* Files a bundle: takes the lock, copies the bundle into the staging
- * area (each file read once), verifies the copy against trust/, checks
- * each record against its signed PDF, stamps and signs with the
- * archive's key, renames, commits. 0 filed (or nothing new), 1 refused
- * (not intact, not trusted, record and PDF disagree: the reasons on out,
- * the archive untouched), -1 error. */
+ * area (each file read once), runs the 四性检测 on the copy
+ * (archive_check.h: verification against trust/ included), stamps and
+ * signs with the archive's key, stages the 检测报告, renames, commits.
+ * 0 filed (or nothing new), 1 refused (an item 不通过: file, item and
+ * reason on out, the archive untouched), -1 error (a check that cannot
+ * run, e.g. no pdftoppm). */
 int archive_file(archive *a, const char *bundle, FILE *out, file_result *r, char *err, size_t errlen);
 
 /* Rolls back an interrupted filing, under the filing lock (`dangan
@@ -59,7 +67,7 @@ int archive_find(archive *a, const find_query *q, int json, FILE *out, char *err
 /* One index row, all fields as text ("" when empty). */
 enum { AR_NUMBER, AR_ID, AR_TEACHER, AR_GENDER, AR_HOME, AR_BASE, AR_PROFILE, AR_START, AR_END,
        AR_COUNTS, AR_SCORE, AR_OUTCOME, AR_HOURS, AR_SHA, AR_SIGNER, AR_FILED, AR_PATH, AR_YEAR,
-       AR_VERSION, AR_CURRENT, AR_REASON, AR_MANIFEST, AR_NCOL };
+       AR_VERSION, AR_CURRENT, AR_REASON, AR_MANIFEST, AR_FILING, AR_NCOL };
 typedef struct archive_row {
     char *col[AR_NCOL];
     int null[AR_NCOL];

@@ -15,17 +15,23 @@
  * number and becomes its next version (issue 13): version 1, 2, …, one
  * of them current; reason says why a version was filed. manifest is the
  * SHA-256 of the bundle manifest kept once in ARCHIVE/bundles/ (NULL for
- * rows filed before: their manifest lies beside the PDF). */
+ * rows filed before: their manifest lies beside the PDF). filing names
+ * the filing the version came in: its 四性检测 report is
+ * ARCHIVE/reports/<filing>.xml (NULL for rows filed before reports). */
 #define COLUMNS \
     " number TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1, current INTEGER NOT NULL DEFAULT 1, reason TEXT," \
     " prefix TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL," \
     " placement_id TEXT NOT NULL, teacher TEXT NOT NULL, teacher_key TEXT NOT NULL, gender TEXT," \
     " home_school TEXT NOT NULL, school_key TEXT NOT NULL, base_school TEXT, profile TEXT," \
     " start TEXT, end TEXT, counts TEXT, score REAL, outcome TEXT, hours INTEGER," \
-    " sha256 TEXT NOT NULL UNIQUE, signer TEXT, filed_at TEXT NOT NULL, path TEXT NOT NULL, manifest TEXT," \
+    " sha256 TEXT NOT NULL UNIQUE, signer TEXT, filed_at TEXT NOT NULL, path TEXT NOT NULL, manifest TEXT, filing TEXT," \
     " PRIMARY KEY (number, version), UNIQUE (prefix, year, seq, version)"
+/* One row per filing: its name (reports/<filing>.*), time (UTC), the
+ * bundle manifest's SHA-256, and whether every check passed (a filing
+ * happens only then: 1; kept so that an audit need not assume it). */
 static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS dossier (" COLUMNS ");"
+    "CREATE TABLE IF NOT EXISTS filing (filing TEXT PRIMARY KEY, time TEXT, manifest TEXT, passed INTEGER);"
     "CREATE INDEX IF NOT EXISTS dossier_placement ON dossier (placement_id, current);";
 
 /* An index of the first layout (no versions) is rebuilt in place, in one
@@ -41,12 +47,18 @@ static const char MIGRATE[] =
     "DROP TABLE dossier_v1;"
     "COMMIT;";
 
-static int needs_migration(archive *a)
+/* An index of the second layout (versions, no filings) gets the column;
+ * the filing table is created with the schema. */
+static const char MIGRATE_FILING[] = "ALTER TABLE dossier ADD COLUMN filing TEXT;";
+
+/* 1 when the dossier table exists without column (it is of an older layout). */
+static int lacks_column(archive *a, const char *column)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(a->db, "SELECT (SELECT count(*) FROM pragma_table_info('dossier')),"
-                           " (SELECT count(*) FROM pragma_table_info('dossier') WHERE name = 'version')",
+                           " (SELECT count(*) FROM pragma_table_info('dossier') WHERE name = ?)",
                            -1, &st, NULL) != SQLITE_OK) return 0;
+    sqlite3_bind_text(st, 1, column, -1, SQLITE_STATIC);
     int old = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0 && sqlite3_column_int(st, 1) == 0;
     sqlite3_finalize(st);
     return old;
@@ -79,7 +91,8 @@ int db_open(archive *a, char *err, size_t errlen)
         if (rc2 != 0) sqlite3_sleep(100);
     }
     if (rc2 != 0) return -1;
-    if (needs_migration(a) && db_exec(a, MIGRATE, err, errlen) != 0) return -1;
+    if (lacks_column(a, "version") && db_exec(a, MIGRATE, err, errlen) != 0) return -1;
+    if (lacks_column(a, "filing") && db_exec(a, MIGRATE_FILING, err, errlen) != 0) return -1;
     return db_exec(a, SCHEMA, err, errlen);
 }
 
@@ -175,8 +188,8 @@ int db_insert(archive *a, const index_row *r, char *err, size_t errlen)
     static const char SQL[] =
         "INSERT INTO dossier (number, prefix, year, seq, placement_id, teacher, teacher_key, gender,"
         " home_school, school_key, base_school, profile, start, end, counts, score, outcome, hours,"
-        " sha256, signer, filed_at, path, version, reason, manifest)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        " sha256, signer, filed_at, path, version, reason, manifest, filing)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(a->db, SQL, -1, &st, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "档案索引出错：%s", sqlite3_errmsg(a->db));
@@ -201,12 +214,48 @@ int db_insert(archive *a, const index_row *r, char *err, size_t errlen)
     sqlite3_bind_int64(st, 23, r->version);
     if (r->reason) sqlite3_bind_text(st, 24, r->reason, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 24);
     sqlite3_bind_text(st, 25, r->manifest, -1, SQLITE_STATIC);
+    if (r->filing) sqlite3_bind_text(st, 26, r->filing, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 26);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
     if (rc) snprintf(err, errlen, "档案索引出错：%s", sqlite3_errmsg(a->db));
     sqlite3_finalize(st);
     free(tk);
     free(sk);
     return rc;
+}
+
+int db_insert_filing(archive *a, const char *filing, const char *time, const char *manifest, int passed,
+                     char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(a->db, "INSERT INTO filing (filing, time, manifest, passed) VALUES (?,?,?,?)",
+                                -1, &st, NULL) == SQLITE_OK ? 0 : -1;
+    if (rc == 0) {
+        sqlite3_bind_text(st, 1, filing, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, time, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, manifest, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 4, passed);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+        sqlite3_finalize(st);
+    }
+    if (rc) snprintf(err, errlen, "档案索引出错：%s", sqlite3_errmsg(a->db));
+    return rc;
+}
+
+long db_first_gap(archive *a, long year)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(a->db, "SELECT DISTINCT seq FROM dossier WHERE prefix = ? AND year = ? ORDER BY seq",
+                           -1, &st, NULL) != SQLITE_OK) return -1;
+    sqlite3_bind_text(st, 1, a->prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, year);
+    long want = 1, gap = 0;
+    while (!gap && sqlite3_step(st) == SQLITE_ROW) {
+        long seq = (long)sqlite3_column_int64(st, 0);
+        if (seq != want) gap = want;
+        want = seq + 1;
+    }
+    sqlite3_finalize(st);
+    return gap;
 }
 
 char *fold_name(const char *s)

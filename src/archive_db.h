@@ -12,6 +12,8 @@
 struct archive {
     char *dir, *trust, *prefix, *county, *fonds, *retention;
     char *cert, *key, *signer;  /* the archive's signing certificate, key (PEM) and its name */
+    char *home, *schema_dir;    /* templates/ (the report's page template, sRGB.icc) and schemas */
+    struct check_defs *checks;  /* templates/checks.xml, loaded on the first filing */
     int supersede;              /* archive --supersede: a placement on file gets a new version */
     char *reason;               /* --reason: why (kept in the index) */
     const font_set *fonts;      /* for the 归档章's letters */
@@ -26,6 +28,7 @@ typedef struct index_row {
     long hours, year, seq;
     long version;
     const char *reason, *manifest;
+    const char *filing;         /* the filing it came in (its report), NULL: none */
 } index_row;
 
 /* The current version of a placement on file. */
@@ -46,6 +49,12 @@ int db_supersede(archive *a, const char *number, char *err, size_t errlen);
 int db_has_sha(archive *a, const char *sha);
 long db_next_seq(archive *a, long year);
 int db_insert(archive *a, const index_row *r, char *err, size_t errlen);
+/* A row of the filing table (in the open transaction). */
+int db_insert_filing(archive *a, const char *filing, const char *time, const char *manifest, int passed,
+                     char *err, size_t errlen);
+/* The first archive number missing from the year's 1…max (a row gone
+ * from the index), 0 when none, -1 on error. */
+long db_first_gap(archive *a, long year);
 
 /* Rolls back interrupted filings (archive_file.c). */
 int recover(archive *a, char *err, size_t errlen);

@@ -2,10 +2,10 @@
  * archive_find.c. */
 #include "archive.h"
 #include "archive_db.h"
+#include "archive_check.h"
+#include "archive_report.h"
 #include "bundle.h"
-#include "layout_dossier.h"
 #include "util_lang.h"
-#include "verify_read.h"
 #include "verify_trust.h"
 #include "util.h"
 #include "check_schema.h"
@@ -78,6 +78,7 @@ archive *archive_open(const char *dir, const char *schema_dir, char *err, size_t
     a = xcalloc(1, sizeof *a);
     a->dir = xstrdup(dir);
     a->trust = xstrdup(trust);
+    a->schema_dir = xstrdup(schema_dir);
     xmlNodePtr root = xmlDocGetRootElement(doc);
     char *p = xml_attr(root, "prefix"), *c = xml_attr(root, "county"), *fo = xml_attr(root, "fonds"),
          *re = xml_attr(root, "retention");
@@ -121,6 +122,9 @@ void archive_close(archive *a)
     free(a->key);
     free(a->signer);
     free(a->reason);
+    free(a->home);
+    free(a->schema_dir);
+    check_defs_free(a->checks);
     free(a);
 }
 
@@ -289,65 +293,6 @@ static char *folder_name(const char *s)
     return r;
 }
 
-typedef struct record_info {
-    char *id, *profile, *teacher, *gender, *school, *host, *start, *end, *outcome;
-    strbuf counts;
-    double score;
-    int has_score;
-    long hours;
-} record_info;
-
-static char *attr_of(xmlNodePtr n, const char *name)
-{
-    char *v = n ? xml_attr(n, name) : NULL;
-    char *r = xstrdup(v ? v : "");
-    xmlFree(v);
-    return r;
-}
-
-static int read_record(const char *path, record_info *ri, char *err, size_t errlen)
-{
-    memset(ri, 0, sizeof *ri);
-    sb_init(&ri->counts);
-    xmlDocPtr doc = xml_load_data(path, err, errlen);
-    if (!doc) return -1;
-    xmlNodePtr root = xmlDocGetRootElement(doc), t = xml_child(root, "teacher"), h = xml_child(root, "host"),
-               p = xml_child(root, "period"), r = xml_child(root, "result");
-    ri->id = attr_of(root, "id");
-    ri->profile = attr_of(root, "profile");
-    ri->teacher = attr_of(t, "name");
-    ri->gender = attr_of(t, "gender");
-    ri->school = attr_of(t, "school");
-    ri->host = attr_of(h, "school");
-    ri->start = attr_of(p, "start");
-    ri->end = attr_of(p, "end");
-    ri->outcome = attr_of(r, "outcome");
-    char *score = attr_of(r, "score"), *hours = attr_of(r, "hours");
-    ri->has_score = *score != '\0';
-    ri->score = strtod(score, NULL);
-    ri->hours = *hours ? atol(hours) : -1;
-    free(score);
-    free(hours);
-    sb_puts(&ri->counts, "{");
-    for (xmlNodePtr c = root->children; c; c = c->next) {
-        if (!xml_is(c, "count")) continue;
-        char *k = attr_of(c, "key"), *v = attr_of(c, "value");
-        sb_printf(&ri->counts, "%s\"%s\":%ld", ri->counts.len > 1 ? "," : "", k, atol(v));
-        free(k);
-        free(v);
-    }
-    sb_puts(&ri->counts, "}");
-    xmlFreeDoc(doc);
-    return strlen(ri->start) >= 4 ? 0 : -1;
-}
-
-static void free_record(record_info *ri)
-{
-    free(ri->id); free(ri->profile); free(ri->teacher); free(ri->gender); free(ri->school);
-    free(ri->host); free(ri->start); free(ri->end); free(ri->outcome);
-    sb_free(&ri->counts);
-}
-
 typedef struct move { char *staged, *final; } move;
 
 typedef struct filing {
@@ -357,6 +302,8 @@ typedef struct filing {
     char **shas;        /* the filed dossiers' SHA-256: their rows, once committed */
     int nshas;
     char manifest[65];  /* the bundle manifest's SHA-256, once staged */
+    char *name;         /* the filing's name: its 检测报告 is reports/<name>.* */
+    time_t when;        /* its time (SOURCE_DATE_EPOCH when set) */
 } filing;
 
 static void stage_file(filing *f, const char *from, const char *dest_dir, const char *name, int *rc)
@@ -365,46 +312,6 @@ static void stage_file(filing *f, const char *from, const char *dest_dir, const 
     if (*rc == 0 && copy_file(from, staged) != 0) *rc = -1;
     f->moves = xrealloc(f->moves, (size_t)(f->nmoves + 1) * sizeof *f->moves);
     f->moves[f->nmoves++] = (move){staged, final};
-}
-
-/* The signed record (ID.xml) must say what the signed PDF says of itself
- * (typeset.c writes /Title "NAME 跟岗研修档案", /Author the base school,
- * /Keywords dossier_keywords(…): id, period, home school, score, outcome,
- * 学时): an index row is a claim about the dossier, and a claim the
- * dossier contradicts is not filed. */
-/* Whitespace runs as one space, trimmed: a record's attributes went
- * through XML attribute normalisation, the PDF's strings did not. */
-static int same_text(const char *a, const char *b)
-{
-    if (!a || !b) return 0;
-    for (;;) {
-        while (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r') a++;
-        while (*b == ' ' || *b == '\t' || *b == '\n' || *b == '\r') b++;
-        if (!*a || !*b) return !*a && !*b;
-        int sa = 0, sb = 0;
-        while (*a && *a == *b && *a != ' ' && *a != '\t' && *a != '\n' && *a != '\r') { a++; b++; }
-        sa = !*a || *a == ' ' || *a == '\t' || *a == '\n' || *a == '\r';
-        sb = !*b || *b == ' ' || *b == '\t' || *b == '\n' || *b == '\r';
-        if (!(sa && sb)) return 0;
-    }
-}
-
-static int meta_agrees(const unsigned char *data, size_t len, const record_info *ri, char *err, size_t errlen)
-{
-    pdf_in *p = pdf_in_open(data, len, err, errlen);
-    if (!p) return 0;
-    char *title = pdf_in_info(p, "/Title"), *author = pdf_in_info(p, "/Author"), *kw = pdf_in_info(p, "/Keywords");
-    pdf_in_close(p);
-    char *want_title = xasprintf("%s 跟岗研修档案", ri->teacher),
-         *want_kw = dossier_keywords(ri->id, ri->start, ri->end, ri->school, ri->has_score, ri->score, ri->outcome,
-                                     ri->hours);
-    const char *what = !same_text(title, want_title) ? TR("教师姓名", "the teacher's name")
-                       : !same_text(author, ri->host) ? TR("基地学校", "the base school")
-                       : !same_text(kw, want_kw) ? TR("跟岗编号、研修时间、派出学校或考核结果", "placement id, period, home school or result") : NULL;
-    if (what) snprintf(err, errlen, TR("dossiers/%s.xml 与签名的 PDF 不一致（%s不同），不予归档",
-                                       "dossiers/%s.xml disagrees with its signed PDF (%s), not filed"), ri->id, what);
-    free(title); free(author); free(kw); free(want_title); free(want_kw);
-    return what == NULL;
 }
 
 /* The dossier with its 归档章, staged. */
@@ -417,13 +324,12 @@ typedef struct slot {
 } slot;
 
 static void stage_stamped(archive *a, filing *f, const char *from, const char *dest_dir, const char *name,
-                          const record_info *ri, const slot *sl, int *rc, char *err, size_t errlen)
+                          const slot *sl, int *rc, char *err, size_t errlen)
 {
     char *staged = path_join(f->stage, name), *final = path_join(dest_dir, name), *data = NULL;
     unsigned char *out = NULL;
     size_t len, out_len;
     if (*rc == 0 && (!a->fonts || read_file(from, 256u << 20, &data, &len) != 0)) *rc = -1;
-    if (*rc == 0 && !meta_agrees((unsigned char *)data, len, ri, err, errlen)) *rc = 2;
     if (*rc == 0 && archive_stamp(a, (unsigned char *)data, len, sl->year, sl->seq, sl->number, sl->version,
                                   time(NULL), &out, &out_len, err, errlen) != 0) *rc = -1;
     if (*rc == 0 && write_file_atomic(staged, out, out_len) != 0) *rc = -1;
@@ -485,11 +391,12 @@ static void now_text(char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* One dossier of the bundle: number it, stage its files, insert its row
- * (uncommitted). 1 when already filed, 2 refused. */
-static int file_one(archive *a, const char *bundle, const char *id, const char *signer, filing *f,
+/* One dossier of the bundle (its checks in l): number it, stage its
+ * files, insert its row (uncommitted). 1 when already filed, 2 refused. */
+static int file_one(archive *a, const char *bundle, check_list *l, const char *signer, filing *f,
                     char *err, size_t errlen)
 {
+    const char *id = l->id;
     char *pdf = xasprintf("%s/dossiers/%s.pdf", bundle, id), *rec = xasprintf("%s/dossiers/%s.xml", bundle, id);
     char sha[65], now[32];
     size_t size;
@@ -505,15 +412,22 @@ static int file_one(archive *a, const char *bundle, const char *id, const char *
     rc = choose_slot(a, &ri, &sl, err, errlen);
     char *dest = sl.dir_rel ? path_join(a->dir, sl.dir_rel) : NULL;
     char *n_pdf = sl.version > 1 ? xasprintf("%s.v%ld.pdf", sl.number, sl.version) : xasprintf("%s.pdf", sl.number);
-    if (rc == 0) stage_stamped(a, f, pdf, dest, n_pdf, &ri, &sl, &rc, err, errlen);
+    if (rc == 0) stage_stamped(a, f, pdf, dest, n_pdf, &sl, &rc, err, errlen);
     stage_manifest(a, f, bundle, &rc);
     now_text(now);
     char *rel = xasprintf("%s/%s", sl.dir_rel ? sl.dir_rel : "", n_pdf);
     index_row row = {ri.id, sl.number, ri.teacher, ri.gender, ri.school, ri.host, ri.profile, ri.start, ri.end,
                      ri.counts.s, ri.outcome, sha, (char *)signer, now, rel, ri.score, ri.has_score, ri.hours,
-                     sl.year, sl.seq, sl.version, sl.version > 1 ? a->reason : NULL, f->manifest};
+                     sl.year, sl.seq, sl.version, sl.version > 1 ? a->reason : NULL, f->manifest, f->name};
     if (rc != 0 && !*err) snprintf(err, errlen, "无法暂存 %s：%s", pdf, strerror(errno));
     else if (rc == 0) rc = db_insert(a, &row, err, errlen);
+    if (rc == 0) {
+        l->filed = 1;
+        l->number = xstrdup(sl.number);
+        l->version = sl.version;
+        l->year = sl.year;
+        memcpy(l->sha256, sha, sizeof sha);
+    }
     f->shas = xrealloc(f->shas, (size_t)(f->nshas + 1) * sizeof *f->shas);
     f->shas[f->nshas++] = xstrdup(sha);
     free(rel); free(dest); free(n_pdf); free(pdf); free(rec); free(sl.number); free(sl.dir_rel);
@@ -549,6 +463,7 @@ static int place_files(filing *f)
         free(dir);
         if (rc) return -1;
         if (i == 0) maybe_abort(3);
+        if (i == f->nmoves - 2) maybe_abort(6);   /* the report placed but for its PDF */
     }
     return 0;
 }
@@ -557,25 +472,10 @@ static void free_filing(filing *f)
 {
     for (int i = 0; i < f->nmoves; i++) { free(f->moves[i].staged); free(f->moves[i].final); }
     for (int i = 0; i < f->nshas; i++) free(f->shas[i]);
+    free(f->name);
     free(f->moves);
     free(f->shas);
     free(f->stage);
-}
-
-/* The ids of the bundle's dossiers, from its (verified) manifest. */
-static char **bundle_ids(const char *bundle, int *n)
-{
-    int nf;
-    char **files = bundle_files(bundle, &nf), **ids = xmalloc(((size_t)nf + 1) * sizeof *ids);
-    *n = 0;
-    for (int i = 0; i < nf; i++) {
-        size_t l = strlen(files[i]);
-        if (!strncmp(files[i], "dossiers/", 9) && l > 13 && !strcmp(files[i] + l - 4, ".pdf"))
-            ids[(*n)++] = xstrndup(files[i] + 9, l - 13);
-        free(files[i]);
-    }
-    free(files);
-    return ids;
 }
 
 /* One filing at a time: a second run waits here for the first (the lock
@@ -612,16 +512,17 @@ static int write_scratch(const char *path, const char *data, size_t len)
 
 /* The bundle copied into the staging area, each file read once and never
  * through a link: what is verified next is what gets filed — the bundle
- * folder is not read again (a swap after the check files nothing). 0, 1
- * refused (a link or special file: not in any manifest), -1 error. */
-static int copy_bundle(const char *from, const char *to, FILE *out, char *err, size_t errlen)
+ * folder is not read again (a swap after the check files nothing). Links,
+ * special and hidden files are not copied but listed in *skipped (not in
+ * any manifest: the 四性检测 refuses them). 0, or -1 error. */
+static int copy_bundle(const char *from, const char *to, char ***skipped, int *nskipped, char *err, size_t errlen)
 {
     int n, rc = mkdirs(to) == 0 ? 0 : -1;
     bundle_entry *v = bundle_walk(from, &n);
     for (int i = 0; i < n && rc == 0; i++) {
         if (!v[i].regular) {
-            fprintf(out, TR("%s：清单之外的链接、特殊文件或隐藏文件\n", "%s: a link, special or hidden file not in the manifest\n"), v[i].rel);
-            rc = 1;
+            *skipped = xrealloc(*skipped, (size_t)(*nskipped + 1) * sizeof **skipped);
+            (*skipped)[(*nskipped)++] = xstrdup(v[i].rel);
             continue;
         }
         char *src = path_join(from, v[i].rel), *dst = path_join(to, v[i].rel), *data, *slash;
@@ -644,36 +545,88 @@ static int copy_bundle(const char *from, const char *to, FILE *out, char *err, s
     return rc;
 }
 
-/* Verifies the staged copy against trust/. 1 intact and trusted. */
-static int verify_staged(const archive *a, const char *copy, FILE *out, char **signer, char *err, size_t errlen)
+/* The 四性检测 of the staged copy against trust/ (archive_check.h). 1 every
+ * item passed, 0 not, -1 error (the reason in err). */
+static int check_staged(archive *a, const char *copy, const char *scratch, char *const *skipped, int nskipped,
+                        intake *in, char **signer, char *err, size_t errlen)
 {
+    if (!a->checks && a->home) {
+        char *path = path_join(a->home, "templates/checks.xml"), *xsd = path_join(a->schema_dir, "checks.xsd");
+        a->checks = check_defs_load(path, xsd, err, errlen);
+        free(path);
+        free(xsd);
+        if (!a->checks) return -1;
+    }
+    if (!a->checks) {
+        snprintf(err, errlen, TR("检测项表 templates/checks.xml 未设置", "the checks table templates/checks.xml is not set"));
+        return -1;
+    }
     trust *t = trust_new();
     int v = trust_add(t, a->trust, err, errlen) == 0 ? 0 : -1;
-    if (v == 0) {
-        bundle_check c = {t, time(NULL)};
-        v = bundle_verify(copy, &c, out, signer, err, errlen);
-    }
-    if (v < 0) fprintf(out, "%s\n", err);
+    if (v == 0) v = intake_check(copy, t, time(NULL), a->checks, scratch, a->retention, skipped, nskipped, in, signer, err, errlen);
     trust_free(t);
     return v;
 }
 
-/* Numbers, stamps and stages every dossier of the verified copy; then
- * plan, rename, commit. 0, 1 refused, -1 error. */
-static int file_all(archive *a, filing *f, const char *copy, const char *signer, file_result *r,
-                    char *err, size_t errlen)
+/* 完整性 GD-2-6: the archive numbers of each year a dossier was filed
+ * in run 1…max with none missing, its own included (in the open
+ * transaction). */
+static int check_numbers(archive *a, intake *in)
 {
-    int n, rc = db_exec(a, "BEGIN IMMEDIATE", err, errlen);
+    for (int i = 1; i < in->n; i++) {
+        check_list *l = &in->lists[i];
+        if (!l->filed) continue;
+        long gap = db_first_gap(a, l->year);
+        if (gap < 0) return -1;
+        char *d = gap ? xasprintf(TR("%ld 年缺 %s-%ld-%04ld", "%ld lacks %s-%ld-%04ld"), l->year, a->prefix, l->year, gap) : NULL;
+        intake_set(in, l->id, "numbers", gap == 0, d);
+        free(d);
+    }
+    return 0;
+}
+
+/* The filing's row and its signed 检测报告, staged with the dossiers. */
+static int stage_report(archive *a, filing *f, const intake *in, char *err, size_t errlen)
+{
+    char t[32];
+    report_time_text(f->when, t);
+    if (db_insert_filing(a, f->name, t, f->manifest, intake_passed(in), err, errlen) != 0) return -1;
+    if (report_write(a, in, f->name, f->when, f->manifest, f->stage, err, errlen) != 0) return -1;
+    static const char *const EXT[] = {".xml", ".xml.p7s", ".pdf"};
+    char *dir = path_join(a->dir, "reports");
+    for (int i = 0; i < 3; i++) {
+        char *file = xasprintf("%s%s", f->name, EXT[i]);
+        f->moves = xrealloc(f->moves, (size_t)(f->nmoves + 1) * sizeof *f->moves);
+        f->moves[f->nmoves++] = (move){path_join(f->stage, file), path_join(dir, file)};
+        free(file);
+    }
+    free(dir);
+    return 0;
+}
+
+/* Numbers, stamps and stages every dossier of the checked copy and the
+ * report; then plan, rename, commit. 0, 1 refused, -1 error. */
+static int file_all(archive *a, filing *f, const char *copy, const char *signer, intake *in, FILE *out,
+                    file_result *r, char *err, size_t errlen)
+{
+    char *man = path_join(copy, "manifest.xml"), msha[65];
+    size_t size;
+    int rc = sha256_file(man, msha, &size) == 0 ? 0 : -1;
+    free(man);
+    if (rc != 0) { snprintf(err, errlen, TR("无法读取验证包清单", "cannot read the bundle's manifest")); return -1; }
+    f->when = report_time();
+    f->name = report_name(f->when, msha);
+    rc = db_exec(a, "BEGIN IMMEDIATE", err, errlen);
     if (rc == 0) maybe_abort(1);
-    char **ids = rc == 0 ? bundle_ids(copy, &n) : NULL;
-    for (int i = 0; ids && i < n && rc == 0; i++) {
-        int one = file_one(a, copy, ids[i], signer, f, err, errlen);
+    for (int i = 1; i < in->n && rc == 0; i++) {
+        int one = file_one(a, copy, &in->lists[i], signer, f, err, errlen);
         if (one == 1) r->already++;
         else if (one == 0) r->filed++;
         else rc = one == 2 ? 1 : -1;
     }
-    for (int i = 0; ids && i < n; i++) free(ids[i]);
-    free(ids);
+    if (rc == 0 && check_numbers(a, in) != 0) { snprintf(err, errlen, "档案索引出错"); rc = -1; }
+    if (rc == 0 && !intake_passed(in)) { intake_print(in, out); rc = 1; }
+    if (rc == 0 && r->filed > 0) rc = stage_report(a, f, in, err, errlen);
     if (rc == 0) rc = write_plan(a, f);
     if (rc == 0) maybe_abort(2);
     if (rc == 0 && place_files(f) != 0) {
@@ -702,12 +655,19 @@ int archive_file(archive *a, const char *bundle, FILE *out, file_result *r, char
         return -1;
     }
     filing f = {0};
+    intake in = {0};
+    char **skipped = NULL;
+    int nskipped = 0;
     f.stage = xasprintf("%s/%ld-%d", staging, (long)time(NULL), (int)getpid());
     char *copy = path_join(f.stage, "bundle");
-    int rc = copy_bundle(bundle, copy, out, err, errlen);
-    if (rc == 0 && verify_staged(a, copy, out, &signer, err, errlen) != 1) rc = 1;
+    int rc = copy_bundle(bundle, copy, &skipped, &nskipped, err, errlen);
+    if (rc == 0) {
+        int v = check_staged(a, copy, f.stage, skipped, nskipped, &in, &signer, err, errlen);
+        if (v == 0) intake_print(&in, out);
+        rc = v == 1 ? 0 : v == 0 ? 1 : -1;
+    }
     if (rc == 0 && !a->db && db_open(a, err, errlen) != 0) rc = -1;
-    if (rc == 0) rc = file_all(a, &f, copy, signer, r, err, errlen);
+    if (rc == 0) rc = file_all(a, &f, copy, signer, &in, out, r, err, errlen);
     if (rc == 1 && *err) fprintf(out, "%s\n", err);
     /* Committed: the plan is spent. Failed: undo the renames. */
     if (rc == 0) {
@@ -719,6 +679,9 @@ int archive_file(archive *a, const char *bundle, FILE *out, file_result *r, char
         rollback_stage(a, f.stage);
     }
     rmdir(staging);
+    for (int i = 0; i < nskipped; i++) free(skipped[i]);
+    free(skipped);
+    intake_free(&in);
     free_filing(&f);
     free(copy);
     free(staging);
@@ -744,6 +707,12 @@ const char *archive_county(const archive *a)
 void archive_set_fonts(archive *a, const struct font_set *fs)
 {
     a->fonts = fs;
+}
+
+void archive_set_templates(archive *a, const char *home)
+{
+    free(a->home);
+    a->home = xstrdup(home);
 }
 
 void archive_set_supersede(archive *a, const char *reason)

@@ -3,6 +3,7 @@
  * teacher in pinyin order (ICU's zh collation), then by number. */
 #include "archive_db.h"
 #include "check_report.h"
+#include "util_lang.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -18,7 +19,7 @@ enum { C_NUMBER = AR_NUMBER, C_TEACHER = AR_TEACHER, C_GENDER = AR_GENDER, C_HOM
 static const char *const KEYS[NCOL] = {
     "number", "placement_id", "teacher", "gender", "home_school", "base_school", "profile", "start",
     "end", "counts", "score", "outcome", "hours", "sha256", "signer", "filed_at", "path", "year",
-    "version", "current", "reason", "manifest"};
+    "version", "current", "reason", "manifest", "filing"};
 
 typedef struct found {
     archive_row r;
@@ -49,6 +50,15 @@ static void print_json(FILE *out, const archive_row *f)
         else if (numeric) fputs(f->col[i], out);
         else json_string(out, f->col[i]);
     }
+    /* The 检测报告 a clerk opens (archive_report.h); null before reports. */
+    fputs(",\"report\":", out);
+    if (f->null[AR_FILING]) {
+        fputs("null", out);
+    } else {
+        char *r = xasprintf("reports/%s.pdf", f->col[AR_FILING]);
+        json_string(out, r);
+        free(r);
+    }
     fputs("}\n", out);
 }
 
@@ -60,6 +70,7 @@ static void print_text(FILE *out, const archive_row *f)
     if (strcmp(f->col[C_VERSION], "1") || strcmp(f->col[C_CURRENT], "1"))
         fprintf(out, "  第%s版%s%s%s", f->col[C_VERSION], strcmp(f->col[C_CURRENT], "1") ? "（已被更正）" : "（现行）",
                 *f->col[AR_REASON] ? "：" : "", f->col[AR_REASON]);
+    if (!f->null[AR_FILING]) fprintf(out, TR("  检测报告 reports/%s.pdf", "  report reports/%s.pdf"), f->col[AR_FILING]);
     fputc('\n', out);
 }
 
@@ -71,7 +82,7 @@ int archive_query(archive *a, const find_query *q, archive_row **out, char *err,
     static const char SQL[] =
         "SELECT number, placement_id, teacher, gender, home_school, base_school, profile, start, end,"
         " counts, score, outcome, hours, sha256, signer, filed_at, path, year, version, current, reason,"
-        " manifest FROM dossier"
+        " manifest, filing FROM dossier"
         " WHERE (?1 IS NULL OR instr(teacher_key, ?1) > 0) AND (?2 IS NULL OR instr(school_key, ?2) > 0"
         " OR instr(base_school, ?2) > 0) AND (?3 = 0 OR year = ?3) AND (?4 OR current = 1)";
     sqlite3_stmt *st;

@@ -42,9 +42,24 @@ int bundle_merge(context *ctx, char **parts, int nparts, const char *school_file
  * the signer's identity is unverified and the bundle not accepted) and
  * the time certificates are judged at. Messages are in the process
  * language (util_lang.h). */
+/* A problem's kind, for a caller that files problems under its own
+ * headings (the archive's 四性检测, archive_check.h). */
+typedef enum {
+    BP_MANIFEST,    /* manifest.p7s not valid, or its signer not trusted */
+    BP_PATH,        /* a path of the manifest that is not a plain relative one */
+    BP_MISSING,     /* listed, not there (or not readable) */
+    BP_DIGEST,      /* there, but not the SHA-256 the manifest lists */
+    BP_SIGNATURE,   /* a dossier's PDF signatures not valid or not trusted */
+    BP_EXTRA,       /* there, not listed (links, special and hidden files too) */
+} bundle_problem;
+
 typedef struct bundle_check {
     const struct trust *trust;
     time_t now;
+    /* Optional: each problem also given here (path, kind, the reason
+     * without the path), besides its line on out. */
+    void (*problem)(void *arg, const char *path, bundle_problem kind, const char *reason);
+    void *arg;
 } bundle_check;
 
 /* Checks a bundle folder: the manifest's signature first (when it is not

@@ -709,7 +709,7 @@ static int verify_parts(char **parts, int nparts, const school *sc, char *err, s
 {
     trust *t = trust_new();
     int rc = trust_add(t, sc->cert, err, errlen);
-    bundle_check c = {t, time(NULL)};
+    bundle_check c = {t, time(NULL), NULL, NULL};
     for (int i = 0; i < nparts && rc == 0; i++) {
         char *signer = NULL;
         int v = bundle_verify(parts[i], &c, stderr, &signer, err, errlen);

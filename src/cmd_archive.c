@@ -59,14 +59,15 @@ int cmd_archive(int argc, char **argv)
     archive *a = archive_open(into, ctx.schema_dir, err, sizeof err);
     if (!a) { context_close(&ctx); return cli_fail("%s", err); }
     archive_set_fonts(a, ctx.fonts);
+    archive_set_templates(a, ctx.home);
     if (supersede) archive_set_supersede(a, reason);
     file_result r;
     int rc = archive_file(a, bundle, stdout, &r, err, sizeof err);
     archive_close(a);
     context_close(&ctx);
     if (rc == 1) {
-        printf(TR("%s: 未归档：验证包不完好、签名者不受信任或记录与档案不符（档案库未作任何改动）\n",
-                  "%s: not filed: the bundle is not intact, its signer not trusted, or a record disagrees with its dossier (the archive is unchanged)\n"), bundle);
+        printf(TR("%s: 未归档：四性检测不通过（见上；档案库未作任何改动）\n",
+                  "%s: not filed: the intake checks of DA/T 70-2018 (authenticity, integrity, usability, security) did not pass (see above; the archive is unchanged)\n"), bundle);
         return EXIT_SHORT;
     }
     if (rc != 0) return cli_error("%s（档案库未作改动）", "%s (the archive is unchanged)", err);

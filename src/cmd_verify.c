@@ -22,7 +22,7 @@
 static int verify_bundle(const char *dir, const trust *t)
 {
     char *signer = NULL, err[512] = "";
-    bundle_check c = {t, time(NULL)};
+    bundle_check c = {t, time(NULL), NULL, NULL};
     int rc = bundle_verify(dir, &c, stdout, &signer, err, sizeof err);
     if (rc < 0) {
         free(signer);

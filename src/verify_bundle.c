@@ -118,23 +118,40 @@ static int is_dossier(const char *p)
     return !strncmp(p, "dossiers/", 9) && l > 13 && !strcmp(p + l - 4, ".pdf");
 }
 
+/* A problem, to the caller's hook when there is one. */
+static void tell(const bundle_check *c, const char *path, bundle_problem kind, const char *reason)
+{
+    if (c->problem) c->problem(c->arg, path, kind, reason);
+}
+
 static int check_file(const char *dir, const listed *l, const bundle_entry *e, const bundle_check *c, FILE *out)
 {
-    if (!safe_path(l->path)) { fprintf(out, TR("%s：清单中的路径无效\n", "%s: invalid path in the manifest\n"), l->path); return 1; }
-    if (!e || !e->regular) { fprintf(out, TR("%s：文件缺失\n", "%s: file missing\n"), l->path); return 1; }
+    if (!safe_path(l->path)) {
+        fprintf(out, TR("%s：清单中的路径无效\n", "%s: invalid path in the manifest\n"), l->path);
+        tell(c, l->path, BP_PATH, TR("清单中的路径无效", "invalid path in the manifest"));
+        return 1;
+    }
+    if (!e || !e->regular) {
+        fprintf(out, TR("%s：文件缺失\n", "%s: file missing\n"), l->path);
+        tell(c, l->path, BP_MISSING, TR("文件缺失", "file missing"));
+        return 1;
+    }
     char *full = path_join(dir, l->path), *data = NULL, hex[65];
     size_t len;
     int bad = 0;
     if (read_file_nofollow(full, MAX_BUNDLE_FILE, &data, &len) != 0) {
         fprintf(out, TR("%s：文件无法读取\n", "%s: file cannot be read\n"), l->path);
+        tell(c, l->path, BP_MISSING, TR("文件无法读取", "file cannot be read"));
         bad = 1;
     } else if (sha256_hex(data, len, hex), strcmp(hex, l->sha)) {
         fprintf(out, TR("%s：内容被改动（SHA-256 不符）\n", "%s: content changed (SHA-256 differs)\n"), l->path);
+        tell(c, l->path, BP_DIGEST, TR("内容被改动（SHA-256 不符）", "content changed (SHA-256 differs)"));
         bad = 1;
     } else if (is_dossier(l->path)) {
         pdf_report r;
         if (!pdf_check((unsigned char *)data, len, c->trust, c->now, &r) && !(r.intact && !trust_anchors(c->trust))) {
             fprintf(out, "%s：%s\n", l->path, r.problem);
+            tell(c, l->path, BP_SIGNATURE, r.problem);
             bad = 1;
         }
         pdf_report_free(&r);
@@ -166,6 +183,8 @@ static int check_tree(const char *dir, listed *l, int n, const bundle_check *c, 
         fprintf(out, v[i].regular ? TR("%s：清单之外多出的文件\n", "%s: a file not in the manifest\n")
                                   : TR("%s：清单之外的链接、特殊文件或隐藏文件\n", "%s: a link, special or hidden file not in the manifest\n"),
                 v[i].rel);
+        tell(c, v[i].rel, BP_EXTRA, v[i].regular ? TR("清单之外多出的文件", "a file not in the manifest")
+                                                 : TR("清单之外的链接、特殊文件或隐藏文件", "a link, special or hidden file not in the manifest"));
         problems++;
     }
     free(seen);
@@ -189,6 +208,7 @@ int bundle_verify(const char *dir, const bundle_check *c, FILE *out, char **sign
     int s = cms_check((unsigned char *)sdata, slen, (unsigned char *)mdata, mlen, c->trust, c->now, signer, err, errlen);
     if (s == 0) {
         fprintf(out, "manifest.p7s：%s\n", err);
+        tell(c, "manifest.p7s", BP_MANIFEST, err);
         rc = 0;
         goto done;   /* nothing else is opened: see the top */
     }
@@ -196,6 +216,7 @@ int bundle_verify(const char *dir, const bundle_check *c, FILE *out, char **sign
     rc = check_tree(dir, l, n, c, out) ? 0 : 1;
     if (s == 2) {
         fprintf(out, "manifest.p7s：%s\n", err);
+        tell(c, "manifest.p7s", BP_MANIFEST, err);
         rc = 0;
     }
 done:

@@ -7,6 +7,7 @@
  * public function here checks qpdf_has_error before trusting a value. */
 #include "verify_read.h"
 #include "util.h"
+#include "util_lang.h"
 
 #include <qpdf/qpdf-c.h>
 #include <stdio.h>
@@ -187,20 +188,28 @@ char *pdf_in_info(pdf_in *p, const char *name)
     return s;
 }
 
+/* The keys of a dictionary, copied: the iterator's strings die at the
+ * next call. */
+static char **dict_keys(pdf_in *p, qpdf_oh dict, int *n)
+{
+    char **keys = NULL;
+    *n = 0;
+    qpdf_oh_begin_dict_key_iter(p->q, dict);
+    while (qpdf_oh_dict_more_keys(p->q) && *n < MAX_NODES) {
+        keys = xrealloc(keys, (size_t)(*n + 1) * sizeof *keys);
+        keys[(*n)++] = xstrdup(qpdf_oh_dict_next_key(p->q));
+    }
+    return keys;
+}
+
 /* "/Key value" for every entry of dict but the skipped keys. */
 static char *entries(pdf_in *p, qpdf_oh dict, const char *const *skip)
 {
     strbuf b;
     sb_init(&b);
     sb_puts(&b, "");
-    /* Keys first: the iterator's strings die at the next call. */
-    char **keys = NULL;
-    int n = 0;
-    qpdf_oh_begin_dict_key_iter(p->q, dict);
-    while (qpdf_oh_dict_more_keys(p->q) && n < MAX_NODES) {
-        keys = xrealloc(keys, (size_t)(n + 1) * sizeof *keys);
-        keys[n++] = xstrdup(qpdf_oh_dict_next_key(p->q));
-    }
+    int n;
+    char **keys = dict_keys(p, dict, &n);
     for (int i = 0; i < n; i++) {
         int skipped = 0;
         for (const char *const *s = skip; *s && !skipped; s++) skipped = !strcmp(keys[i], *s);
@@ -333,4 +342,192 @@ void pdf_base_free(pdf_base *b)
     free(b->annots); free(b->info_dict); free(b->xmp); free(b->id0);
     free(b->page_rest); free(b->resources); free(b->xobjects);
     memset(b, 0, sizeof *b);
+}
+
+/* ---- pdf_in_scan: the whole reachable structure, once ---- */
+
+#define MAX_SCAN 1000000   /* objects and direct values visited: a 300-page dossier has some 100,000 */
+
+typedef struct seen_set {
+    long long *v;          /* (id << 16 | generation) + 1, 0 free */
+    size_t cap, n;
+} seen_set;
+
+/* 1 when the indirect object was not seen before (and is now). */
+static int first_visit(seen_set *s, long long key)
+{
+    if (s->n * 2 >= s->cap) {
+        seen_set g = {xcalloc(s->cap ? s->cap * 2 : 1024, sizeof *g.v), s->cap ? s->cap * 2 : 1024, 0};
+        for (size_t i = 0; i < s->cap; i++) if (s->v[i]) first_visit(&g, s->v[i] - 1);
+        free(s->v);
+        *s = g;
+    }
+    size_t h = (size_t)(key * 0x9E3779B97F4A7C15ull) & (s->cap - 1);
+    while (s->v[h]) {
+        if (s->v[h] == key + 1) return 0;
+        h = (h + 1) & (s->cap - 1);
+    }
+    s->v[h] = key + 1;
+    s->n++;
+    return 1;
+}
+
+static void found(char *field, size_t cap, const char *what)
+{
+    if (!*field) snprintf(field, cap, "%.*s", (int)cap - 1, what);
+}
+#define FOUND(f, ...) do { char w_[96]; snprintf(w_, sizeof w_, __VA_ARGS__); found(f, sizeof f, w_); } while (0)
+
+static const char *name_of(pdf_in *p, qpdf_oh o)
+{
+    return qpdf_oh_is_name(p->q, o) ? qpdf_oh_get_name(p->q, o) : "";
+}
+
+/* A font dictionary: embedded as PDF/A-1 and our checker want it. */
+static void judge_font(pdf_in *p, qpdf_oh d, pdf_scan *s)
+{
+    /* Copies: a name qpdf returns lives until its next call. */
+    char *sub = xstrdup(name_of(p, key(p, d, "/Subtype"))), *base = xstrdup(name_of(p, key(p, d, "/BaseFont")));
+    qpdf_oh fd = key(p, d, "/FontDescriptor");
+    if (!strcmp(sub, "/Type0") || !strcmp(sub, "/Type3")) {
+        /* judged by its descendant, resp. its glyphs are content */
+    } else if (!qpdf_oh_is_dictionary(p->q, fd)) {
+        FOUND(s->font, "%.40s %.20s: no /FontDescriptor", base, sub);
+    } else if (!qpdf_oh_has_key(p->q, fd, "/FontFile2")) {
+        FOUND(s->font, "%.40s %.20s: no /FontFile2", base, sub);
+    } else if (!strncmp(sub, "/CIDFontType", 12) && !qpdf_oh_has_key(p->q, fd, "/CIDSet")) {
+        FOUND(s->font, "%.40s %.20s: no /CIDSet", base, sub);
+    }
+    free(sub);
+    free(base);
+}
+
+static void judge_entry(pdf_in *p, const char *k, qpdf_oh v, pdf_scan *s)
+{
+    static const char *const LINKS[] = {"/Launch", "/URI", "/GoToR", "/GoToE", "/SubmitForm", "/ImportData", NULL};
+    if (!strcmp(k, "/JS") || !strcmp(k, "/JavaScript")) FOUND(s->javascript, "%s", k);
+    else if (!strcmp(k, "/OpenAction") || !strcmp(k, "/AA")) FOUND(s->auto_action, "%s", k);
+    else if (!strcmp(k, "/EmbeddedFiles") || !strcmp(k, "/EF")) FOUND(s->embedded, "%s", k);
+    else if (!strcmp(k, "/XFA")) FOUND(s->xfa, "%s", k);
+    else if (!strcmp(k, "/Subtype") && is_name(p, v, "/FileAttachment")) FOUND(s->embedded, "/Subtype /FileAttachment");
+    else if (!strcmp(k, "/SMask") && !is_name(p, v, "/None")) FOUND(s->transparency, "/SMask");
+    else if ((!strcmp(k, "/CA") || !strcmp(k, "/ca")) && qpdf_oh_is_number(p->q, v) && qpdf_oh_get_numeric_value(p->q, v) != 1)
+        FOUND(s->transparency, "%s %g", k, qpdf_oh_get_numeric_value(p->q, v));
+    else if (!strcmp(k, "/BM") && !is_name(p, v, "/Normal") && !is_name(p, v, "/Compatible")) FOUND(s->transparency, "/BM");
+    else if (!strcmp(k, "/S")) {
+        if (is_name(p, v, "/JavaScript")) FOUND(s->javascript, "/S /JavaScript");
+        else if (is_name(p, v, "/Transparency")) FOUND(s->transparency, "/Group /S /Transparency");
+        for (const char *const *l = LINKS; *l; l++) if (is_name(p, v, *l)) FOUND(s->link_action, "/S %s", *l);
+    }
+}
+
+typedef struct scan_stack {
+    qpdf_oh *v;
+    size_t n, cap;
+} scan_stack;
+
+static void push(scan_stack *st, qpdf_oh o)
+{
+    if (st->n == st->cap) st->v = xrealloc(st->v, (st->cap = st->cap ? st->cap * 2 : 256) * sizeof *st->v);
+    st->v[st->n++] = o;
+}
+
+/* A dictionary (or a stream's): each entry judged, each value pushed. */
+static void scan_dict(pdf_in *p, qpdf_oh d, scan_stack *st, pdf_scan *s)
+{
+    int n;
+    char **keys = dict_keys(p, d, &n);
+    if (is_name(p, key(p, d, "/Type"), "/Font")) judge_font(p, d, s);
+    for (int i = 0; i < n; i++) {
+        qpdf_oh v = qpdf_oh_get_key(p->q, d, keys[i]);
+        judge_entry(p, keys[i], v, s);
+        push(st, v);
+        free(keys[i]);
+    }
+    free(keys);
+}
+
+/* Every object reachable from the trailer, each indirect one once. */
+static int scan_objects(pdf_in *p, pdf_scan *s)
+{
+    scan_stack st = {0};
+    seen_set seen = {0};
+    long visits = 0;
+    push(&st, qpdf_get_trailer(p->q));
+    while (st.n && visits++ < MAX_SCAN) {
+        qpdf_oh o = st.v[--st.n];
+        if (qpdf_oh_is_indirect(p->q, o)
+            && !first_visit(&seen, (long long)qpdf_oh_get_object_id(p->q, o) << 16 | qpdf_oh_get_generation(p->q, o))) {
+            qpdf_oh_release(p->q, o);
+            continue;
+        }
+        if (qpdf_oh_is_stream(p->q, o)) {
+            push(&st, qpdf_oh_get_dict(p->q, o));
+        } else if (qpdf_oh_is_dictionary(p->q, o)) {
+            scan_dict(p, o, &st, s);
+        } else if (qpdf_oh_is_array(p->q, o)) {
+            int n = qpdf_oh_get_array_n_items(p->q, o);
+            for (int i = 0; i < n; i++) push(&st, qpdf_oh_get_array_item(p->q, o, i));
+        }
+        qpdf_oh_release(p->q, o);
+    }
+    int over = st.n > 0;
+    free(st.v);
+    free(seen.v);
+    return over ? -1 : 0;
+}
+
+/* 1 when the stream decodes to something but white space. */
+static int has_content(pdf_in *p, qpdf_oh c)
+{
+    QPDF_BOOL filtered = QPDF_FALSE;
+    unsigned char *buf = NULL;
+    size_t n = 0;
+    int any = 0;
+    if (qpdf_oh_is_stream(p->q, c) && qpdf_oh_get_stream_data(p->q, c, qpdf_dl_generalized, &filtered, &buf, &n) == QPDF_SUCCESS)
+        for (size_t i = 0; i < n && !any; i++) any = !strchr(" \t\r\n\f", buf[i]) && buf[i];
+    free(buf);
+    return any;
+}
+
+static void scan_pages(pdf_in *p, pdf_scan *s)
+{
+    s->pages = qpdf_get_num_pages(p->q);
+    for (int i = 0; i < s->pages && i < MAX_PAGES && !s->empty_page; i++) {
+        qpdf_oh c = key(p, qpdf_get_page_n(p->q, (size_t)i), "/Contents");
+        int any = 0;
+        if (qpdf_oh_is_array(p->q, c)) {
+            int n = qpdf_oh_get_array_n_items(p->q, c);
+            for (int k = 0; k < n && !any; k++) any = has_content(p, qpdf_oh_get_array_item(p->q, c, k));
+        } else {
+            any = has_content(p, c);
+        }
+        if (!any) s->empty_page = i + 1;
+        qpdf_oh_release_all(p->q);
+    }
+}
+
+static int has_output_intent(pdf_in *p)
+{
+    qpdf_oh v = key(p, qpdf_get_root(p->q), "/OutputIntents");
+    int n = qpdf_oh_is_array(p->q, v) ? qpdf_oh_get_array_n_items(p->q, v) : 0, ok = 0;
+    for (int i = 0; i < n && !ok; i++) {
+        qpdf_oh oi = qpdf_oh_get_array_item(p->q, v, i);
+        ok = is_name(p, key(p, oi, "/S"), "/GTS_PDFA1") && qpdf_oh_is_stream(p->q, key(p, oi, "/DestOutputProfile"));
+    }
+    return ok;
+}
+
+int pdf_in_scan(pdf_in *p, pdf_scan *s, char *err, size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    s->encrypted = qpdf_is_encrypted(p->q) == QPDF_TRUE;
+    s->output_intent = has_output_intent(p);
+    int rc = scan_objects(p, s);
+    qpdf_oh_release_all(p->q);
+    if (rc == 0) scan_pages(p, s);
+    qpdf_oh_release_all(p->q);
+    if (failed(p, err, errlen)) return -1;
+    if (rc != 0) snprintf(err, errlen, TR("PDF 中的对象过多（上限 %d 个）", "too many objects in the PDF (at most %d)"), MAX_SCAN);
+    return rc;
 }

@@ -62,4 +62,26 @@ typedef struct pdf_base {
 int pdf_in_base(pdf_in *p, pdf_base *b, char *err, size_t errlen);
 void pdf_base_free(pdf_base *b);
 
+/* What an archive judges of a file it keeps (archive_check.c): every
+ * object reachable from the trailer visited once, through the structure.
+ * Each text field names what was found first ("" when nothing), e.g.
+ * "/JS" or "/S /URI". */
+typedef struct pdf_scan {
+    int pages;                 /* the page count */
+    int empty_page;            /* the first page (1-based) with no content, 0 none */
+    int encrypted;
+    int output_intent;         /* a /GTS_PDFA1 OutputIntent with a /DestOutputProfile stream */
+    char javascript[64];       /* /JS, /S /JavaScript, a /JavaScript name tree */
+    char auto_action[64];      /* /OpenAction, /AA */
+    char link_action[64];      /* /S /Launch, /URI, /GoToR, /GoToE, /SubmitForm, /ImportData */
+    char embedded[64];         /* /EmbeddedFiles, /EF, a /FileAttachment annotation */
+    char xfa[64];              /* /XFA */
+    char font[160];            /* a font not embedded as FontFile2 (with /CIDSet for a CID font) */
+    char transparency[96];     /* /SMask but /None, /CA or /ca not 1, /BM not Normal, a transparency /Group */
+} pdf_scan;
+
+/* 0, or -1 with err (structure that cannot be read, or more objects than
+ * a dossier has by far). */
+int pdf_in_scan(pdf_in *p, pdf_scan *s, char *err, size_t errlen);
+
 #endif

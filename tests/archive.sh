@@ -15,16 +15,23 @@ sed -i 's|<school>XX县红星乡中心小学</school>|<school>ＸＸ县东风小
 $bin bundle "$tmp/a" "$tmp/b" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/B1" >/dev/null 2>&1 && ok || bad "bundle B1"
 $bin bundle "$tmp/c" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/B2" >/dev/null 2>&1 && ok || bad "bundle B2"
 
-consistent() {  # the index and the files agree, nothing left in staging
+consistent() {  # the index and the files agree (reports too), nothing left in staging
   cdir=$1    # (sh has no locals: a name of its own)
   rows=$($bin find --archive "$cdir" --history --json 2>/dev/null | jq -r .path | LC_ALL=C sort)
-  files=$(cd "$cdir" && find . -path ./trust -prune -o -name '*.pdf' -print | sed 's|^\./||' | LC_ALL=C sort)
+  files=$(cd "$cdir" && find . \( -path ./trust -o -path ./reports \) -prune -o -name '*.pdf' -print | sed 's|^\./||' | LC_ALL=C sort)
   [ "$rows" = "$files" ] && [ ! -e "$cdir/.staging" ] || { echo "index: [$rows] files: [$files]"; return 1; }
   kept=$($bin find --archive "$cdir" --history --json 2>/dev/null | jq -r .manifest | LC_ALL=C sort -u)
   for m in $kept; do
     [ -s "$cdir/bundles/$m.xml" ] && [ -s "$cdir/bundles/$m.p7s" ] || { echo "manifest $m not kept"; return 1; }
   done
   [ "$(ls "$cdir/bundles" 2>/dev/null | wc -l)" -eq $((2 * $(printf '%s\n' $kept | grep -c .))) ] || { echo "stray manifests"; return 1; }
+  # Every filing has its whole signed report (xml, p7s, pdf), and only those are there.
+  filings=$(sqlite3 "$cdir/index.sqlite" "SELECT filing FROM filing ORDER BY filing" 2>/dev/null)
+  used=$($bin find --archive "$cdir" --history --json 2>/dev/null | jq -r 'select(.filing) | .filing' | LC_ALL=C sort -u)
+  [ "$filings" = "$used" ] || { echo "filings [$filings] rows [$used]"; return 1; }
+  want=$(for r in $filings; do printf '%s\n' "$r.pdf" "$r.xml" "$r.xml.p7s"; done | LC_ALL=C sort)
+  [ "$(ls "$cdir/reports" 2>/dev/null | LC_ALL=C sort)" = "$want" ] || { echo "reports: [$(ls "$cdir/reports" 2>/dev/null)] want [$want]"; return 1; }
+  for r in $filings; do [ -s "$cdir/reports/$r.xml" ] && [ -s "$cdir/reports/$r.xml.p7s" ] && [ -s "$cdir/reports/$r.pdf" ] || { echo "report $r incomplete"; return 1; }; done
 }
 
 A="$tmp/arch"
@@ -121,9 +128,10 @@ refuse missing "$tmp/T2"
 rm -rf "$tmp/T3"; cp -R "$tmp/B1" "$tmp/T3"; rm "$tmp/T3/manifest.p7s"
 refuse not-a-bundle "$tmp/T3"
 
-# Killed at every step of a filing: afterwards index and files agree, and
-# the filing can simply be run again.
-for step in 1 2 3 4 5; do
+# Killed at every step of a filing (6: the 检测报告 half placed):
+# afterwards index, files and reports agree — no report or a whole one —
+# and the filing can simply be run again.
+for step in 1 2 3 6 4 5; do
   K="$tmp/k$step"; new_archive "$K"
   $bin archive "$tmp/B2" --into "$K" >/dev/null 2>&1
   DANGAN_ABORT_AT=$step $bin archive "$tmp/B1" --into "$K" >/dev/null 2>&1; rc=$?
@@ -133,9 +141,11 @@ for step in 1 2 3 4 5; do
   [ -e "$K/.staging" ] && ok || bad "step $step: find must not recover (that needs the filing lock)"
   $bin archive --recover "$K" >/dev/null 2>&1 && ok || bad "step $step: archive --recover failed"
   consistent "$K" && ok || bad "step $step: index and files disagree after the kill and recovery"
-  { [ $step -eq 5 ] && [ "$n" -eq 3 ]; } || { [ $step -lt 5 ] && [ "$n" -eq 1 ]; } && ok || bad "step $step: $n rows"
+  { [ $step -eq 5 ] && [ "$n" -eq 3 ]; } || { [ $step -ne 5 ] && [ "$n" -eq 1 ]; } && ok || bad "step $step: $n rows"
+  nr=$(ls "$K/reports" | wc -l)
+  { [ $step -eq 5 ] && [ "$nr" -eq 6 ]; } || { [ $step -ne 5 ] && [ "$nr" -eq 3 ]; } && ok || bad "step $step: $nr report files: $(ls "$K/reports")"
   $bin archive "$tmp/B1" --into "$K" >/dev/null 2>&1 && ok || bad "step $step: filing again failed"
-  consistent "$K" && [ "$($bin find --archive "$K" --json | wc -l)" -eq 3 ] && ok || bad "step $step: not complete after filing again"
+  consistent "$K" && [ "$($bin find --archive "$K" --json | wc -l)" -eq 3 ] && [ "$(ls "$K/reports" | wc -l)" -eq 6 ] && ok || bad "step $step: not complete after filing again"
 done
 
 # Two archive runs at once on one archive: both filed, numbers unique.
