@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-long long source_date_epoch(void);
-
 #define USAGE_BUNDLE "用法：dangan bundle DIR... --school SCHOOL.xml -o BUNDLE_DIR [-j N] [--shard K/N]\n" \
                      "      dangan bundle --merge PART... --school SCHOOL.xml -o BUNDLE_DIR"
 
@@ -34,7 +32,7 @@ int cmd_bundle(int argc, char **argv)
     const char *school = NULL, *out = NULL;
     char **dirs = xcalloc((size_t)argc + 1, sizeof *dirs);
     int ndirs = 0, merge = 0;
-    bundle_options o = {0, 0, 0, -1};
+    bundle_options o = {0, 0, 0, 0};
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
         else if (!strcmp(argv[i], "--school") && i + 1 < argc) school = argv[++i];
@@ -52,14 +50,13 @@ int cmd_bundle(int argc, char **argv)
         free(dirs);
         return cli_fail("%s", USAGE_BUNDLE);
     }
-    long long epoch = source_date_epoch();
-    if (epoch == -2) { free(dirs); return cli_fail("SOURCE_DATE_EPOCH 须为非负整数（秒）"); }
-    o.epoch = epoch;
+    int clock = cli_clock(&o.when);
+    if (clock >= 0) { free(dirs); return clock; }
     context ctx;
     char err[1024];
     if (context_open(&ctx, NEED_ALL, err, sizeof err) != 0) { free(dirs); return cli_fail("%s", err); }
     bundle_result r;
-    int rc = merge ? bundle_merge(&ctx, dirs, ndirs, school, out, epoch, &r, err, sizeof err)
+    int rc = merge ? bundle_merge(&ctx, dirs, ndirs, school, out, o.when, &r, err, sizeof err)
                    : bundle_make(&ctx, dirs, ndirs, school, out, &o, &r, err, sizeof err);
     context_close(&ctx);
     free(dirs);
