@@ -15,6 +15,7 @@
 #include "load_school.h"
 #include "util.h"
 #include "load_xml.h"
+#include "util_limits.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,9 +26,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The largest file a shard may hand to a merge: a dossier of many
- * figures, far above the 212 KiB of the reference one. */
-#define MAX_BUNDLE_FILE (256u << 20)
 
 static const char *base_name(const char *dir)
 {

@@ -4,6 +4,7 @@
 #include "bundle.h"
 #include "cmd_cli.h"
 #include "util.h"
+#include "util_limits.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@ static int parse_shard(const char *s, int *k, int *n)
     long a = strtol(s, &e, 10);
     if (*e != '/') return -1;
     long b = strtol(e + 1, &e, 10);
-    if (*e || b < 1 || b > 100000 || a < 1 || a > b) return -1;
+    if (*e || b < 1 || b > MAX_SHARDS || a < 1 || a > b) return -1;
     *k = (int)a;
     *n = (int)b;
     return 0;
@@ -39,7 +40,7 @@ int cmd_bundle(int argc, char **argv)
         else if (!strcmp(argv[i], "--merge")) merge = 1;
         else if (!strcmp(argv[i], "-j") && i + 1 < argc) {
             o.jobs = atoi(argv[++i]);
-            if (o.jobs < 1 || o.jobs > 256) { free(dirs); return cli_fail("-j 须为 1 到 256 之间的整数"); }
+            if (o.jobs < 1 || o.jobs > MAX_JOBS) { free(dirs); return cli_fail("-j 须为 1 到 256 之间的整数"); }
         } else if (!strcmp(argv[i], "--shard") && i + 1 < argc) {
             if (parse_shard(argv[++i], &o.shard, &o.shards)) { free(dirs); return cli_fail("--shard 须为 K/N，1 ≤ K ≤ N"); }
         } else if (argv[i][0] == '-') { free(dirs); return cli_fail("不认识的选项 %s\n%s", argv[i], USAGE_BUNDLE); }

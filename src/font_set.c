@@ -8,6 +8,7 @@
 #include "util.h"
 #include "check_schema.h"
 #include "load_xml.h"
+#include "util_limits.h"
 
 #include <hb.h>
 #include <ft2build.h>
@@ -19,9 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_FONTS 32
-#define MAX_ROLES 16
-#define MAX_CHAIN 8
 #define NCP 0x110000u
 
 typedef struct font {

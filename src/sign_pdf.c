@@ -12,6 +12,7 @@
 #include "sign.h"
 #include "verify_read.h"
 #include "util.h"
+#include "util_limits.h"
 
 #include <libdeflate.h>
 
@@ -55,7 +56,6 @@ static void text_hex(strbuf *b, const char *s)
  * signatures have a fixed length, ECDSA's vary by a few bytes), plus
  * SIG_SLACK bytes: a fixed 16 KiB of zeros was most of each update. */
 #define SIG_SLACK 64
-#define SIG_MAX_HEX 65536      /* 32 KiB of DER: a chain of several 4096-bit certificates */
 
 typedef struct xref_entry { long num; size_t off; } xref_entry;
 

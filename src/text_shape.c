@@ -9,6 +9,7 @@
 #include "text.h"
 #include "text_break.h"
 #include "util.h"
+#include "util_limits.h"
 
 #include <hb.h>
 #include <ft2build.h>
@@ -18,7 +19,6 @@
 #include <string.h>
 #include <unicode/uchar.h>
 
-#define MAX_FONTS 32
 
 typedef struct unit {
     int first_glyph, nglyphs;   /* into te->g */

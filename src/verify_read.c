@@ -19,11 +19,6 @@ struct pdf_in {
     size_t len;
 };
 
-/* Bounds on hostile structure: a dossier has one field tree two levels
- * deep and a few hundred pages; far larger is an attack on our time. */
-#define MAX_DEPTH 32
-#define MAX_NODES 20000
-#define MAX_PAGES 20000
 
 static int failed(pdf_in *p, char *err, size_t errlen)
 {
@@ -79,7 +74,7 @@ static int is_name(pdf_in *p, qpdf_oh o, const char *name)
 /* A field's type, inherited through /Parent (ISO 32000 12.7.3.1). */
 static int field_is_sig(pdf_in *p, qpdf_oh f)
 {
-    for (int d = 0; d < MAX_DEPTH && qpdf_oh_is_dictionary(p->q, f); d++) {
+    for (int d = 0; d < PDF_MAX_DEPTH && qpdf_oh_is_dictionary(p->q, f); d++) {
         if (qpdf_oh_has_key(p->q, f, "/FT")) return is_name(p, key(p, f, "/FT"), "/Sig");
         f = key(p, f, "/Parent");
     }
@@ -139,10 +134,10 @@ static void add_field(pdf_in *p, qpdf_oh f, sig_list *l)
 
 static void walk_fields(pdf_in *p, qpdf_oh arr, int depth, sig_list *l)
 {
-    if (depth > MAX_DEPTH || !qpdf_oh_is_array(p->q, arr)) { l->over |= depth > MAX_DEPTH; return; }
+    if (depth > PDF_MAX_DEPTH || !qpdf_oh_is_array(p->q, arr)) { l->over |= depth > PDF_MAX_DEPTH; return; }
     int n = qpdf_oh_get_array_n_items(p->q, arr);
     for (int i = 0; i < n && !l->over; i++) {
-        if (++l->nodes > MAX_NODES) { l->over = 1; return; }
+        if (++l->nodes > PDF_MAX_NODES) { l->over = 1; return; }
         qpdf_oh f = qpdf_oh_get_array_item(p->q, arr, i);
         if (!qpdf_oh_is_dictionary(p->q, f)) continue;
         add_field(p, f, l);
@@ -156,9 +151,9 @@ int pdf_in_signatures(pdf_in *p, pdf_sig **sigs, char *err, size_t errlen)
     qpdf_oh acro = key(p, qpdf_get_root(p->q), "/AcroForm");
     if (qpdf_oh_is_dictionary(p->q, acro)) walk_fields(p, key(p, acro, "/Fields"), 0, &l);
     int pages = qpdf_get_num_pages(p->q);
-    if (pages > MAX_PAGES) l.over = 1;
+    if (pages > PDF_MAX_PAGES) l.over = 1;
     for (int i = 0; i < pages && !l.over; i++)
-        walk_fields(p, key(p, qpdf_get_page_n(p->q, (size_t)i), "/Annots"), MAX_DEPTH, &l);
+        walk_fields(p, key(p, qpdf_get_page_n(p->q, (size_t)i), "/Annots"), PDF_MAX_DEPTH, &l);
     qpdf_oh_release_all(p->q);
     if (failed(p, err, errlen) || l.over) {
         if (l.over && !*err) snprintf(err, errlen, "PDF 中的表单域或签名过多（上限 %d 个签名）", PDF_MAX_SIGS);
@@ -197,7 +192,7 @@ static char *entries(pdf_in *p, qpdf_oh dict, const char *const *skip)
     char **keys = NULL;
     int n = 0;
     qpdf_oh_begin_dict_key_iter(p->q, dict);
-    while (qpdf_oh_dict_more_keys(p->q) && n < MAX_NODES) {
+    while (qpdf_oh_dict_more_keys(p->q) && n < PDF_MAX_NODES) {
         keys = xrealloc(keys, (size_t)(n + 1) * sizeof *keys);
         keys[n++] = xstrdup(qpdf_oh_dict_next_key(p->q));
     }
