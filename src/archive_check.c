@@ -414,7 +414,7 @@ static void dossier_items(const char *dir, check_list *l, const problems *pb, co
     char *pdf = path_join(dir, l->file), *rec_rel = xasprintf("dossiers/%s.xml", l->id), *rec = path_join(dir, rec_rel);
     char *data = NULL, err[512] = "";
     size_t len = 0;
-    int readable = read_file_nofollow(pdf, 256u << 20, &data, &len) == 0;
+    int readable = read_file_nofollow(pdf, MAX_BUNDLE_FILE, &data, &len) == 0;
     pdf_report r;
     if (readable && pdf_check((unsigned char *)data, len, t, now, &r) >= 0) {
         check_add(l, "signature", NULL, r.trusted, r.problem);

@@ -10,6 +10,7 @@
 #include "util.h"
 #include "check_schema.h"
 #include "load_xml.h"
+#include "util_limits.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -57,7 +58,7 @@ static int copy_file(const char *from, const char *to)
 {
     char *data;
     size_t len;
-    if (read_file(from, 256u << 20, &data, &len) != 0) return -1;
+    if (read_file(from, MAX_BUNDLE_FILE, &data, &len) != 0) return -1;
     int rc = write_file_atomic(to, data, len);   /* fsyncs */
     free(data);
     return rc;
@@ -274,7 +275,6 @@ int archive_db(archive *a, char *err, size_t errlen)
  * allows 255) are cut at a character boundary and given the first 8 hex
  * digits of the whole name's SHA-256, so two long names that share a
  * beginning still get two folders. The full name stays in the index. */
-#define FOLDER_MAX 200
 static char *folder_name(const char *s)
 {
     char *f = xstrdup(s && *s ? s : "未知学校");
@@ -329,7 +329,7 @@ static void stage_stamped(archive *a, filing *f, const char *from, const char *d
     char *staged = path_join(f->stage, name), *final = path_join(dest_dir, name), *data = NULL;
     unsigned char *out = NULL;
     size_t len, out_len;
-    if (*rc == 0 && (!a->fonts || read_file(from, 256u << 20, &data, &len) != 0)) *rc = -1;
+    if (*rc == 0 && (!a->fonts || read_file(from, MAX_BUNDLE_FILE, &data, &len) != 0)) *rc = -1;
     if (*rc == 0 && archive_stamp(a, (unsigned char *)data, len, sl->year, sl->seq, sl->number, sl->version,
                                   time(NULL), &out, &out_len, err, errlen) != 0) *rc = -1;
     if (*rc == 0 && write_file_atomic(staged, out, out_len) != 0) *rc = -1;
@@ -527,7 +527,7 @@ static int copy_bundle(const char *from, const char *to, char ***skipped, int *n
         }
         char *src = path_join(from, v[i].rel), *dst = path_join(to, v[i].rel), *data, *slash;
         size_t len;
-        if (read_file_nofollow(src, 256u << 20, &data, &len) != 0) {
+        if (read_file_nofollow(src, MAX_BUNDLE_FILE, &data, &len) != 0) {
             snprintf(err, errlen, "无法读取 %s：%s", src, strerror(errno));
             rc = -1;
         } else {

@@ -112,7 +112,7 @@ static int write_xml(const archive *a, const intake *in, const char *name, time_
     unsigned char *der = NULL;
     int derlen = 0;
     if (rc == 0 && (!text || len <= 0)) { snprintf(err, errlen, TR("无法生成检测报告", "cannot make the report")); rc = -1; }
-    if (rc == 0) rc = cms_sign(text, (size_t)len, (const unsigned char *)"", 0, a->cert, a->key, &der, &derlen, err, errlen);
+    if (rc == 0) rc = cms_sign(text, (size_t)len, (const unsigned char *)"", 0, a->cert, a->key, when, &der, &derlen, err, errlen);
     if (rc == 0) rc = write_in(dir, name, ".xml", text, (size_t)len, err, errlen);
     if (rc == 0) rc = write_in(dir, name, ".xml.p7s", der, (size_t)derlen, err, errlen);
     OPENSSL_free(der);

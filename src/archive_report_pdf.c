@@ -6,10 +6,9 @@
  * templates/pages/report.xml. */
 #include "archive_report.h"
 #include "archive_db.h"
-#include "layout.h"
 #include "layout_blocks.h"
-#include "load_template.h"
-#include "pdf.h"
+#include "load_context.h"
+#include "typeset.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -107,29 +106,19 @@ static void build_blocks(const archive *a, const intake *in, const char *name, t
 int report_pdf(const archive *a, const intake *in, const char *name, time_t when, const char *manifest_sha,
                unsigned char **out, size_t *out_len, char *err, size_t errlen)
 {
-    page_template t;
-    char *tp = path_join(a->home, "templates/pages/report.xml"), *xsd = path_join(a->schema_dir, "page.xsd"),
-         *icc = path_join(a->home, "templates/sRGB.icc");
-    int rc = template_load(tp, xsd, &t, err, errlen);
+    /* typeset() reads the data folder, the schemas and the fonts from a
+     * process context; the archive holds exactly those three. */
+    context ctx = {.home = a->home, .schema_dir = a->schema_dir, .fonts = (font_set *)a->fonts};
     block_list bl = {0};
-    text_engine *te = rc == 0 ? text_engine_new(a->fonts) : NULL;
-    document *d = document_new();
-    if (rc == 0) {
-        build_blocks(a, in, name, when, manifest_sha, &bl);
-        layout_options lo = {NULL, 0, 0};
-        rc = layout_document(&bl, &t, te, &lo, d, err, errlen);
-    }
-    d->title = xasprintf("电子档案四性检测报告 %s", name);
-    d->author = xstrdup(a->signer);
-    d->subject = xstrdup("DA/T 70-2018 电子档案四性检测报告");
-    d->keywords = xstrdup(name);
-    pdf_options po = {when, icc};
-    if (rc == 0) rc = pdf_write_mem(d, a->fonts, &po, out, out_len, err, errlen);
-    document_free(d);
-    if (te) text_engine_free(te);
+    build_blocks(a, in, name, when, manifest_sha, &bl);
+    char *title = xasprintf("电子档案四性检测报告 %s", name);
+    typeset_input ti = {.pages = "report", .blocks = &bl, .title = title, .author = a->signer,
+                        .subject = "DA/T 70-2018 电子档案四性检测报告", .keywords = name};
+    document *d = NULL;
+    int rc = typeset_layout(&ctx, &ti, &d, err, errlen);
+    if (rc == 0) rc = typeset_emit(&ctx, d, when, out, out_len, err, errlen);
+    if (d) document_free(d);
     blocks_free(&bl);
-    free(tp);
-    free(xsd);
-    free(icc);
+    free(title);
     return rc;
 }

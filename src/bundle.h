@@ -24,7 +24,7 @@ typedef struct bundle_result {
 typedef struct bundle_options {
     int jobs;                /* worker processes; 0: one per core */
     int shard, shards;       /* --shard K/N: the K-th of N shares (1-based); 0/0: all */
-    long long epoch;         /* SOURCE_DATE_EPOCH, or -1 */
+    time_t when;             /* the PDFs' date, the signing time (cmd_cli.h cli_clock) */
 } bundle_options;
 
 /* 0 written (refusals counted in *r), -1 nothing written (err says why).
@@ -36,7 +36,7 @@ int bundle_make(context *ctx, char **dirs, int ndirs, const char *school_file, c
 /* Joins shard bundles (each verified first) into one bundle with one
  * 汇总表, one manifest and one signature. 0, or -1 with nothing written. */
 int bundle_merge(context *ctx, char **parts, int nparts, const char *school_file, const char *out,
-                 long long epoch, bundle_result *r, char *err, size_t errlen);
+                 time_t when, bundle_result *r, char *err, size_t errlen);
 
 /* What a bundle is judged against: the trust store (NULL or no anchor:
  * the signer's identity is unverified and the bundle not accepted) and

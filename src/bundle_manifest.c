@@ -110,7 +110,7 @@ int bundle_write_manifest(const char *tmp, const school *sc, time_t when, char *
     if (rc == 0) rc = bundle_write_text(mp, b.s, b.len, err, errlen);
     unsigned char *der = NULL;
     int der_len = 0;
-    if (rc == 0) rc = cms_sign((unsigned char *)b.s, b.len, NULL, 0, sc->cert, sc->key, &der, &der_len, err, errlen);
+    if (rc == 0) rc = cms_sign((unsigned char *)b.s, b.len, NULL, 0, sc->cert, sc->key, when, &der, &der_len, err, errlen);
     if (rc == 0) {
         char *sp = xasprintf("%s/manifest.p7s", tmp);
         rc = bundle_write_text(sp, (const char *)der, (size_t)der_len, err, errlen);

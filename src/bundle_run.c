@@ -15,6 +15,7 @@
 #include "load_school.h"
 #include "util.h"
 #include "load_xml.h"
+#include "util_limits.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,9 +26,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The largest file a shard may hand to a merge: a dossier of many
- * figures, far above the 212 KiB of the reference one. */
-#define MAX_BUNDLE_FILE (256u << 20)
 
 static const char *base_name(const char *dir)
 {
@@ -125,7 +123,7 @@ static void check_host(checked *c, const school *sc)
 /* One submission: its dossier and record, or its refusal. -1 only when
  * the bundle itself cannot be written (err says why). */
 static int bundle_one(context *ctx, const school *sc, const char *tmp, const char *dir, const char *id,
-                      long long epoch, char *err, size_t errlen)
+                      time_t when, char *err, size_t errlen)
 {
     checked c;
     char why[1024];
@@ -134,7 +132,7 @@ static int bundle_one(context *ctx, const school *sc, const char *tmp, const cha
     check_host(&c, sc);
     int rc;
     if (checked_ok(&c) && c.rules_run) {
-        build_options bo = {0, epoch, NULL};
+        build_options bo = {0, when, NULL};
         unsigned char *data = NULL;
         size_t len = 0;
         if (build_dossier_bytes(ctx, &c, &bo, sc, &data, &len, why, sizeof why) != 0) {
@@ -158,12 +156,12 @@ static int bundle_one(context *ctx, const school *sc, const char *tmp, const cha
  * goes to tmp/.worker-K; exit status 0 or 1. Its results are the files it
  * wrote, read back by the parent like any bundle's (bundle_read_rows). */
 static void worker(context *ctx, const school *sc, const char *tmp, char **dirs, char **ids, int ndirs,
-                   long long epoch, int k, int n)
+                   time_t when, int k, int n)
 {
     char err[1024] = "";
     int rc = 0;
     for (int i = k; i < ndirs && rc == 0; i += n)
-        if (ids[i]) rc = bundle_one(ctx, sc, tmp, dirs[i], ids[i], epoch, err, sizeof err);
+        if (ids[i]) rc = bundle_one(ctx, sc, tmp, dirs[i], ids[i], when, err, sizeof err);
     if (rc != 0) {
         char *path = xasprintf("%s/.worker-%d", tmp, k);
         write_file_atomic(path, err, strlen(err));
@@ -292,7 +290,7 @@ static int has_id(const char *dir, const char *id)
  * submission that causes it and no other. 0, or -1 when the bundle
  * cannot be written. */
 static int redo_unfinished(context *ctx, const school *sc, const char *tmp, char **dirs, char **ids, int ndirs,
-                           long long epoch, char *err, size_t errlen)
+                           time_t when, char *err, size_t errlen)
 {
     int rc = 0;
     for (int i = 0; i < ndirs && rc == 0; i++) {
@@ -301,7 +299,7 @@ static int redo_unfinished(context *ctx, const school *sc, const char *tmp, char
         fflush(NULL);
         pid_t pid = fork();
         if (pid == 0) {
-            int r = bundle_one(ctx, sc, tmp, dirs[i], ids[i], epoch, err, errlen);
+            int r = bundle_one(ctx, sc, tmp, dirs[i], ids[i], when, err, errlen);
             _exit(r ? 1 : 0);
         }
         int st = 0;
@@ -323,7 +321,7 @@ static int redo_unfinished(context *ctx, const school *sc, const char *tmp, char
 }
 
 static int run_workers(context *ctx, const school *sc, const char *tmp, char **dirs, char **ids, int ndirs,
-                       long long epoch, int jobs, char *err, size_t errlen)
+                       time_t when, int jobs, char *err, size_t errlen)
 {
     long cores = jobs > 0 ? jobs : sysconf(_SC_NPROCESSORS_ONLN);
     int n = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
@@ -332,7 +330,7 @@ static int run_workers(context *ctx, const school *sc, const char *tmp, char **d
     int rc = 0;
     for (int k = 0; k < n; k++) {
         pid_t pid = fork();
-        if (pid == 0) worker(ctx, sc, tmp, dirs, ids, ndirs, epoch, k, n);
+        if (pid == 0) worker(ctx, sc, tmp, dirs, ids, ndirs, when, k, n);
         if (pid < 0) {
             snprintf(err, errlen, "无法创建工作进程：%s", strerror(errno));
             n = k;
@@ -343,7 +341,7 @@ static int run_workers(context *ctx, const school *sc, const char *tmp, char **d
     int died = wait_workers(tmp, n, ndirs) != 0;
     for (int k = 0; k < n; k++)
         if (collect(tmp, k, err, errlen) != 0) rc = -1;
-    if (rc == 0 && died) rc = redo_unfinished(ctx, sc, tmp, dirs, ids, ndirs, epoch, err, errlen);
+    if (rc == 0 && died) rc = redo_unfinished(ctx, sc, tmp, dirs, ids, ndirs, when, err, errlen);
     return rc;
 }
 
@@ -544,7 +542,7 @@ static char **shard_of(char **dirs, int ndirs, int k, int n, int *out_n)
 }
 
 static int bundle_build(context *ctx, char **dirs, int ndirs, const char *school_file, const char *out,
-                        long long epoch, int jobs, bundle_result *r, char *err, size_t errlen)
+                        time_t when, int jobs, bundle_result *r, char *err, size_t errlen)
 {
     if (refuse_overwrite(out, err, errlen)) return -1;
     for (int i = 0; i < ndirs; i++)
@@ -555,8 +553,7 @@ static int bundle_build(context *ctx, char **dirs, int ndirs, const char *school
     char **ids = xcalloc((size_t)ndirs + 1, sizeof *ids);
     for (int i = 0; i < ndirs; i++) ids[i] = placement_id(dirs[i], i);
     int rc = refuse_duplicates(tmp, dirs, ids, ndirs, err, errlen);
-    if (rc == 0 && ndirs > 0) rc = run_workers(ctx, &sc, tmp, dirs, ids, ndirs, epoch, jobs, err, errlen);
-    time_t when = epoch >= 0 ? (time_t)epoch : time(NULL);
+    if (rc == 0 && ndirs > 0) rc = run_workers(ctx, &sc, tmp, dirs, ids, ndirs, when, jobs, err, errlen);
     if (rc == 0) rc = finish_bundle(ctx, &sc, tmp, out, when, ndirs, r, err, errlen);
     else bundle_remove_tree(tmp);
     for (int i = 0; i < ndirs; i++) free(ids[i]);
@@ -572,7 +569,7 @@ int bundle_make(context *ctx, char **all, int nall, const char *school_file, con
     memset(r, 0, sizeof *r);
     int ndirs;
     char **dirs = shard_of(all, nall, o->shard, o->shards, &ndirs);
-    int rc = bundle_build(ctx, dirs, ndirs, school_file, out, o->epoch, o->jobs, r, err, errlen);
+    int rc = bundle_build(ctx, dirs, ndirs, school_file, out, o->when, o->jobs, r, err, errlen);
     free(dirs);
     return rc;
 }
@@ -724,7 +721,7 @@ static int verify_parts(char **parts, int nparts, const school *sc, char *err, s
 }
 
 int bundle_merge(context *ctx, char **parts, int nparts, const char *school_file, const char *out,
-                 long long epoch, bundle_result *r, char *err, size_t errlen)
+                 time_t when, bundle_result *r, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
     if (refuse_overwrite(out, err, errlen)) return -1;
@@ -736,7 +733,6 @@ int bundle_merge(context *ctx, char **parts, int nparts, const char *school_file
     for (int i = 0; i < nparts && rc == 0; i++) rc = merge_part(parts[i], tmp, &cs, err, errlen);
     int rc2 = refuse_clashes(tmp, &cs, err, errlen);
     if (rc == 0) rc = rc2;
-    time_t when = epoch >= 0 ? (time_t)epoch : time(NULL);
     if (rc == 0) rc = finish_bundle(ctx, &sc, tmp, out, when, -1, r, err, errlen);
     else bundle_remove_tree(tmp);
     free(tmp);

@@ -9,7 +9,7 @@
 #include "check_run.h"
 #include "util_date.h"
 #include "layout.h"
-#include "pdf.h"
+#include "typeset.h"
 #include "check_report.h"
 #include "load_school.h"
 #include "load_template.h"
@@ -469,29 +469,18 @@ static void summary_blocks(block_list *bl, const page_template *t, text_engine *
 static int write_pdf(context *ctx, const school *sc, const char *dir, const bundle_row *rows, int n,
                      time_t when, char *err, size_t errlen)
 {
+    /* The columns are measured against the template's body text. */
     page_template t;
-    char *tp = path_join(ctx->home, "templates/pages/summary.xml"), *xsd = path_join(ctx->schema_dir, "page.xsd");
-    int rc = template_load(tp, xsd, &t, err, errlen);
-    free(tp);
-    free(xsd);
-    if (rc != 0) return -1;
+    if (typeset_template(ctx, "summary", &t, err, errlen) != 0) return -1;
     block_list bl = {0};
     text_engine *te = text_engine_new(ctx->fonts);
     summary_blocks(&bl, &t, te, sc, rows, n, when);
-    document *d = document_new();
-    char *header = xasprintf("%s　跟岗研修汇总表", sc->name);
-    layout_options lo = {header, 0, 0};
-    rc = layout_document(&bl, &t, te, &lo, d, err, errlen);
-    d->title = xstrdup("跟岗研修汇总表");
-    d->author = xstrdup(sc->name);
-    d->subject = xstrdup("汇总表");
-    d->keywords = xstrdup(sc->code);
-    char *icc = path_join(ctx->home, "templates/sRGB.icc"), *path = xasprintf("%s/summary.pdf", dir);
-    pdf_options po = {when, icc};
-    if (rc == 0) rc = pdf_write(d, ctx->fonts, &po, path, err, errlen);
-    free(icc); free(path); free(header);
-    document_free(d);
     text_engine_free(te);
+    char *header = xasprintf("%s　跟岗研修汇总表", sc->name), *path = xasprintf("%s/summary.pdf", dir);
+    typeset_input in = {"summary", &bl, {header, 0, 0}, "跟岗研修汇总表", sc->name, "汇总表", sc->code};
+    int rc = typeset(ctx, &in, when, path, err, errlen);
+    free(path);
+    free(header);
     blocks_free(&bl);
     return rc;
 }

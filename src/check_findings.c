@@ -1,14 +1,12 @@
 /* check_findings.c — see check_findings.h. */
 #include "check_findings.h"
 #include "util.h"
+#include "util_limits.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A hostile submission could produce a finding per record; past this many
- * the report says so once instead of growing without bound. */
-#define MAX_FINDINGS 2000
 
 void findings_init(findings *f)
 {

@@ -6,12 +6,12 @@
 #include "check_glyphs.h"
 #include "util.h"
 #include "load_xml.h"
+#include "util_limits.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_REPORTED 100
 
 typedef struct seen {
     uint32_t cp[MAX_REPORTED];

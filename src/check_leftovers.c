@@ -10,6 +10,7 @@
 #include "util.h"
 #include "check_schema.h"
 #include "load_xml.h"
+#include "util_limits.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -18,11 +19,6 @@
 #define OPEN_PAREN "\xEF\xBC\x88"   /* （ U+FF08 */
 #define CLOSE_PAREN "\xEF\xBC\x89"  /* ） U+FF09 */
 #define PAREN_LEN 3
-/* A placeholder names a field (（派出学校）, （课堂教学实录，可选）); a longer
- * text in parentheses is a sentence someone wrote. */
-#define MAX_PLACEHOLDER 96
-#define MAX_PLACEHOLDERS 256
-#define MAX_SKELETON_FILE (1 << 20)
 
 /* 1 when s (trimmed, length n) is （…） with no parenthesis inside. */
 static int paren_form(const char *s, size_t n)

@@ -7,6 +7,7 @@
 #include "util_date.h"
 #include "util.h"
 #include "check_schema.h"
+#include "util_limits.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -269,7 +270,6 @@ static void report_slice(const submission *s, const requirement *r, const slice 
                     rule, got, a, b, sl->need, r->per == PER_SEMESTER ? "per semester (prorated)" : "per school year (prorated)");
 }
 
-#define MAX_SLICES 4000
 
 static void eval_count(const submission *s, const profile *p, const calendar *cal, const requirement *r,
                        verdict *v, findings *f)

@@ -8,6 +8,7 @@
 #include "check_schema.h"
 #include "util_lang.h"
 #include "util.h"
+#include "util_limits.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -356,8 +357,6 @@ typedef struct vstate {
     const void *tag_node; /* the last element told to hold no tags */
 } vstate;
 
-/* Past this many errors in one file the rest are noise from the first. */
-#define MAX_SCHEMA_ERRORS 50
 
 /* libxml2 follows a facet error with an "atomic type" error for the
  * same value; one finding per place is enough. 1 when msg is that echo. */

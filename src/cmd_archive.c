@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-long long source_date_epoch(void);
-
 #define ARCHIVE_USAGE "用法：dangan archive BUNDLE_DIR --into ARCHIVE_DIR [--supersede --reason 原因]，或 dangan archive --recover ARCHIVE_DIR"
 
 /* `--recover`: roll back an interrupted filing now, under the lock. */
@@ -102,6 +100,9 @@ int cmd_find(int argc, char **argv)
     }
     if (!dir) return cli_fail("用法：dangan find --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--history] [--json]");
     if (reg != (out != NULL)) return cli_fail("备案表：dangan find --archive ARCHIVE_DIR [...] --register -o FILE.pdf");
+    time_t when = 0;
+    int clock = reg ? cli_clock(&when) : -1;   /* only the register is dated */
+    if (clock >= 0) return clock;
     context ctx;
     char err[1024] = "";
     if (context_open(&ctx, reg ? NEED_SCHEMAS | NEED_FONTS : NEED_SCHEMAS, err, sizeof err) != 0) return cli_fail("%s", err);
@@ -109,7 +110,7 @@ int cmd_find(int argc, char **argv)
     if (!a) { context_close(&ctx); return cli_fail("%s", err); }
     /* Like grep: no match is "falls short" (1), not success. */
     int found = 1;
-    int rc = reg ? register_write(&ctx, a, &q, out, source_date_epoch(), err, sizeof err)
+    int rc = reg ? register_write(&ctx, a, &q, out, when, err, sizeof err)
                  : (found = archive_find(a, &q, json, stdout, err, sizeof err)) < 0 ? -1 : 0;
     archive_close(a);
     context_close(&ctx);

@@ -7,30 +7,16 @@
 #include "check_report.h"
 #include "util.h"
 
-#include <errno.h>
-
-long long source_date_epoch(void);
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-long long source_date_epoch(void)
-{
-    const char *e = getenv("SOURCE_DATE_EPOCH");
-    if (!e || !*e) return -1;
-    char *end;
-    errno = 0;
-    long long v = strtoll(e, &end, 10);
-    if (errno || *end || v < 0) return -2;
-    return v;
-}
 
 int cmd_build(int argc, char **argv)
 {
     int pre = cli_begin("build", &argc, argv);
     if (pre >= 0) return pre;
     const char *dir = NULL, *out = NULL;
-    build_options bo = {0, -1, NULL};
+    build_options bo = {0, 0, NULL};
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
         else if (!strcmp(argv[i], "--draft")) bo.draft = 1;
@@ -41,8 +27,8 @@ int cmd_build(int argc, char **argv)
     }
     if (!dir || !out) return cli_usage_error("build");
     if (bo.school && bo.draft) return cli_error("草稿不能盖章（--draft 与 --school 不能同用）", "a draft cannot be stamped (--draft and --school exclude each other)");
-    bo.epoch = source_date_epoch();
-    if (bo.epoch == -2) return cli_error("SOURCE_DATE_EPOCH 须为非负整数（秒）", "SOURCE_DATE_EPOCH must be a non-negative integer (seconds)");
+    int clock = cli_clock(&bo.when);
+    if (clock >= 0) return clock;
     context ctx;
     char err[1024];
     if (context_open(&ctx, NEED_ALL, err, sizeof err) != 0) return cli_fail("%s", err);
@@ -78,7 +64,7 @@ int cmd_letter(int argc, char **argv)
     int pre = cli_begin("letter", &argc, argv);
     if (pre >= 0) return pre;
     const char *in = NULL, *out = NULL;
-    build_options bo = {0, -1, NULL};
+    build_options bo = {0, 0, NULL};
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
         else if (!strcmp(argv[i], "--draft")) bo.draft = 1;
@@ -87,8 +73,8 @@ int cmd_letter(int argc, char **argv)
         else return cli_error("letter 一次只处理一份函", "letter takes one letter");
     }
     if (!in || !out) return cli_usage_error("letter");
-    bo.epoch = source_date_epoch();
-    if (bo.epoch == -2) return cli_error("SOURCE_DATE_EPOCH 须为非负整数（秒）", "SOURCE_DATE_EPOCH must be a non-negative integer (seconds)");
+    int clock = cli_clock(&bo.when);
+    if (clock >= 0) return clock;
     context ctx;
     char err[1024];
     if (context_open(&ctx, NEED_SCHEMAS | NEED_FONTS, err, sizeof err) != 0) return cli_fail("%s", err);

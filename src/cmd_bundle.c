@@ -4,13 +4,12 @@
 #include "bundle.h"
 #include "cmd_cli.h"
 #include "util.h"
+#include "util_limits.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-long long source_date_epoch(void);
 
 #define USAGE_BUNDLE "用法：dangan bundle DIR... --school SCHOOL.xml -o BUNDLE_DIR [-j N] [--shard K/N]\n" \
                      "      dangan bundle --merge PART... --school SCHOOL.xml -o BUNDLE_DIR"
@@ -21,7 +20,7 @@ static int parse_shard(const char *s, int *k, int *n)
     long a = strtol(s, &e, 10);
     if (*e != '/') return -1;
     long b = strtol(e + 1, &e, 10);
-    if (*e || b < 1 || b > 100000 || a < 1 || a > b) return -1;
+    if (*e || b < 1 || b > MAX_SHARDS || a < 1 || a > b) return -1;
     *k = (int)a;
     *n = (int)b;
     return 0;
@@ -34,14 +33,14 @@ int cmd_bundle(int argc, char **argv)
     const char *school = NULL, *out = NULL;
     char **dirs = xcalloc((size_t)argc + 1, sizeof *dirs);
     int ndirs = 0, merge = 0;
-    bundle_options o = {0, 0, 0, -1};
+    bundle_options o = {0, 0, 0, 0};
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
         else if (!strcmp(argv[i], "--school") && i + 1 < argc) school = argv[++i];
         else if (!strcmp(argv[i], "--merge")) merge = 1;
         else if (!strcmp(argv[i], "-j") && i + 1 < argc) {
             o.jobs = atoi(argv[++i]);
-            if (o.jobs < 1 || o.jobs > 256) { free(dirs); return cli_fail("-j 须为 1 到 256 之间的整数"); }
+            if (o.jobs < 1 || o.jobs > MAX_JOBS) { free(dirs); return cli_fail("-j 须为 1 到 256 之间的整数"); }
         } else if (!strcmp(argv[i], "--shard") && i + 1 < argc) {
             if (parse_shard(argv[++i], &o.shard, &o.shards)) { free(dirs); return cli_fail("--shard 须为 K/N，1 ≤ K ≤ N"); }
         } else if (argv[i][0] == '-') { free(dirs); return cli_fail("不认识的选项 %s\n%s", argv[i], USAGE_BUNDLE); }
@@ -52,14 +51,13 @@ int cmd_bundle(int argc, char **argv)
         free(dirs);
         return cli_fail("%s", USAGE_BUNDLE);
     }
-    long long epoch = source_date_epoch();
-    if (epoch == -2) { free(dirs); return cli_fail("SOURCE_DATE_EPOCH 须为非负整数（秒）"); }
-    o.epoch = epoch;
+    int clock = cli_clock(&o.when);
+    if (clock >= 0) { free(dirs); return clock; }
     context ctx;
     char err[1024];
     if (context_open(&ctx, NEED_ALL, err, sizeof err) != 0) { free(dirs); return cli_fail("%s", err); }
     bundle_result r;
-    int rc = merge ? bundle_merge(&ctx, dirs, ndirs, school, out, epoch, &r, err, sizeof err)
+    int rc = merge ? bundle_merge(&ctx, dirs, ndirs, school, out, o.when, &r, err, sizeof err)
                    : bundle_make(&ctx, dirs, ndirs, school, out, &o, &r, err, sizeof err);
     context_close(&ctx);
     free(dirs);

@@ -2,10 +2,13 @@
  * usage texts, and errors in the user's language. */
 #include "cmd_cli.h"
 #include "util_lang.h"
+#include "util_limits.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct usage {
     const char *cmd, *zh, *en;
@@ -210,4 +213,32 @@ int cli_error(const char *zh, const char *en, ...)
     vfail(TR(zh, en), ap);
     va_end(ap);
     return EXIT_USAGE;
+}
+
+/* Digits only: strtoll would take a sign, leading blanks and "12x". */
+static int parse_epoch(const char *s, long long *v)
+{
+    *v = 0;
+    if (!*s) return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || *v > (MAX_SOURCE_DATE_EPOCH - (*s - '0')) / 10) return -1;
+        *v = *v * 10 + (*s - '0');
+    }
+    return 0;
+}
+
+int cli_clock(time_t *when)
+{
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    long long v;
+    if (!e || !*e) {
+        *when = time(NULL);
+        return -1;
+    }
+    if (parse_epoch(e, &v) != 0)
+        return cli_error("SOURCE_DATE_EPOCH 须为 0 到 %lld 之间的整数秒数（现在是“%.40s”）",
+                         "SOURCE_DATE_EPOCH must be a whole number of seconds from 0 to %lld (it is '%.40s')",
+                         MAX_SOURCE_DATE_EPOCH, e);
+    *when = (time_t)v;
+    return -1;
 }

@@ -5,6 +5,7 @@
 #define DANGAN_CLI_H
 
 #include <stdio.h>
+#include <time.h>
 
 enum { EXIT_GOOD = 0, EXIT_SHORT = 1, EXIT_USAGE = 2 };
 
@@ -36,5 +37,14 @@ int cli_usage_error(const char *cmd);
  * prints the one of the process language. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_error(const char *zh, const char *en, ...);
+
+/* The time a command dates what it writes (PDF dates, signing times, the
+ * 汇总表's 制表日期): SOURCE_DATE_EPOCH when set, so that a rebuild or a
+ * sharded run gives the same bytes, else now. The one reader of that
+ * variable: a command calls it once and hands *when to its stages. A
+ * value that is not a plain count of seconds from 0 to
+ * MAX_SOURCE_DATE_EPOCH (util_limits.h) is reported, naming the variable;
+ * returns -1 to go on, or EXIT_USAGE then. */
+int cli_clock(time_t *when);
 
 #endif

@@ -9,6 +9,7 @@
 #include "verify_trust.h"
 #include "util.h"
 #include "verify.h"
+#include "util_limits.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,7 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_PDF (256u << 20)
 #define USAGE "用法：dangan verify FILE.pdf|BUNDLE_DIR [--ca CA.pem]... [--trust DIR]... [--lang zh|en]"
 
 static int verify_bundle(const char *dir, const trust *t)
@@ -38,7 +38,7 @@ static int verify_pdf(const char *path, const trust *t)
 {
     char *data;
     size_t len;
-    if (read_file(path, MAX_PDF, &data, &len) != 0)
+    if (read_file(path, MAX_BUNDLE_FILE, &data, &len) != 0)
         return cli_fail(TR("无法读取 %s：%s", "cannot read %s: %s"), path, strerror(errno));
     pdf_report r;
     int ok = pdf_check((unsigned char *)data, len, t, time(NULL), &r);

@@ -8,7 +8,9 @@
 #include "util.h"
 #include "check_schema.h"
 #include "load_xml.h"
+#include "util_limits.h"
 
+#include <assert.h>
 #include <hb.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -19,9 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_FONTS 32
-#define MAX_ROLES 16
-#define MAX_CHAIN 8
 #define NCP 0x110000u
 
 typedef struct font {
@@ -52,6 +51,13 @@ struct font_set {
     int nroles;
     uint8_t *every;              /* NCP bits: some font of every role has it */
 };
+
+/* Font i of the set: every index a caller holds came from this set. */
+static font *font_at(const font_set *fs, int i)
+{
+    assert(i >= 0 && i < fs->nfonts && fs->nfonts <= MAX_FONTS);
+    return (font *)&fs->fonts[i];
+}
 
 static void fill_cover(font *f)
 {
@@ -233,8 +239,9 @@ int fonts_pick_in(const font_set *fs, int role, uint32_t cp)
 {
     if (private_use(cp) || role < 0 || role >= fs->nroles) return -1;
     const struct role *r = &fs->roles[role];
+    assert(r->n <= MAX_CHAIN);
     for (int i = 0; i < r->n; i++)
-        if (has(&fs->fonts[r->chain[i]], cp)) return r->chain[i];
+        if (has(font_at(fs, r->chain[i]), cp)) return r->chain[i];
     return -1;
 }
 
@@ -259,14 +266,15 @@ int fonts_covers_every_role(const font_set *fs, uint32_t cp)
 }
 
 int fonts_count(const font_set *fs) { return fs->nfonts; }
-const char *fonts_id(const font_set *fs, int i) { return fs->fonts[i].id; }
-const char *fonts_file(const font_set *fs, int i) { return fs->fonts[i].file; }
-int fonts_face_index(const font_set *fs, int i) { return fs->fonts[i].index; }
-void *fonts_face(const font_set *fs, int i) { return fs->fonts[i].face; }
+
+const char *fonts_id(const font_set *fs, int i) { return font_at(fs, i)->id; }
+const char *fonts_file(const font_set *fs, int i) { return font_at(fs, i)->file; }
+int fonts_face_index(const font_set *fs, int i) { return font_at(fs, i)->index; }
+void *fonts_face(const font_set *fs, int i) { return font_at(fs, i)->face; }
 
 void *fonts_hb_face(const font_set *fs, int i)
 {
-    font *f = (font *)&fs->fonts[i];
+    font *f = font_at(fs, i);
     if (!f->hb) {
         hb_blob_t *blob = hb_blob_create_from_file(f->file);
         f->hb = hb_face_create(blob, (unsigned)f->index);

@@ -11,25 +11,8 @@
 #define DANGAN_IMAGE_H
 
 #include <stddef.h>
+#include "util_limits.h"
 
-/* The limits, each with its reason. */
-
-/* Pixels in one figure (as stored). A 200-megapixel file is decoded in a
- * bounded amount of memory (JPEG at a DCT scale, PNG row by row into a
- * box of at most 300 dpi), so this only keeps the time for one figure
- * to about a second; the largest phone sensors give 200 MP. */
-#define IMAGE_MAX_PIXELS 200000000L
-/* Pixels on one side: JPEG's own limit (65500), and it bounds what one
- * row costs (a 200-megapixel PNG one pixel high would need a 600 MB row). */
-#define IMAGE_MAX_SIDE 65535
-/* HEIC/HEIF: libheif 1.15 decodes the whole picture at full size (1.5
- * bytes a pixel for the planes, plus its tiles), with no scaled decoding;
- * 50 MP (an iPhone's 48-megapixel HEIF, 72 MB of planes) bounds that. */
-#define IMAGE_HEIF_MAX_PIXELS 50000000L
-/* libjpeg's working memory: a baseline JPEG needs a few rows, but a
- * progressive one keeps every DCT coefficient (2 bytes a sample: a 12 MP
- * phone photo 36 MB, 200 MP 600 MB); past this it is refused. */
-#define IMAGE_JPEG_MAX_MEMORY (96L << 20)
 /* Print resolution: figures are scaled down to at most this many pixels
  * per inch of their printed size. Line art and screenshots (PNG, kept
  * lossless) at 300, where sharp edges show more would be wasted on

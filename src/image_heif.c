@@ -9,9 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* No side of a HEIF image beyond this is even parsed (libheif's own
- * guard against headers announcing absurd sizes). */
-#define HEIF_MAX_SIDE 32768
 
 static image_status status_of(struct heif_error e)
 {

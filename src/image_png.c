@@ -10,9 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* libpng's own limits, tightened: no single ancillary chunk (text, ICC
- * profile, EXIF) above 8 MiB, which is more than any real one. */
-#define PNG_CHUNK_MAX (8u << 20)
 
 static void on_error(png_structp p, png_const_charp msg)
 {

@@ -2,6 +2,7 @@
 #include "layout_blocks.h"
 #include "util.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@ block *blocks_add(block_list *l, block_kind kind, const char *style, const char 
 block *blocks_add_table(block_list *l, int ncols, const float *colw, int header_rows)
 {
     block *b = blocks_add(l, BLOCK_TABLE, "cell", NULL);
+    assert(ncols >= 1 && ncols <= MAX_COLS);   /* tables are the program's own (汇总表, 备案表, the dossier's) */
     if (ncols > MAX_COLS) ncols = MAX_COLS;
     b->ncols = ncols;
     memcpy(b->colw, colw, (size_t)ncols * sizeof *colw);

@@ -6,6 +6,7 @@
 #define DANGAN_BLOCKS_H
 
 #include <stddef.h>
+#include "util_limits.h"
 
 typedef enum {
     BLOCK_HEADING,      /* text, level 0..2; goes into TOC and bookmarks */
@@ -17,8 +18,6 @@ typedef enum {
     BLOCK_SPACE,        /* vertical space: .space points, or −.space body lines when negative */
 } block_kind;
 
-/* Columns of a ruled table: the widest is the bundle's 汇总表 (13). */
-#define MAX_COLS 16
 
 typedef struct cell {
     char *text;

@@ -7,6 +7,7 @@
 #include "stamp_seal.h"      /* seal_glyph: a glyph's outline as a path, for the watermark */
 #include "util.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -347,6 +348,7 @@ static void fill_toc(flow *fl)
     const style *s = template_style(fl->t, "toc");
     int pg = fl->toc_page;
     float y = fl->toc_y;
+    assert(fl->ntoc >= 0 && fl->ntoc <= MAX_TOC);
     for (int i = 0; i < fl->ntoc; i++) {
         if (y + s->leading > fl->bottom && pg + 1 < fl->toc_page + fl->toc_pages) {
             pg++;

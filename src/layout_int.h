@@ -5,8 +5,8 @@
 #define DANGAN_LAYOUT_FLOW_H
 
 #include "layout.h"
+#include "util_limits.h"
 
-#define MAX_TOC 512
 
 typedef struct toc_entry {
     const char *title;

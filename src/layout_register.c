@@ -7,9 +7,7 @@
 #include "load_calendar.h"
 #include "util_date.h"
 #include "load_profile.h"
-#include "layout.h"
-#include "pdf.h"
-#include "load_template.h"
+#include "typeset.h"
 #include "util.h"
 
 #include <errno.h>
@@ -110,51 +108,48 @@ static void build_blocks(context *ctx, const char *title, const archive_row *row
     blocks_add(bl, BLOCK_PARA, "meta", "注：该表一式三份，双方学校、县教育局人事股各留存备案一份。");
 }
 
-int register_write(context *ctx, archive *a, const find_query *q, const char *pdf_path,
-                   long long epoch, char *err, size_t errlen)
+/* The CSV beside pdf_path: FILE.pdf → FILE.csv. */
+static char *csv_path(const char *pdf_path)
 {
-    archive_row *rows;
-    int n = archive_query(a, q, &rows, err, errlen);
-    if (n < 0) return -1;
-    page_template t;
-    char *tp = path_join(ctx->home, "templates/pages/register.xml"), *xsd = path_join(ctx->schema_dir, "page.xsd");
-    int rc = template_load(tp, xsd, &t, err, errlen);
-    free(tp);
-    free(xsd);
-    /* The school year's first day is data (templates/terms.xml), kept by
-     * the calendar; `find` does not load it otherwise. */
+    size_t len = strlen(pdf_path);
+    return len > 4 && !strcmp(pdf_path + len - 4, ".pdf") ? xasprintf("%.*s.csv", (int)(len - 4), pdf_path)
+                                                          : xasprintf("%s.csv", pdf_path);
+}
+
+/* The title names the school years, whose first day is data
+ * (templates/terms.xml) kept by the calendar; `find` does not load it
+ * otherwise. NULL with err when the calendar cannot be read. */
+static char *title_of(context *ctx, archive *a, const archive_row *rows, int n, char *err, size_t errlen)
+{
     calendar *cal = ctx->cal;
-    if (rc == 0 && !cal) {
+    if (!cal) {
         char *cd = path_join(ctx->home, "templates/calendars"), *terms = path_join(ctx->home, "templates/terms.xml");
         cal = calendar_load(cd, terms, ctx->schema_dir, err, errlen);
         free(cd);
         free(terms);
-        if (!cal) rc = -1;
+        if (!cal) return NULL;
     }
-    char *title = cal ? register_title(cal, archive_county(a), rows, n) : xstrdup("");
+    char *title = register_title(cal, archive_county(a), rows, n);
     if (cal != ctx->cal) calendar_free(cal);
+    return title;
+}
+
+int register_write(context *ctx, archive *a, const find_query *q, const char *pdf_path,
+                   time_t when, char *err, size_t errlen)
+{
+    archive_row *rows;
+    int n = archive_query(a, q, &rows, err, errlen);
+    if (n < 0) return -1;
+    char *title = title_of(ctx, a, rows, n, err, errlen);
+    int rc = title ? 0 : -1;
     block_list bl = {0};
-    build_blocks(ctx, title, rows, n, &bl);
-    text_engine *te = text_engine_new(ctx->fonts);
-    document *d = document_new();
-    layout_options lo = {NULL, 0, 0};
-    if (rc == 0) rc = layout_document(&bl, &t, te, &lo, d, err, errlen);
-    d->title = xstrdup(title);
-    d->author = xstrdup(archive_county(a));
-    d->subject = xstrdup("跟岗教师备案表");
-    d->keywords = xstrdup("");
-    char *icc = path_join(ctx->home, "templates/sRGB.icc");
-    pdf_options po = {epoch >= 0 ? (time_t)epoch : time(NULL), icc};
+    if (rc == 0) build_blocks(ctx, title, rows, n, &bl);
     /* The CSV first: a failed PDF must not leave a CSV claiming success. */
-    size_t len = strlen(pdf_path);
-    char *csv = len > 4 && !strcmp(pdf_path + len - 4, ".pdf") ? xasprintf("%.*s.csv", (int)(len - 4), pdf_path)
-                                                             : xasprintf("%s.csv", pdf_path);
+    char *csv = csv_path(pdf_path);
+    typeset_input in = {"register", &bl, {NULL, 0, 0}, title, archive_county(a), "跟岗教师备案表", ""};
     if (rc == 0) rc = write_csv(ctx, csv, rows, n, err, errlen);
-    if (rc == 0 && (rc = pdf_write(d, ctx->fonts, &po, pdf_path, err, errlen)) != 0) unlink(csv);
+    if (rc == 0 && (rc = typeset(ctx, &in, when, pdf_path, err, errlen)) != 0) unlink(csv);
     free(csv);
-    free(icc);
-    document_free(d);
-    text_engine_free(te);
     blocks_free(&bl);
     free(title);
     archive_rows_free(rows, n);

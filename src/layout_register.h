@@ -5,12 +5,14 @@
 #define DANGAN_REGISTER_H
 
 #include <stddef.h>
+#include <time.h>
 #include "archive.h"
 #include "load_context.h"
 
-/* Writes pdf_path and its CSV (same name, .csv). 0, or -1 with err. */
+/* Writes pdf_path, dated when, and its CSV (same name, .csv). 0, or -1
+ * with err (neither written). */
 int register_write(context *ctx, archive *a, const find_query *q, const char *pdf_path,
-                   long long epoch, char *err, size_t errlen);
+                   time_t when, char *err, size_t errlen);
 
 /* The table's title: "Y0至Y1学年度<county>跟岗教师备案表", the school
  * years (by the calendar's <school-year>) the rows' placements start in;

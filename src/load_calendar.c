@@ -9,6 +9,7 @@
 #include "util.h"
 #include "check_schema.h"
 #include "load_xml.h"
+#include "util_limits.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -17,8 +18,6 @@
 
 #define FIRST_YEAR 2000
 #define LAST_YEAR 2049
-#define MAX_NAMES 64
-#define MAX_TERMS 8
 
 enum { DAY_PLAIN = 0, DAY_HOLIDAY = 1, DAY_WORKDAY = 2 };
 

@@ -12,9 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_REQUIREMENTS 200
-#define MAX_BANDS 16
-#define MAX_DUES 16   /* one per reflection kind is all a program needs */
 
 static int parse_what(const char *s, rec_type *t)
 {

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include "load_submission.h"
+#include "util_limits.h"
 
 typedef enum {
     REQ_WINDOW, REQ_PERIOD, REQ_ATTENDED, REQ_COUNT, REQ_RATIO, REQ_LENGTH,
@@ -15,7 +16,6 @@ typedef enum {
 
 typedef enum { PER_NONE, PER_WORKDAY, PER_WEEK, PER_SEMESTER, PER_YEAR } per_kind;
 
-#define MAX_TOKENS 16
 
 /* A record selector: type plus an optional set of kinds ("lesson.open"). */
 typedef struct selector {
@@ -64,7 +64,6 @@ typedef struct rate {
     long max;
 } rate;
 
-#define MAX_RATES 16
 /* Reflections are dated when written, and some are written after the
  * placement (跟岗结束回原校后，撰写一篇跟岗心得): a kind the profile
  * declares may be dated up to `days` after the period's end. */

@@ -11,9 +11,8 @@
 #include <libxml/tree.h>
 #include "check_findings.h"
 #include "check_schema.h"
+#include "util_limits.h"
 
-#define MAX_SUBMISSION_FILES 256
-#define MAX_RECORDS 100000
 
 typedef enum {
     ROOT_PLACEMENT, ROOT_JOURNAL, ROOT_OBSERVATIONS, ROOT_LESSONS,

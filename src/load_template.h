@@ -5,8 +5,8 @@
 #define DANGAN_TEMPLATE_H
 
 #include <stddef.h>
+#include "util_limits.h"
 
-#define MAX_STYLES 64
 
 typedef struct style {
     char name[32], role[32];

@@ -206,8 +206,6 @@ static int check_limits(xmlNodePtr node, int depth, long *count, const char *sho
  * mismatch) ends the list: what follows it would be its echoes. The
  * scratch copy is never used as the document — the file stays refused. */
 
-#define MAX_PARSE_ERRORS 20           /* per file: a Word-damaged file fixed in one go, still readable */
-#define MAX_REPARSE_BYTES (64u << 20) /* scratch parses per file: bounded time on a 16 MiB file */
 #define TAG_LOOKBACK 1024             /* bytes searched back for the '<' of the tag an error is in */
 
 typedef enum {

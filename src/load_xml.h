@@ -7,13 +7,8 @@
 
 #include <libxml/tree.h>
 #include "check_findings.h"
+#include "util_limits.h"   /* XML_MAX_*: the defensive limits */
 
-/* Defensive limits. Placement records are small: the spec example is 60 KB
- * in six files, a year's journal a few hundred KB. */
-#define XML_MAX_FILE_BYTES   (16u << 20)   /* per file */
-#define XML_MAX_DEPTH        32            /* our formats need 6 */
-#define XML_MAX_TEXT_BYTES   (1u << 20)    /* one text node or attribute */
-#define XML_MAX_NODES        2000000       /* elements + text nodes per file */
 
 /* Loads a submission file. `shown` is the name used in findings (relative
  * to the submission folder). Returns the document, or NULL: then either a

@@ -16,6 +16,7 @@
 #include "util_lang.h"
 #include "util.h"
 
+#include <assert.h>
 #include <hb.h>
 #include <hb-ot.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@ void used_font_add(used_font *u, uint32_t gid, uint32_t text_off, uint16_t text_
     if (gid > 0xFFFF) return;                   /* TrueType glyph ids are 16-bit */
     if (!u->slot) u->slot = xcalloc(0x10000, sizeof *u->slot);
     uint32_t at = u->slot[gid];
+    assert(at <= u->n);   /* slot holds 1 + the glyph's place in u->g, or 0 */
     if (at) {
         used_glyph *g = &u->g[at - 1];
         if (!g->text_len && text_len) *g = (used_glyph){gid, text_off, text_len};

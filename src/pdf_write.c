@@ -14,6 +14,7 @@
 #include "pdf_meta.h"
 #include "util.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <hpdf.h>
@@ -465,6 +466,7 @@ static int write_page(writer *w, const page *pg)
     for (size_t i = 0; i < pg->nitems; i++) {
         const page_item *it = &pg->items[i];
         if (it->kind == ITEM_RUN) {
+            assert(it->run.font >= 0 && it->run.font < w->nfonts && it->run.first + it->run.count <= pg->nglyphs);
             if (it->run.count) write_run(&s, pg, &it->run, &w->fonts[it->run.font], &ts);
             continue;
         }

@@ -21,45 +21,7 @@
 #include <sys/types.h>
 #include "load_context.h"
 #include "util.h"
-
-/* Request limits (spec §8: bodies over them answer 413). A year's journal
- * is a few hundred KB, so 4 MiB of XML is generous; a phone photograph is
- * 3–12 MB, a panorama up to ~25 MB. */
-#define SERVE_MAX_XML      (4u << 20)
-#define SERVE_MAX_IMAGE    (30u << 20)
-/* A dossier PDF to verify: the 160-page dossier is under 1 MiB; scans of
- * many photographs stay well below this. */
-#define SERVE_MAX_PDF      (64u << 20)
-/* JSON bodies of login, password, return: a few hundred bytes. */
-#define SERVE_MAX_JSON     (16u << 10)
-/* Figures per submission: a term's records with a photograph a day is
- * about 100; this bounds the folder (and the dossier) without getting in
- * anyone's way. */
-#define SERVE_MAX_FIGURES  400
-/* Request headers (cookie, CSRF token, If-Match): libmicrohttpd's
- * per-connection memory, which bounds the request line plus headers. */
-#define SERVE_MAX_HEADERS  (16u << 10)
-/* Connections from one address at once: a school's teachers may all come
- * through one NAT address (each browser opens ~6), so this only stops a
- * flood from one machine. */
-#define SERVE_PER_IP_CONNECTIONS 256
-/* Login throttling: this many failed logins for one account, or
- * SERVE_ADDR_FAILURES from one address, within SERVE_THROTTLE_SECONDS lock
- * it for that long (10 tries leave an online guesser nowhere against an
- * eight-character password; a school's shared NAT address gets more). */
-#define SERVE_ACCOUNT_FAILURES 10
-#define SERVE_ADDR_FAILURES    50
-#define SERVE_THROTTLE_SECONDS (15 * 60)
-/* Requests per second one session (or, without one, one address) may
- * make, with a burst: opening the teacher's page takes about a dozen,
- * a save two; a script looping on the API gets 429 instead of the
- * machine. */
-#define SERVE_RATE_PER_SECOND 20
-#define SERVE_RATE_BURST      200
-
-/* Session lifetime without use: a working day (a teacher types in the
- * evening, on a school PC others may use next morning). */
-#define SERVE_SESSION_SECONDS  (8 * 3600)
+#include "util_limits.h"   /* SERVE_*: request limits, throttling, sessions */
 
 /* Store writes of one submission run one at a time (the ETag comparison
  * and the rename are one step); different teachers' saves, and their

@@ -205,7 +205,7 @@ static void draft_pdf(request *q, const char *id, reply *r)
     else if (!checked_typesettable(&c))
         reply_error(r, 422, "材料里还有无法排版的错误（见要求清单里的红色条目），改正后才能预览草稿");
     else {
-        build_options o = {.draft = 1, .epoch = -1, .school = NULL};
+        build_options o = {.draft = 1, .when = time(NULL), .school = NULL};
         unsigned char *pdf = NULL;
         size_t len = 0;
         if (build_dossier_bytes(&s->ctx, &c, &o, NULL, &pdf, &len, err, sizeof err) != 0) reply_error(r, 500, err);

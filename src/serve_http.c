@@ -24,11 +24,6 @@
  * engine lock; more threads than this would only let fsyncs and slow
  * clients wait side by side. */
 #define SERVE_THREADS 8
-/* A connection idle this long is closed (a phone that lost its signal). */
-#define SERVE_IDLE_SECONDS 60
-/* How far over its limit a body is still read (and dropped) so that the
- * client hears the 413: a photograph a few MB too large, not a flood. */
-#define SERVE_DRAIN_BYTES (32ull << 20)
 
 typedef struct pending {
     strbuf body;

@@ -40,9 +40,10 @@ int pdf_sign(const unsigned char *in, size_t len, const char *cert_pem, const ch
              char *err, size_t errlen);
 
 /* A detached, binary CMS signature (DER) of a ‖ b, by the PEM
- * certificate and key; *der is freed with OPENSSL_free. 0, or -1 with err. */
+ * certificate and key, with signing time when; *der is freed with
+ * OPENSSL_free. 0, or -1 with err. */
 int cms_sign(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen,
-             const char *cert_pem, const char *key_pem, unsigned char **der, int *derlen,
+             const char *cert_pem, const char *key_pem, time_t when, unsigned char **der, int *derlen,
              char *err, size_t errlen);
 
 #endif

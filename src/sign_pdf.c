@@ -16,6 +16,7 @@
 #include "pdf_update.h"
 #include "verify_read.h"
 #include "util.h"
+#include "util_limits.h"
 
 #include <openssl/bio.h>
 #include <openssl/cms.h>
@@ -57,7 +58,6 @@ static void text_hex(strbuf *b, const char *s)
  * signatures have a fixed length, ECDSA's vary by a few bytes), plus
  * SIG_SLACK bytes: a fixed 16 KiB of zeros was most of each update. */
 #define SIG_SLACK 64
-#define SIG_MAX_HEX 65536      /* 32 KiB of DER: a chain of several 4096-bit certificates */
 
 typedef pdf_update update;
 
@@ -240,19 +240,17 @@ static void openssl_error(const char *what, char *err, size_t errlen)
     snprintf(err, errlen, "%s：%s", what, e ? buf : "未知错误");
 }
 
-/* Detached, binary CMS. With SOURCE_DATE_EPOCH the signing time is that
- * instant rather than now, so that a rebuilt or sharded run signs to the
- * same bytes (RSA PKCS#1 v1.5 is deterministic; ECDSA is not). chain:
- * the intermediate certificates to carry, so that a verifier who trusts
- * only the root can build the path. */
-static CMS_ContentInfo *signed_cms(X509 *cert, EVP_PKEY *key, STACK_OF(X509) *chain, BIO *data)
+/* Detached, binary CMS. The signing time is the caller's when (the
+ * command's clock: SOURCE_DATE_EPOCH or now), not OpenSSL's now, so that
+ * a rebuilt or sharded run signs to the same bytes (RSA PKCS#1 v1.5 is
+ * deterministic; ECDSA is not). chain: the intermediate certificates to
+ * carry, so that a verifier who trusts only the root can build the path. */
+static CMS_ContentInfo *signed_cms(X509 *cert, EVP_PKEY *key, STACK_OF(X509) *chain, BIO *data, time_t when)
 {
-    const char *e = getenv("SOURCE_DATE_EPOCH");
-    if (!e || !*e) return CMS_sign(cert, key, chain, data, CMS_DETACHED | CMS_BINARY);
     int flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL;
     CMS_ContentInfo *cms = CMS_sign(NULL, NULL, chain, NULL, flags);
     CMS_SignerInfo *si = cms ? CMS_add1_signer(cms, cert, key, NULL, flags) : NULL;
-    ASN1_TIME *t = ASN1_TIME_set(NULL, (time_t)strtoll(e, NULL, 10));
+    ASN1_TIME *t = ASN1_TIME_set(NULL, when);
     int ok = si && t && CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t, -1) &&
              CMS_final(cms, data, NULL, flags);
     ASN1_TIME_free(t);
@@ -272,7 +270,7 @@ static STACK_OF(X509) *read_chain(BIO *cb)
 
 /* DER CMS signature (detached, binary) of the two byte ranges. */
 int cms_sign(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen,
-                    const char *cert_pem, const char *key_pem, unsigned char **der, int *derlen,
+                    const char *cert_pem, const char *key_pem, time_t when, unsigned char **der, int *derlen,
                     char *err, size_t errlen)
 {
     int rc = -1;
@@ -288,7 +286,7 @@ int cms_sign(const unsigned char *a, size_t alen, const unsigned char *b, size_t
         openssl_error(!cert ? "无法读取签名证书" : "无法读取签名私钥", err, errlen);
     } else if (!X509_check_private_key(cert, key)) {
         snprintf(err, errlen, "签名私钥与证书不匹配");
-    } else if (!(cms = signed_cms(cert, key, chain, data))) {
+    } else if (!(cms = signed_cms(cert, key, chain, data, when))) {
         openssl_error("签名失败", err, errlen);
     } else {
         *der = NULL;
@@ -311,7 +309,7 @@ int pdf_sign_update(const unsigned char *in, size_t len, const sign_request *rq,
 {
     unsigned char *der;
     int der_len;
-    if (cms_sign((const unsigned char *)"", 0, (const unsigned char *)"", 0, rq->cert, rq->key, &der, &der_len, err, errlen) != 0) return -1;
+    if (cms_sign((const unsigned char *)"", 0, (const unsigned char *)"", 0, rq->cert, rq->key, rq->when, &der, &der_len, err, errlen) != 0) return -1;
     OPENSSL_free(der);
     size_t hex = 2 * ((size_t)der_len + SIG_SLACK);
     if (hex > SIG_MAX_HEX) {
@@ -331,7 +329,7 @@ int pdf_sign_update(const unsigned char *in, size_t len, const sign_request *rq,
     char range[64];
     int n = snprintf(range, sizeof range, "/ByteRange [0 %-10zu %-10zu %-10zu]", a_len, b_off, b_len);
     memcpy(b->s + range_at, range, (size_t)n);
-    if (cms_sign((unsigned char *)b->s, a_len, (unsigned char *)b->s + b_off, b_len, rq->cert, rq->key,
+    if (cms_sign((unsigned char *)b->s, a_len, (unsigned char *)b->s + b_off, b_len, rq->cert, rq->key, rq->when,
                  &der, &der_len, err, errlen) != 0) {
         pdf_update_free(&u);
         return -1;

@@ -9,7 +9,9 @@
 #include "text.h"
 #include "text_break.h"
 #include "util.h"
+#include "util_limits.h"
 
+#include <assert.h>
 #include <hb.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -18,7 +20,6 @@
 #include <string.h>
 #include <unicode/uchar.h>
 
-#define MAX_FONTS 32
 
 typedef struct unit {
     int first_glyph, nglyphs;   /* into te->g */
@@ -74,9 +75,14 @@ void text_engine_free(text_engine *te)
  * is the process's (font_set.h); the hb_font is this engine's. */
 static hb_font_t *hb_for(text_engine *te, int font)
 {
+    /* Every font index comes from the font set, which holds at most
+     * MAX_FONTS (util_limits.h, the one definition): callers index upem[]
+     * by it without a check. */
+    assert(font >= 0 && font < fonts_count(te->fs) && fonts_count(te->fs) <= MAX_FONTS);
     if (font < 0 || font >= MAX_FONTS) return NULL;
     if (!te->hb[font]) {
         hb_face_t *face = fonts_hb_face(te->fs, font);
+        assert(face);   /* hb_face_create never fails: an unreadable file gives the empty face */
         te->hb[font] = hb_font_create(face);
         te->upem[font] = (float)hb_face_get_upem(face);
         hb_font_set_scale(te->hb[font], (int)te->upem[font], (int)te->upem[font]);

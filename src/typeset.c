@@ -19,7 +19,7 @@
 #include <errno.h>
 #include <string.h>
 
-static int load_template(context *ctx, const char *name, page_template *t, char *err, size_t errlen)
+int typeset_template(context *ctx, const char *name, page_template *t, char *err, size_t errlen)
 {
     char *file = xasprintf("templates/pages/%s.xml", name);
     char *pages = path_join(ctx->home, file);
@@ -31,13 +31,51 @@ static int load_template(context *ctx, const char *name, page_template *t, char 
     return rc;
 }
 
-static int write_pdf(context *ctx, document *d, const build_options *o, const char *path,
-                     char *err, size_t errlen)
+int typeset_layout(context *ctx, const typeset_input *in, document **out, char *err, size_t errlen)
+{
+    page_template t;
+    if (typeset_template(ctx, in->pages, &t, err, errlen) != 0) return -1;
+    text_engine *te = text_engine_new(ctx->fonts);
+    document *d = document_new();
+    int rc = layout_document(in->blocks, &t, te, &in->layout, d, err, errlen);
+    text_engine_free(te);
+    if (rc != 0) { document_free(d); return -1; }
+    d->title = xstrdup(in->title ? in->title : "");
+    d->author = xstrdup(in->author ? in->author : "");
+    d->subject = xstrdup(in->subject ? in->subject : "");
+    d->keywords = xstrdup(in->keywords ? in->keywords : "");
+    *out = d;
+    return 0;
+}
+
+int typeset_emit(context *ctx, const document *d, time_t when, unsigned char **data, size_t *len,
+                 char *err, size_t errlen)
 {
     char *icc = path_join(ctx->home, "templates/sRGB.icc");
-    pdf_options po = {o->epoch >= 0 ? (time_t)o->epoch : time(NULL), icc};
-    int rc = pdf_write(d, ctx->fonts, &po, path, err, errlen);
+    pdf_options po = {when, icc};
+    int rc = pdf_write_mem(d, ctx->fonts, &po, data, len, err, errlen);
     free(icc);
+    return rc;
+}
+
+/* The bytes to path through a temporary file renamed into place. */
+static int write_bytes(const char *path, unsigned char *data, size_t len, char *err, size_t errlen)
+{
+    if (write_file_atomic(path, data, len) == 0) return 0;
+    snprintf(err, errlen, TR("无法写入 %s：%s", "cannot write %s: %s"), path, errno_text(errno));
+    return -1;
+}
+
+int typeset(context *ctx, const typeset_input *in, time_t when, const char *path, char *err, size_t errlen)
+{
+    document *d;
+    if (typeset_layout(ctx, in, &d, err, errlen) != 0) return -1;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int rc = typeset_emit(ctx, d, when, &data, &len, err, errlen);
+    document_free(d);
+    if (rc == 0) rc = write_bytes(path, data, len, err, errlen);
+    free(data);
     return rc;
 }
 
@@ -76,29 +114,21 @@ int build_document(context *ctx, const checked *c, const build_options *o, docum
                    char *err, size_t errlen)
 {
     if (injected_failure(c, err, errlen)) return -1;
-    page_template t;
-    if (load_template(ctx, "dossier", &t, err, errlen) != 0) return -1;
-    int rc;
     block_list bl = {0};
     dossier_blocks(c, &bl);
-    text_engine *te = text_engine_new(ctx->fonts);
-    document *d = document_new();
-    char *header = dossier_header(c);
-    layout_options lo = {header, o->draft, 1};
-    rc = layout_document(&bl, &t, te, &lo, d, err, errlen);
-    if (rc == 0) rc = prepare_images(ctx, d, err, errlen);
-    d->title = xasprintf("%s 跟岗研修档案", c->sub.teacher.name ? c->sub.teacher.name : "");
-    d->author = xstrdup(c->sub.host.school ? c->sub.host.school : "");
-    d->subject = xstrdup(c->prof && c->prof->title ? c->prof->title : c->profile_id);
+    char *header = dossier_header(c), *title = xasprintf("%s 跟岗研修档案", c->sub.teacher.name ? c->sub.teacher.name : "");
     char from[16], to[16];
-    d->keywords = dossier_keywords(c->sub.id, date_format(c->sub.start, from), date_format(c->sub.end, to),
-                                   c->sub.teacher.school, c->sub.has_score, c->sub.score, c->v.outcome, c->v.hours);
+    char *keywords = dossier_keywords(c->sub.id, date_format(c->sub.start, from), date_format(c->sub.end, to),
+                                      c->sub.teacher.school, c->sub.has_score, c->sub.score, c->v.outcome, c->v.hours);
+    typeset_input in = {"dossier", &bl, {header, o->draft, 1}, title, c->sub.host.school,
+                        c->prof && c->prof->title ? c->prof->title : c->profile_id, keywords};
+    int rc = typeset_layout(ctx, &in, out, err, errlen);
+    if (rc == 0 && (rc = prepare_images(ctx, *out, err, errlen)) != 0) document_free(*out);
     free(header);
-    text_engine_free(te);
+    free(title);
+    free(keywords);
     blocks_free(&bl);
-    if (rc != 0) { document_free(d); return -1; }
-    *out = d;
-    return 0;
+    return rc;
 }
 
 /* The school's seal, 骑缝章, verification codes and QR code on d. */
@@ -131,16 +161,12 @@ int build_dossier_bytes(context *ctx, const checked *c, const build_options *o, 
     document *d;
     if (build_document(ctx, c, o, &d, err, errlen) != 0) return -1;
     int rc = sc ? stamp(ctx, c, sc, d, err, errlen) : 0;
-    char *icc = path_join(ctx->home, "templates/sRGB.icc");
-    time_t when = o->epoch >= 0 ? (time_t)o->epoch : time(NULL);
-    pdf_options po = {when, icc};
-    if (rc == 0) rc = pdf_write_mem(d, ctx->fonts, &po, data, len, err, errlen);
-    free(icc);
+    if (rc == 0) rc = typeset_emit(ctx, d, o->when, data, len, err, errlen);
     document_free(d);
     if (rc == 0 && sc && sc->cert) {
         unsigned char *signed_pdf;
         size_t signed_len;
-        rc = pdf_sign(*data, *len, sc->cert, sc->key, sc->name, when, &signed_pdf, &signed_len, err, errlen);
+        rc = pdf_sign(*data, *len, sc->cert, sc->key, sc->name, o->when, &signed_pdf, &signed_len, err, errlen);
         free(*data);
         *data = rc == 0 ? signed_pdf : NULL;
         *len = signed_len;
@@ -163,10 +189,7 @@ int build_pdf(context *ctx, const checked *c, const build_options *o, const char
     unsigned char *data = NULL;
     size_t len = 0;
     int rc = build_dossier_bytes(ctx, c, o, have ? &sc : NULL, &data, &len, err, errlen);
-    if (rc == 0 && write_file_atomic(path, data, len) != 0) {
-        snprintf(err, errlen, TR("无法写入 %s：%s", "cannot write %s: %s"), path, errno_text(errno));
-        rc = -1;
-    }
+    if (rc == 0) rc = write_bytes(path, data, len, err, errlen);
     free(data);
     if (have) school_free(&sc);
     return rc;
@@ -175,26 +198,13 @@ int build_pdf(context *ctx, const checked *c, const build_options *o, const char
 int build_letter_pdf(context *ctx, const char *letter, const build_options *o, const char *path,
                      char *err, size_t errlen)
 {
-    page_template t;
-    if (load_template(ctx, "letter", &t, err, errlen) != 0) return -1;
     block_list bl = {0};
-    letter_meta meta;
+    letter_meta meta = {0};
     char *xsd = path_join(ctx->schema_dir, "letter.xsd");
     int rc = letter_blocks(letter, xsd, &bl, &meta, err, errlen);
     free(xsd);
-    document *d = document_new();
-    if (rc == 0) {
-        text_engine *te = text_engine_new(ctx->fonts);
-        layout_options lo = {NULL, o->draft, 0};
-        rc = layout_document(&bl, &t, te, &lo, d, err, errlen);
-        text_engine_free(te);
-        d->title = xstrdup(meta.title);
-        d->author = xstrdup(meta.author);
-        d->subject = xstrdup("报送函");
-        d->keywords = xstrdup(meta.keywords);
-    }
-    if (rc == 0) rc = write_pdf(ctx, d, o, path, err, errlen);
-    document_free(d);
+    typeset_input in = {"letter", &bl, {NULL, o->draft, 0}, meta.title, meta.author, "报送函", meta.keywords};
+    if (rc == 0) rc = typeset(ctx, &in, o->when, path, err, errlen);
     blocks_free(&bl);
     letter_meta_free(&meta);
     return rc;

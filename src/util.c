@@ -1,6 +1,7 @@
 /* util.c — see util.h. Allocation failure aborts: a half-built report is
  * worse than none, and there is nothing sensible to recover to. */
 #include "util.h"
+#include "util_limits.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -261,7 +262,7 @@ void sha256_hex(const void *data, size_t len, char out[65])
 int sha256_file(const char *path, char out[65], size_t *size)
 {
     char *data;
-    if (read_file(path, 256u << 20, &data, size) != 0) return -1;
+    if (read_file(path, MAX_BUNDLE_FILE, &data, size) != 0) return -1;
     sha256_hex(data, *size, out);
     free(data);
     return 0;

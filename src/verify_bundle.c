@@ -12,14 +12,13 @@
 #include "util.h"
 #include "verify.h"
 #include "load_xml.h"
+#include "util_limits.h"
 
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#define MAX_BUNDLE_FILE (256u << 20)
-#define MAX_TREE 200000   /* entries in a bundle: 100,000 dossiers and their records */
 
 typedef struct listed {
     char *path, *sha;
@@ -201,7 +200,7 @@ int bundle_verify(const char *dir, const bundle_check *c, FILE *out, char **sign
     int rc = -1;
     listed *l = NULL;
     int n = 0;
-    if (read_file_nofollow(mp, 16u << 20, &mdata, &mlen) != 0 || read_file_nofollow(sp, 1u << 20, &sdata, &slen) != 0) {
+    if (read_file_nofollow(mp, MAX_MANIFEST, &mdata, &mlen) != 0 || read_file_nofollow(sp, MAX_MANIFEST_SIG, &sdata, &slen) != 0) {
         snprintf(err, errlen, TR("%s 不是验证包：缺少 manifest.xml 或 manifest.p7s", "%s is not a bundle: manifest.xml or manifest.p7s missing"), dir);
         goto done;
     }

@@ -20,11 +20,6 @@ struct pdf_in {
     size_t len;
 };
 
-/* Bounds on hostile structure: a dossier has one field tree two levels
- * deep and a few hundred pages; far larger is an attack on our time. */
-#define MAX_DEPTH 32
-#define MAX_NODES 20000
-#define MAX_PAGES 20000
 
 static int failed(pdf_in *p, char *err, size_t errlen)
 {
@@ -80,7 +75,7 @@ static int is_name(pdf_in *p, qpdf_oh o, const char *name)
 /* A field's type, inherited through /Parent (ISO 32000 12.7.3.1). */
 static int field_is_sig(pdf_in *p, qpdf_oh f)
 {
-    for (int d = 0; d < MAX_DEPTH && qpdf_oh_is_dictionary(p->q, f); d++) {
+    for (int d = 0; d < PDF_MAX_DEPTH && qpdf_oh_is_dictionary(p->q, f); d++) {
         if (qpdf_oh_has_key(p->q, f, "/FT")) return is_name(p, key(p, f, "/FT"), "/Sig");
         f = key(p, f, "/Parent");
     }
@@ -140,10 +135,10 @@ static void add_field(pdf_in *p, qpdf_oh f, sig_list *l)
 
 static void walk_fields(pdf_in *p, qpdf_oh arr, int depth, sig_list *l)
 {
-    if (depth > MAX_DEPTH || !qpdf_oh_is_array(p->q, arr)) { l->over |= depth > MAX_DEPTH; return; }
+    if (depth > PDF_MAX_DEPTH || !qpdf_oh_is_array(p->q, arr)) { l->over |= depth > PDF_MAX_DEPTH; return; }
     int n = qpdf_oh_get_array_n_items(p->q, arr);
     for (int i = 0; i < n && !l->over; i++) {
-        if (++l->nodes > MAX_NODES) { l->over = 1; return; }
+        if (++l->nodes > PDF_MAX_NODES) { l->over = 1; return; }
         qpdf_oh f = qpdf_oh_get_array_item(p->q, arr, i);
         if (!qpdf_oh_is_dictionary(p->q, f)) continue;
         add_field(p, f, l);
@@ -157,9 +152,9 @@ int pdf_in_signatures(pdf_in *p, pdf_sig **sigs, char *err, size_t errlen)
     qpdf_oh acro = key(p, qpdf_get_root(p->q), "/AcroForm");
     if (qpdf_oh_is_dictionary(p->q, acro)) walk_fields(p, key(p, acro, "/Fields"), 0, &l);
     int pages = qpdf_get_num_pages(p->q);
-    if (pages > MAX_PAGES) l.over = 1;
+    if (pages > PDF_MAX_PAGES) l.over = 1;
     for (int i = 0; i < pages && !l.over; i++)
-        walk_fields(p, key(p, qpdf_get_page_n(p->q, (size_t)i), "/Annots"), MAX_DEPTH, &l);
+        walk_fields(p, key(p, qpdf_get_page_n(p->q, (size_t)i), "/Annots"), PDF_MAX_DEPTH, &l);
     qpdf_oh_release_all(p->q);
     if (failed(p, err, errlen) || l.over) {
         if (l.over && !*err) snprintf(err, errlen, "PDF 中的表单域或签名过多（上限 %d 个签名）", PDF_MAX_SIGS);
@@ -195,7 +190,7 @@ static char **dict_keys(pdf_in *p, qpdf_oh dict, int *n)
     char **keys = NULL;
     *n = 0;
     qpdf_oh_begin_dict_key_iter(p->q, dict);
-    while (qpdf_oh_dict_more_keys(p->q) && *n < MAX_NODES) {
+    while (qpdf_oh_dict_more_keys(p->q) && *n < PDF_MAX_NODES) {
         keys = xrealloc(keys, (size_t)(*n + 1) * sizeof *keys);
         keys[(*n)++] = xstrdup(qpdf_oh_dict_next_key(p->q));
     }
@@ -290,7 +285,7 @@ static void read_resources(pdf_in *p, qpdf_oh page, pdf_base *b)
                              *const RES_SKIP[] = {"/XObject", NULL}, *const NONE[] = {NULL};
     b->page_rest = entries(p, page, REST_SKIP);
     qpdf_oh node = page, res = key(p, page, "/Resources");
-    for (int depth = 0; !qpdf_oh_is_dictionary(p->q, res) && depth < MAX_DEPTH; depth++) {
+    for (int depth = 0; !qpdf_oh_is_dictionary(p->q, res) && depth < PDF_MAX_DEPTH; depth++) {
         node = key(p, node, "/Parent");
         if (!qpdf_oh_is_dictionary(p->q, node)) break;
         res = key(p, node, "/Resources");
@@ -493,7 +488,7 @@ static int has_content(pdf_in *p, qpdf_oh c)
 static void scan_pages(pdf_in *p, pdf_scan *s)
 {
     s->pages = qpdf_get_num_pages(p->q);
-    for (int i = 0; i < s->pages && i < MAX_PAGES && !s->empty_page; i++) {
+    for (int i = 0; i < s->pages && i < PDF_MAX_PAGES && !s->empty_page; i++) {
         qpdf_oh c = key(p, qpdf_get_page_n(p->q, (size_t)i), "/Contents");
         int any = 0;
         if (qpdf_oh_is_array(p->q, c)) {

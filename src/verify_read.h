@@ -12,6 +12,7 @@
 #define DANGAN_PDF_READ_H
 
 #include <stddef.h>
+#include "util_limits.h"
 
 typedef struct pdf_in pdf_in;
 
@@ -32,7 +33,6 @@ typedef struct pdf_sig {
 /* Every signature of the document, from the AcroForm's field tree and
  * every page's widget annotations, each once. Count, or -1 with err
  * (structure that cannot be read; more than PDF_MAX_SIGS). */
-#define PDF_MAX_SIGS 16   /* a dossier has two (school, archive): room for a few re-filings */
 int pdf_in_signatures(pdf_in *p, pdf_sig **sigs, char *err, size_t errlen);
 void pdf_sigs_free(pdf_sig *s, int n);
 

@@ -79,6 +79,49 @@ expect_rc 2 "init unknown profile" $bin init "$tmp/x" --profile nope
 [ ! -e "$tmp/x" ] && ok || bad "init with unknown profile must create nothing"
 expect_rc 2 "init without profile" $bin init "$tmp/y"
 
+# SOURCE_DATE_EPOCH (issue 17): one reader for every command that dates
+# its output. A value that is not a plain non-negative count of seconds
+# (letters, a sign, trailing junk, overflow, past year 9999) is a usage
+# error naming the variable, in Chinese or with --lang en in English,
+# before anything is written; never silently "now".
+make_pki "$tmp/sde-pki" >/dev/null 2>&1 && ok || bad "could not make test certificates"
+tmp_pki="$tmp/sde-pki"
+(pki=$tmp_pki; mkdir -p "$tmp/sde-arch/trust" && cp "$pki/ca.pem" "$tmp/sde-arch/trust/" &&
+ printf '<archive xmlns="urn:dangan:1" prefix="黟教"><signer certificate="%s" key="%s"/></archive>\n' \
+   "$pki/archive-cert.pem" "$pki/archive-key.pem" > "$tmp/sde-arch/archive.xml")
+$bin find --archive "$tmp/sde-arch" --register -o "$tmp/sde-reg-ok.pdf" >/dev/null 2>&1 && ok || bad "register on an empty archive should work"
+sde_cmd() {  # sde_cmd N: the N-th command that dates its output, writing $tmp/sde-out*
+  case $1 in
+    1) echo build samples/li-chunyan -o "$tmp/sde-out.pdf" ;;
+    2) echo build samples/li-chunyan --draft -o "$tmp/sde-out.pdf" ;;
+    3) echo letter samples/letter-xxsy-2016.xml -o "$tmp/sde-out.pdf" ;;
+    4) echo bundle samples/li-chunyan --school "$tmp_pki/SCHOOL.xml" -o "$tmp/sde-out" ;;
+    5) echo bundle --merge "$tmp/sde-part" --school "$tmp_pki/SCHOOL.xml" -o "$tmp/sde-out" ;;
+    6) echo find --archive "$tmp/sde-arch" --register -o "$tmp/sde-out.pdf" ;;
+  esac
+}
+SOURCE_DATE_EPOCH=1474848000 $bin bundle samples/li-chunyan --school "$tmp_pki/SCHOOL.xml" -o "$tmp/sde-part" >/dev/null 2>&1 && ok || bad "shard for the merge"
+for n in 1 2 3 4 5 6; do   # each command works with a valid value (so the refusals below are for it)
+  rm -rf "$tmp/sde-out" "$tmp/sde-out.pdf" "$tmp/sde-out.csv"
+  SOURCE_DATE_EPOCH=1474848000 expect_rc 0 "valid SOURCE_DATE_EPOCH $(sde_cmd $n | cut -d' ' -f1-2)" $bin $(sde_cmd $n)
+done
+for v in abc -5 12x 99999999999999999999 253402300800 " 1"; do
+  for n in 1 2 3 4 5 6; do
+    rm -rf "$tmp/sde-out" "$tmp/sde-out.pdf" "$tmp/sde-out.csv"
+    SOURCE_DATE_EPOCH="$v" expect_rc 2 "SOURCE_DATE_EPOCH='$v' $(sde_cmd $n | cut -d' ' -f1-2)" $bin $(sde_cmd $n)
+    grep -q "SOURCE_DATE_EPOCH 须为" "$tmp/err" && ok || bad "SOURCE_DATE_EPOCH='$v' $(sde_cmd $n | cut -d' ' -f1): message $(cat "$tmp/err")"
+    [ ! -e "$tmp/sde-out" ] && [ ! -e "$tmp/sde-out.pdf" ] && [ ! -e "$tmp/sde-out.csv" ] && ok || bad "SOURCE_DATE_EPOCH='$v' $(sde_cmd $n | cut -d' ' -f1): something was written"
+  done
+done
+for n in 1 3 4 5 6; do
+  SOURCE_DATE_EPOCH=abc expect_rc 2 "SOURCE_DATE_EPOCH=abc --lang en $(sde_cmd $n | cut -d' ' -f1)" $bin $(sde_cmd $n) --lang en
+  grep -q "SOURCE_DATE_EPOCH must be" "$tmp/err" && [ -z "$(tr -d '\000-\177' < "$tmp/err")" ] && ok || bad "SOURCE_DATE_EPOCH=abc --lang en $(sde_cmd $n | cut -d' ' -f1): message $(cat "$tmp/err")"
+done
+# The largest valid value and 0 still build.
+for v in 0 253402300799; do
+  SOURCE_DATE_EPOCH=$v expect_rc 0 "SOURCE_DATE_EPOCH=$v build" $bin build samples/li-chunyan -o "$tmp/sde-ok.pdf"
+done
+
 # Commands of later stages refuse clearly instead of pretending.
 expect_rc 2 "bundle not yet available" $bin bundle samples/li-chunyan -o "$tmp/bundle"
 [ ! -e "$tmp/bundle" ] && ok || bad "nothing may be written"

@@ -3,6 +3,25 @@
 #include "test.h"
 #include "font_set.h"
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* 1 when f(fs, i) dies of an assertion (SIGABRT) in a child process:
+ * asserts are on in the normal build (NDEBUG unset). */
+static int aborts(const font_set *fs, int i)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(2);   /* the assertion's message is expected */
+        const char *id = fonts_id(fs, i);
+        _exit(id ? 0 : 3);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    return WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT;
+}
 
 static const char *font_of(const font_set *fs, const char *role, uint32_t cp)
 {
@@ -39,6 +58,11 @@ int main(void)
     /* An unknown role covers nothing drawable. */
     CHECK(!fonts_covers(fs, "nosuchrole", 0x4E2D));
     CHECK(fonts_count(fs) == 5);
+    /* An index the set did not give is a bug, caught where it is used
+     * (text_shape.c indexes its tables by it unchecked). */
+    CHECK(!aborts(fs, 0));
+    CHECK(aborts(fs, fonts_count(fs)));
+    CHECK(aborts(fs, -1));
     fonts_close(fs);
 
     /* A manifest naming a missing file names the package to install. */
