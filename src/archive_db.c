@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <unicode/utrans.h>
 #include <unicode/ustring.h>
@@ -26,7 +27,11 @@
     " PRIMARY KEY (number, version), UNIQUE (prefix, year, seq, version)"
 static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS dossier (" COLUMNS ");"
-    "CREATE INDEX IF NOT EXISTS dossier_placement ON dossier (placement_id, current);";
+    "CREATE INDEX IF NOT EXISTS dossier_placement ON dossier (placement_id, current);"
+    /* `find --year` and `export YEAR` in an archive of many years.
+     * Created on the next filing or --recover of an older index: the
+     * readers open it read-only. */
+    "CREATE INDEX IF NOT EXISTS dossier_year ON dossier (year, current);";
 
 /* An index of the first layout (no versions) is rebuilt in place, in one
  * transaction: its rows become version 1, current. */
@@ -101,6 +106,57 @@ int db_open_readonly(archive *a, char *err, size_t errlen)
     }
     sqlite3_busy_timeout(a->db, 60000);
     return 0;
+}
+
+/* A file: URI for path (RFC 3986 percent-encoding of anything but
+ * unreserved characters and '/': a school folder may hold '?' or '#'). */
+static char *file_uri(const char *path, const char *query)
+{
+    strbuf b;
+    sb_init(&b);
+    sb_puts(&b, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("/-._~", *p))
+            sb_add(&b, (const char *)p, 1);
+        else
+            sb_printf(&b, "%%%02X", *p);
+    }
+    sb_printf(&b, "?%s", query);
+    return sb_steal(&b);
+}
+
+int db_open_snapshot(archive *a, char *err, size_t errlen)
+{
+    char *path = path_join(a->dir, "index.sqlite"), *wal = xasprintf("%s-wal", path);
+    struct stat st;
+    int missing = access(path, F_OK) != 0, logged = stat(wal, &st) == 0 && st.st_size > 0;
+    /* With the shared lock held no filing writes; an empty or absent log
+     * means the main file is the whole committed state. */
+    char *uri = file_uri(path, logged ? "mode=ro" : "mode=ro&immutable=1");
+    int rc = missing ? SQLITE_OK : sqlite3_open_v2(uri, &a->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    free(uri);
+    free(wal);
+    free(path);
+    if (missing) return 1;
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "%s", a->db ? sqlite3_errmsg(a->db) : "内存不足");
+        db_close(a);
+        return -1;
+    }
+    sqlite3_busy_timeout(a->db, 60000);
+    return 0;
+}
+
+int db_has(archive *a, const char *table, const char *column)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(a->db, "SELECT count(*) FROM pragma_table_info(?1) WHERE ?2 IS NULL OR name = ?2",
+                           -1, &st, NULL) != SQLITE_OK) return 0;
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    if (column) sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 2);
+    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    return n > 0;
 }
 
 void db_close(archive *a)
