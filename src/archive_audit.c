@@ -77,29 +77,6 @@ static void problem(auditor *au, const char *kind, const char *file, const char 
     fputs("}\n", au->out);
 }
 
-/* A path from the index: relative, inside the archive, no "..". */
-static int safe_rel(const char *rel)
-{
-    if (!rel || !*rel || rel[0] == '/') return 0;
-    for (const char *c = rel; c; c = strchr(c, '/')) {
-        if (*c == '/') c++;
-        if (!strncmp(c, "..", 2) && (c[2] == '/' || !c[2])) return 0;
-    }
-    return 1;
-}
-
-static time_t parse_time(const char *s)
-{
-    struct tm tm = {0};
-    int used = 0;
-    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-               &tm.tm_sec, &used) != 6 || used != 20 || s[used])
-        return (time_t)-1;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    return timegm(&tm);
-}
-
 static const char *col(sqlite3_stmt *st, int i)
 {
     const unsigned char *v = sqlite3_column_text(st, i);
@@ -207,12 +184,12 @@ static int audit_rows(auditor *au)
         const char *number = col(st, 0), *id = col(st, 1), *sha = col(st, 2), *filed = col(st, 3), *path = col(st, 4);
         const char *manifest = (const char *)sqlite3_column_text(st, 5);
         progress(au, ++au->r->dossiers);
-        time_t when = parse_time(filed);
+        time_t when = index_time(filed);
         if (when == (time_t)-1) {
             problem(au, "index", path, number, TR("索引中的归档时间 %s 无法识别", "the filing time %s in the index is unreadable"), filed);
             when = time(NULL);
         }
-        if (!safe_rel(path)) {
+        if (!index_path_ok(path)) {
             problem(au, "index", path, number, TR("索引中的路径不在档案库内", "the index's path lies outside the archive"));
             continue;
         }

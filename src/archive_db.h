@@ -89,6 +89,11 @@ void kept_manifest_free(kept_manifest *km);
 /* 1 when data's first e->size bytes hash to the entry and to row_sha. */
 int kept_revision_ok(const kept_entry *e, const char *data, size_t len, const char *row_sha);
 
+/* A path from the index: relative, without "..": inside the archive. */
+int index_path_ok(const char *rel);
+/* A filing time of the index ("2016-09-26T08:00:00Z"), or -1. */
+time_t index_time(const char *s);
+
 /* Rolls back interrupted filings (archive_file.c). */
 int recover(archive *a, char *err, size_t errlen);
 /* Opens the index on first use, after rolling back (archive_file.c). */

@@ -124,3 +124,25 @@ int kept_revision_ok(const kept_entry *e, const char *data, size_t len, const ch
     sha256_hex(data, (size_t)e->size, sha);
     return !strcmp(sha, e->sha) && !strcmp(sha, row_sha);
 }
+
+int index_path_ok(const char *rel)
+{
+    if (!rel || !*rel || rel[0] == '/') return 0;
+    for (const char *c = rel; c; c = strchr(c, '/')) {
+        if (*c == '/') c++;
+        if (!strncmp(c, "..", 2) && (c[2] == '/' || !c[2])) return 0;
+    }
+    return 1;
+}
+
+time_t index_time(const char *s)
+{
+    struct tm tm = {0};
+    int used = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                     &tm.tm_sec, &used) != 6 || used != 20 || s[used])
+        return (time_t)-1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return timegm(&tm);
+}

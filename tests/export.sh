@@ -49,7 +49,7 @@ cmp -s "$E/trust/county-ca.pem" "$A/trust/county-ca.pem" && ok || bad "the trust
 tail -n +2 "$E/dossiers.tsv" > "$tmp/rows"
 [ "$(wc -l < "$tmp/rows")" -eq 3 ] && ok || bad "dossiers.tsv rows: $(cat "$E/dossiers.tsv")"
 while IFS="$(printf '\t')" read -r path entry manifest; do
-  line=$(grep "path=\"$entry\"" "$E/bundles/$manifest.xml")
+  line=$(grep "path=\"$entry\"" "$E/$manifest")
   size=$(printf '%s' "$line" | sed 's/.*size="\([0-9]*\)".*/\1/'); sha=$(printf '%s' "$line" | sed 's/.*sha256="\([0-9a-f]*\)".*/\1/')
   [ -n "$size" ] && [ "$(head -c "$size" "$E/$path" | sha256sum | cut -d' ' -f1)" = "$sha" ] && ok || bad "$path is not its manifest's $entry"
 done < "$tmp/rows"
