@@ -90,28 +90,6 @@ int db_open(archive *a, char *err, size_t errlen)
     return db_exec(a, SCHEMA, err, errlen);
 }
 
-/* For `find`: read-only, and never recovering — recovery changes files
- * and must happen under the filing lock (archive_file, archive_recover).
- * What an interrupted filing left is invisible here: its rows never
- * committed. 1 when there is no index yet (an empty archive). */
-int db_open_readonly(archive *a, char *err, size_t errlen)
-{
-    char *path = path_join(a->dir, "index.sqlite");
-    int missing = access(path, F_OK) != 0;
-    int rc = missing ? SQLITE_OK : sqlite3_open_v2(path, &a->db, SQLITE_OPEN_READONLY, NULL);
-    free(path);
-    if (missing) return 1;
-    if (rc != SQLITE_OK) {
-        snprintf(err, errlen, "无法打开档案索引：%s", a->db ? sqlite3_errmsg(a->db) : "内存不足");
-        db_close(a);
-        return -1;
-    }
-    sqlite3_busy_timeout(a->db, 60000);
-    /* Pages mapped, not copied by read(): a scan of a large index. */
-    sqlite3_exec(a->db, "PRAGMA mmap_size=268435456", NULL, NULL, NULL);
-    return 0;
-}
-
 /* A file: URI for path (RFC 3986 percent-encoding of anything but
  * unreserved characters and '/': a school folder may hold '?' or '#'). */
 static char *file_uri(const char *path, const char *query)
@@ -129,26 +107,44 @@ static char *file_uri(const char *path, const char *query)
     return sb_steal(&b);
 }
 
-int db_open_snapshot(archive *a, char *err, size_t errlen)
+/* Read-only; immutable: the main file is taken to be the whole state. */
+static int open_ro(archive *a, int immutable, char *err, size_t errlen)
 {
-    char *path = path_join(a->dir, "index.sqlite"), *wal = xasprintf("%s-wal", path);
-    struct stat st;
-    int missing = access(path, F_OK) != 0, logged = stat(wal, &st) == 0 && st.st_size > 0;
-    /* With the shared lock held no filing writes; an empty or absent log
-     * means the main file is the whole committed state. */
-    char *uri = file_uri(path, logged ? "mode=ro" : "mode=ro&immutable=1");
+    char *path = path_join(a->dir, "index.sqlite"), *uri = file_uri(path, immutable ? "mode=ro&immutable=1" : "mode=ro");
+    int missing = access(path, F_OK) != 0;
     int rc = missing ? SQLITE_OK : sqlite3_open_v2(uri, &a->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
     free(uri);
-    free(wal);
     free(path);
     if (missing) return 1;
     if (rc != SQLITE_OK) {
-        snprintf(err, errlen, "%s", a->db ? sqlite3_errmsg(a->db) : "内存不足");
+        snprintf(err, errlen, "无法打开档案索引：%s", a->db ? sqlite3_errmsg(a->db) : "内存不足");
         db_close(a);
         return -1;
     }
     sqlite3_busy_timeout(a->db, 60000);
+    /* Pages mapped, not copied by read(): a scan of a large index. */
+    sqlite3_exec(a->db, "PRAGMA mmap_size=268435456", NULL, NULL, NULL);
     return 0;
+}
+
+/* For `find`: read-only, and never recovering — recovery changes files
+ * and must happen under the filing lock (archive_file, archive_recover).
+ * What an interrupted filing left is invisible here: its rows never
+ * committed. 1 when there is no index yet (an empty archive). */
+int db_open_readonly(archive *a, char *err, size_t errlen)
+{
+    return open_ro(a, 0, err, errlen);
+}
+
+/* With the shared lock held no filing writes; an empty or absent log
+ * means the main file is the whole committed state. */
+int db_open_snapshot(archive *a, char *err, size_t errlen)
+{
+    char *wal = path_join(a->dir, "index.sqlite-wal");
+    struct stat st;
+    int logged = stat(wal, &st) == 0 && st.st_size > 0;
+    free(wal);
+    return open_ro(a, !logged, err, errlen);
 }
 
 int db_has(archive *a, const char *table, const char *column)

@@ -94,6 +94,12 @@ int index_path_ok(const char *rel);
 /* A filing time of the index ("2016-09-26T08:00:00Z"), or -1. */
 time_t index_time(const char *s);
 
+/* Removes a folder of plain files and folders the archive made (its
+ * staging, an export's temporary folder). archive_file.c. */
+void remove_stage_tree(const char *path);
+/* mkdir -p path (0755). 0 or -1. archive_file.c. */
+int mkdirs(const char *path);
+
 /* Rolls back interrupted filings (archive_file.c). */
 int recover(archive *a, char *err, size_t errlen);
 /* Opens the index on first use, after rolling back (archive_file.c). */

@@ -37,15 +37,11 @@ typedef struct exporter {
 /* Makes every folder above path (not path itself). */
 static int make_parents(const char *path)
 {
-    char *p = xstrdup(path);
-    int rc = 0;
-    for (char *s = p + 1; *s && rc == 0; s++) {
-        if (*s != '/') continue;
-        *s = '\0';
-        if (mkdir(p, 0755) != 0 && errno != EEXIST) rc = -1;
-        *s = '/';
-    }
-    free(p);
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path) return 0;
+    char *dir = xstrndup(path, (size_t)(slash - path));
+    int rc = mkdirs(dir);
+    free(dir);
     return rc;
 }
 
@@ -266,26 +262,6 @@ static int write_sums(exporter *ex, char *err, size_t errlen)
     return rc;
 }
 
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0) return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            char *f = path_join(path, e->d_name);
-            remove_tree(f);
-            free(f);
-        }
-        if (d) closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 static void free_exporter(exporter *ex)
 {
     for (int i = 0; i < ex->nsums; i++) free(ex->sums[i]);
@@ -336,7 +312,7 @@ int archive_export(context *ctx, archive *a, long year, const char *dir, long lo
                  errno_text(errno ? errno : EEXIST));
         rc = -1;
     }
-    if (rc != 0) remove_tree(ex.tmp);
+    if (rc != 0) remove_stage_tree(ex.tmp);
     *count = ex.nrows;
     db_close(a);
     if (lfd >= 0) close(lfd);

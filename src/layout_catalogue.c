@@ -16,24 +16,13 @@
 
 static const char *const HEAD[CAT_NCOL] = {"档号", "责任者", "题名", "日期", "页数", "保管期限", "备注"};
 
-/* Every field quoted (a school's name may hold a comma or a quote),
- * CRLF line ends as RFC 4180 and Excel expect. */
 static int write_csv(const char *path, const catalogue_row *rows, int n, char *err, size_t errlen)
 {
     strbuf b;
     sb_init(&b);
     sb_puts(&b, "\xEF\xBB\xBF");
-    for (int i = -1; i < n; i++) {
-        for (int k = 0; k < CAT_NCOL; k++) {
-            sb_puts(&b, k ? ",\"" : "\"");
-            for (const char *p = i < 0 ? HEAD[k] : rows[i].col[k]; *p; p++) {
-                if (*p == '"') sb_puts(&b, "\"");
-                sb_add(&b, p, 1);
-            }
-            sb_puts(&b, "\"");
-        }
-        sb_puts(&b, "\r\n");
-    }
+    sb_csv_row(&b, HEAD, CAT_NCOL);
+    for (int i = 0; i < n; i++) sb_csv_row(&b, (const char *const *)rows[i].col, CAT_NCOL);
     int rc = write_file_atomic(path, b.s, b.len);
     if (rc != 0) snprintf(err, errlen, TR("无法写入 %s：%s", "cannot write %s: %s"), path, errno_text(errno));
     sb_free(&b);

@@ -8,18 +8,9 @@ set -u
 export SOURCE_DATE_EPOCH=1474848000
 make_pki "$tmp/pki" && ok || bad "could not make test certificates"
 
-cp -R samples/li-chunyan "$tmp/a"
-sample_as "$tmp/b" LX2016-0009 王堃
-sample_as "$tmp/c" LX2016-0010 張曉明
-cp -R samples/li-chunyan "$tmp/a2"
-sed -i '0,/<p>/s|<p>|<p>（更正）|' "$tmp/a2/journal.xml"
-$bin bundle "$tmp/a" "$tmp/b" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/B1" >/dev/null 2>&1 && ok || bad "bundle B1"
-$bin bundle "$tmp/c" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/B2" >/dev/null 2>&1 && ok || bad "bundle B2"
-$bin bundle "$tmp/a2" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/B1c" >/dev/null 2>&1 && ok || bad "bundle B1c"
+# Three dossiers in two bundles, then version 2 of 黟教-2016-0001 (lib.sh).
 A="$tmp/arch"
-new_archive "$A"
-$bin archive "$tmp/B1" --into "$A" >/dev/null 2>&1 && $bin archive "$tmp/B2" --into "$A" >/dev/null 2>&1 &&
-  $bin archive "$tmp/B1c" --into "$A" --supersede --reason "更正日志" >/dev/null 2>&1 && ok || bad "filing"
+filed_archive "$A"
 dir="2016/XX县红星乡中心小学"
 
 before=$(tree_hash "$A")
