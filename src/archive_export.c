@@ -307,9 +307,10 @@ int archive_export(context *ctx, archive *a, long year, const char *dir, long lo
     if (rc == 0) rc = export_catalogue(&ex, year, epoch, err, errlen);
     if (rc == 0) rc = write_sums(&ex, err, errlen);
     /* DIR must still not exist: rename would replace an empty folder. */
-    if (rc == 0 && (access(dir, F_OK) == 0 || rename(ex.tmp, dir) != 0)) {
+    int taken = rc == 0 && access(dir, F_OK) == 0;
+    if (rc == 0 && (taken || rename(ex.tmp, dir) != 0)) {
         snprintf(err, errlen, TR("无法把导出改名为 %s：%s", "cannot rename the export to %s: %s"), dir,
-                 errno_text(errno ? errno : EEXIST));
+                 errno_text(taken ? EEXIST : errno));
         rc = -1;
     }
     if (rc != 0) remove_stage_tree(ex.tmp);
