@@ -80,10 +80,17 @@ SELECT printf('黟教-%d-%05d', 2010 + i % 16, i / 16 + 2), 1, 1, '黟教', 2010
 FROM k, (SELECT * FROM dossier LIMIT 1);
 SQL
 rows=$(sqlite3 "$F/index.sqlite" "SELECT count(*) FROM dossier")
-median_ms() {  # median wall time of 7 runs of the command, in ms
-  for r in 1 2 3 4 5 6 7; do
-    s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000 ))
-  done | sort -n | sed -n 4p | awk '{ printf "%.1f", $1 / 1000 }'
+median_ms() {  # "WALL/CPU": the median wall and CPU (user + system) ms of 7 runs
+  python3 - "$@" <<'PY'
+import resource, statistics, subprocess, sys, time
+wall, cpu = [], []
+for _ in range(7):
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN); t0 = time.perf_counter()
+    subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t1 = time.perf_counter(); r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall.append((t1 - t0) * 1000); cpu.append((r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000)
+print("%.1f/%.1f" % (statistics.median(wall), statistics.median(cpu)))
+PY
 }
 tq=$(median_ms build/dangan find --archive "$F" --teacher 李春燕)
 sq=$(median_ms build/dangan find --archive "$F" --school 第17小学)
@@ -92,5 +99,12 @@ fl=$(median_ms build/dangan --version)
 nt=$(build/dangan find --archive "$F" --teacher 李春燕 2>/dev/null | wc -l)
 ns=$(build/dangan find --archive "$F" --school 第17小学 2>/dev/null | wc -l)
 ny=$(build/dangan find --archive "$F" --year 2016 2>/dev/null | wc -l)
-echo "archive: find over $rows rows, median of 7: by teacher $tq ms ($nt rows), by school $sq ms ($ns rows)," \
-  "by year $yq ms ($ny rows); the process alone (dangan --version) $fl ms; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# The query alone, as find runs it (archive_find.c), without the process.
+sqlq() { printf '.timer on\n%s;\n' "$1" | sqlite3 "$F/index.sqlite" 2>&1 | sed -n 's/^Run Time: real \([0-9.]*\).*/\1/p' | tail -n 1 |
+  awk '{ printf "%.1f", $1 * 1000 }'; }
+q_t=$(sqlq "SELECT count(*) FROM dossier WHERE rowid IN (SELECT rowid FROM dossier WHERE instr(teacher_key, '李春燕') > 0 AND current = 1)")
+q_y=$(sqlq "SELECT count(*) FROM dossier WHERE current = 1 AND year = 2016")
+q_f=$(sqlq "SELECT count(*) FROM dossier NOT INDEXED WHERE instr(teacher_key, '李春燕') > 0 AND current = 1")
+echo "archive: find over $rows rows, median of 7, wall/CPU ms: by teacher $tq ($nt rows), by school $sq ($ns rows)," \
+  "by year $yq ($ny rows); the process alone (dangan --version) $fl;" \
+  "the SQL alone: teacher $q_t ms (whole table scanned instead: $q_f ms), year $q_y ms; load average $(cut -d' ' -f1-3 /proc/loadavg)"
