@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <unicode/utrans.h>
 #include <unicode/ustring.h>
@@ -32,7 +33,13 @@
 static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS dossier (" COLUMNS ");"
     "CREATE TABLE IF NOT EXISTS filing (filing TEXT PRIMARY KEY, time TEXT, manifest TEXT, passed INTEGER);"
-    "CREATE INDEX IF NOT EXISTS dossier_placement ON dossier (placement_id, current);";
+    "CREATE INDEX IF NOT EXISTS dossier_placement ON dossier (placement_id, current);"
+    /* `find --year` and `export YEAR` in an archive of many years; the
+     * names `find` scans for substrings (archive_find.c), narrow. Created
+     * on the next filing or --recover of an older index: the readers
+     * open it read-only. */
+    "CREATE INDEX IF NOT EXISTS dossier_year ON dossier (year, current);"
+    "CREATE INDEX IF NOT EXISTS dossier_names ON dossier (teacher_key, school_key, base_school, year, current);";
 
 /* An index of the first layout (no versions) is rebuilt in place, in one
  * transaction: its rows become version 1, current. */
@@ -96,15 +103,30 @@ int db_open(archive *a, char *err, size_t errlen)
     return db_exec(a, SCHEMA, err, errlen);
 }
 
-/* For `find`: read-only, and never recovering — recovery changes files
- * and must happen under the filing lock (archive_file, archive_recover).
- * What an interrupted filing left is invisible here: its rows never
- * committed. 1 when there is no index yet (an empty archive). */
-int db_open_readonly(archive *a, char *err, size_t errlen)
+/* A file: URI for path (RFC 3986 percent-encoding of anything but
+ * unreserved characters and '/': a school folder may hold '?' or '#'). */
+static char *file_uri(const char *path, const char *query)
 {
-    char *path = path_join(a->dir, "index.sqlite");
+    strbuf b;
+    sb_init(&b);
+    sb_puts(&b, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("/-._~", *p))
+            sb_add(&b, (const char *)p, 1);
+        else
+            sb_printf(&b, "%%%02X", *p);
+    }
+    sb_printf(&b, "?%s", query);
+    return sb_steal(&b);
+}
+
+/* Read-only; immutable: the main file is taken to be the whole state. */
+static int open_ro(archive *a, int immutable, char *err, size_t errlen)
+{
+    char *path = path_join(a->dir, "index.sqlite"), *uri = file_uri(path, immutable ? "mode=ro&immutable=1" : "mode=ro");
     int missing = access(path, F_OK) != 0;
-    int rc = missing ? SQLITE_OK : sqlite3_open_v2(path, &a->db, SQLITE_OPEN_READONLY, NULL);
+    int rc = missing ? SQLITE_OK : sqlite3_open_v2(uri, &a->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    free(uri);
     free(path);
     if (missing) return 1;
     if (rc != SQLITE_OK) {
@@ -113,7 +135,41 @@ int db_open_readonly(archive *a, char *err, size_t errlen)
         return -1;
     }
     sqlite3_busy_timeout(a->db, 60000);
+    /* Pages mapped, not copied by read(): a scan of a large index. */
+    sqlite3_exec(a->db, "PRAGMA mmap_size=268435456", NULL, NULL, NULL);
     return 0;
+}
+
+/* For `find`: read-only, and never recovering — recovery changes files
+ * and must happen under the filing lock (archive_file, archive_recover).
+ * What an interrupted filing left is invisible here: its rows never
+ * committed. 1 when there is no index yet (an empty archive). */
+int db_open_readonly(archive *a, char *err, size_t errlen)
+{
+    return open_ro(a, 0, err, errlen);
+}
+
+/* With the shared lock held no filing writes; an empty or absent log
+ * means the main file is the whole committed state. */
+int db_open_snapshot(archive *a, char *err, size_t errlen)
+{
+    char *wal = path_join(a->dir, "index.sqlite-wal");
+    struct stat st;
+    int logged = stat(wal, &st) == 0 && st.st_size > 0;
+    free(wal);
+    return open_ro(a, !logged, err, errlen);
+}
+
+int db_has(archive *a, const char *table, const char *column)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(a->db, "SELECT count(*) FROM pragma_table_info(?1) WHERE ?2 IS NULL OR name = ?2",
+                           -1, &st, NULL) != SQLITE_OK) return 0;
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    if (column) sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 2);
+    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    return n > 0;
 }
 
 void db_close(archive *a)

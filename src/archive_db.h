@@ -39,6 +39,13 @@ typedef struct filed_version {
 
 int db_open(archive *a, char *err, size_t errlen);
 int db_open_readonly(archive *a, char *err, size_t errlen);
+/* For `audit` and `export`, under the shared lock: read-only, and — when
+ * no write-ahead log holds anything — immutable, so that not even the
+ * -wal and -shm files a reader makes appear. 1: no index. */
+int db_open_snapshot(archive *a, char *err, size_t errlen);
+/* 1 when table (and column, unless NULL) exists: another stage's part of
+ * the index (the 四性检测's filing table) is used only when present. */
+int db_has(archive *a, const char *table, const char *column);
 void db_close(archive *a);
 int db_exec(archive *a, const char *sql, char *err, size_t errlen);
 /* 1 and *v filled when the placement has a current version, 0 when not. */
@@ -55,6 +62,52 @@ int db_insert_filing(archive *a, const char *filing, const char *time, const cha
 /* The first archive number missing from the year's 1…max (a row gone
  * from the index), 0 when none, -1 on error. */
 long db_first_gap(archive *a, long year);
+
+/* The shared side of the filing lock (archive_file.c takes it
+ * exclusive): readers that must see one committed state of files and
+ * index together (`audit`, `export`) wait for a filing to end, and a
+ * filing waits for them. Never creates the lock file: an archive without
+ * one has never been filed into. The descriptor (close it to unlock),
+ * -2 when there is no lock file, -1 with err. */
+int archive_lock_shared(const archive *a, char *err, size_t errlen);
+
+/* A kept bundle manifest (archive_manifest.c), read for `audit` and
+ * `export`: its entries sorted by path. */
+typedef struct kept_entry {
+    char *path;
+    long long size;
+    char sha[65];
+} kept_entry;
+typedef struct kept_manifest {
+    char *key;            /* the rows' manifest column ("" for the first layout) */
+    char *xml, *sig;      /* relative to the archive */
+    kept_entry *e;
+    int n, ok;            /* ok: present, hashes to its name, signature trusted */
+    char problem[512];    /* why not */
+} kept_manifest;
+struct trust;
+/* Where a row's manifest is kept: bundles/M.xml and .p7s, or (first
+ * layout, manifest NULL) NUMBER.manifest.xml and .p7s beside its PDF. */
+void kept_manifest_paths(const char *manifest, const char *pdf_rel, const char *number, char **xml, char **sig);
+/* Reads and checks it, its signature judged against t at when (the
+ * filing). 0, or -1 with km->problem. km is to be freed either way. */
+int kept_manifest_load(const archive *a, const char *manifest, const char *pdf_rel, const char *number,
+                       const struct trust *t, time_t when, kept_manifest *km);
+const kept_entry *kept_manifest_entry(const kept_manifest *km, const char *path);
+void kept_manifest_free(kept_manifest *km);
+/* 1 when data's first e->size bytes hash to the entry and to row_sha. */
+int kept_revision_ok(const kept_entry *e, const char *data, size_t len, const char *row_sha);
+
+/* A path from the index: relative, without "..": inside the archive. */
+int index_path_ok(const char *rel);
+/* A filing time of the index ("2016-09-26T08:00:00Z"), or -1. */
+time_t index_time(const char *s);
+
+/* Removes a folder of plain files and folders the archive made (its
+ * staging, an export's temporary folder). archive_file.c. */
+void remove_stage_tree(const char *path);
+/* mkdir -p path (0755). 0 or -1. archive_file.c. */
+int mkdirs(const char *path);
 
 /* Rolls back interrupted filings (archive_file.c). */
 int recover(archive *a, char *err, size_t errlen);

@@ -39,7 +39,8 @@ static int fsync_path(const char *path, int dir)
     return rc;
 }
 
-static int mkdirs(const char *path)
+/* mkdir -p (also archive_export.c's). */
+int mkdirs(const char *path)
 {
     char *p = xstrdup(path);
     int rc = 0;
@@ -183,8 +184,8 @@ static const char *rel_to(const archive *a, const char *full)
 }
 
 /* Removes what the filing made under its staging folder (plain files and
- * folders only: it made nothing else). */
-static void remove_stage_tree(const char *path)
+ * folders only: it made nothing else). Also archive_export.c's. */
+void remove_stage_tree(const char *path)
 {
     struct stat st;
     if (lstat(path, &st) != 0) return;

@@ -1,7 +1,10 @@
-/* cmd_archive.c — `dangan archive BUNDLE_DIR --into ARCHIVE_DIR` and
+/* cmd_archive.c — `dangan archive BUNDLE_DIR --into ARCHIVE_DIR`,
+ * `dangan archive --export YEAR --from ARCHIVE_DIR -o DIR`,
  * `dangan find --archive ARCHIVE_DIR [--teacher NAME] [--school NAME]
- * [--year YYYY] [--json]`. */
+ * [--year YYYY] [--json]` and `dangan audit ARCHIVE_DIR [--json]`. */
 #include "archive.h"
+#include "archive_audit.h"
+#include "archive_export.h"
 #include "cmd_cli.h"
 #include "util_lang.h"
 #include "load_context.h"
@@ -11,8 +14,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#define ARCHIVE_USAGE "用法：dangan archive BUNDLE_DIR --into ARCHIVE_DIR [--supersede --reason 原因]，或 dangan archive --recover ARCHIVE_DIR"
+#define ARCHIVE_USAGE "用法：dangan archive BUNDLE_DIR --into ARCHIVE_DIR [--supersede --reason 原因]，或 dangan archive --recover ARCHIVE_DIR，或 dangan archive --export YEAR --from ARCHIVE_DIR -o DIR"
+
+/* `--export YEAR --from ARCHIVE -o DIR`: the year's current dossiers for
+ * the 档案馆 (archive_export.h). */
+static int export_year(const char *year_text, const char *from, const char *out)
+{
+    char *end;
+    long year = strtol(year_text, &end, 10);
+    if (*end || year < 1900 || year > 2999) return cli_error("--export 须为四位年份", "--export takes a four-digit year");
+    struct stat st;
+    if (lstat(out, &st) == 0) return cli_error("%s 已存在：导出只写入新的文件夹", "%s exists: an export goes into a new folder", out);
+    time_t when = 0;
+    int clock = cli_clock(&when);
+    if (clock >= 0) return clock;
+    context ctx;
+    char err[1024] = "";
+    if (context_open(&ctx, NEED_SCHEMAS | NEED_FONTS, err, sizeof err) != 0) return cli_fail("%s", err);
+    archive *a = archive_open(from, ctx.schema_dir, err, sizeof err);
+    long n = 0;
+    int rc = a ? archive_export(&ctx, a, year, out, when, &n, err, sizeof err) : -1;
+    archive_close(a);
+    context_close(&ctx);
+    if (rc == 1) {
+        printf(TR("%s: 未导出：%s\n", "%s: not exported: %s\n"), out, err);
+        return EXIT_SHORT;
+    }
+    if (rc != 0) return cli_fail("%s", err);
+    printf(TR("%s: 导出 %ld 年度现行档案 %ld 份（核对：cd %s && sha256sum -c MANIFEST.sha256）\n",
+              "%s: exported the current dossiers of %ld, %ld of them (check: cd %s && sha256sum -c MANIFEST.sha256)\n"),
+           out, year, n, out);
+    return EXIT_GOOD;
+}
 
 /* `--recover`: roll back an interrupted filing now, under the lock. */
 static int recover_only(const char *dir)
@@ -33,15 +69,22 @@ int cmd_archive(int argc, char **argv)
 {
     int pre = cli_begin("archive", &argc, argv);
     if (pre >= 0) return pre;
-    const char *bundle = NULL, *into = NULL, *rec = NULL, *reason = NULL;
+    const char *bundle = NULL, *into = NULL, *rec = NULL, *reason = NULL, *exp = NULL, *from = NULL, *out = NULL;
     int supersede = 0;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--into") && i + 1 < argc) into = argv[++i];
         else if (!strcmp(argv[i], "--supersede")) supersede = 1;
         else if (!strcmp(argv[i], "--reason") && i + 1 < argc) reason = argv[++i];
         else if (!strcmp(argv[i], "--recover") && i + 1 < argc) rec = argv[++i];
+        else if (!strcmp(argv[i], "--export") && i + 1 < argc) exp = argv[++i];
+        else if (!strcmp(argv[i], "--from") && i + 1 < argc) from = argv[++i];
+        else if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
         else if (argv[i][0] == '-' || bundle) return cli_fail(ARCHIVE_USAGE);
         else bundle = argv[i];
+    }
+    if (exp || from || out) {
+        if (!exp || !from || !out || bundle || into || rec || supersede || reason) return cli_fail(ARCHIVE_USAGE);
+        return export_year(exp, from, out);
     }
     if (rec && !bundle && !into) return recover_only(rec);
     if (!bundle || !into || rec) return cli_fail(ARCHIVE_USAGE);
@@ -117,4 +160,30 @@ int cmd_find(int argc, char **argv)
     if (rc != 0) return cli_fail("%s", err);
     if (reg) printf(TR("已生成备案表 %s（及同名 .csv）\n", "wrote %s (and its .csv)\n"), out);
     return found ? EXIT_GOOD : EXIT_SHORT;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+    int pre = cli_begin("audit", &argc, argv);
+    if (pre >= 0) return pre;
+    const char *dir = NULL;
+    int json = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--json")) json = 1;
+        else if (argv[i][0] == '-' || dir) return cli_usage_error("audit");
+        else dir = argv[i];
+    }
+    if (!dir) return cli_usage_error("audit");
+    context ctx;
+    char err[1024] = "";
+    if (context_open(&ctx, NEED_SCHEMAS, err, sizeof err) != 0) return cli_fail("%s", err);
+    archive *a = archive_open(dir, ctx.schema_dir, err, sizeof err);
+    if (!a) { context_close(&ctx); return cli_fail("%s", err); }
+    audit_result r;
+    /* A person watching a terminal sees it move; a log file gets none. */
+    int rc = archive_audit(a, json, isatty(STDERR_FILENO), stdout, &r, err, sizeof err);
+    archive_close(a);
+    context_close(&ctx);
+    if (rc != 0) return cli_fail("%s", err);
+    return r.problems ? EXIT_SHORT : EXIT_GOOD;
 }

@@ -83,14 +83,20 @@ static const usage USAGES[] = {
     {"archive",
      "用法：dangan archive BUNDLE_DIR --into ARCHIVE_DIR [--supersede --reason 原因]\n"
      "       dangan archive --recover ARCHIVE_DIR\n"
+     "       dangan archive --export YEAR --from ARCHIVE_DIR -o DIR\n"
      "  验证后把验证包中的档案编号归档（加盖档案库签名的归档章，写入索引）。\n"
      "  --supersede --reason 原因  已归档的跟岗编号作为同一档号的新版本归档（旧版本保留）\n"
-     "  --recover                  回滚中断的归档（新档案库：建立索引）\n" COMMON_ZH EXIT_ZH,
+     "  --recover                  回滚中断的归档（新档案库：建立索引）\n"
+     "  --export YEAR --from A -o DIR  把该年度的现行档案移交档案馆：PDF、签名的清单、受信任的证书、\n"
+     "                             归档文件目录（CSV 与 PDF）和 MANIFEST.sha256（DIR 须不存在）\n" COMMON_ZH EXIT_ZH,
      "usage: dangan archive BUNDLE_DIR --into ARCHIVE_DIR [--supersede --reason TEXT]\n"
      "       dangan archive --recover ARCHIVE_DIR\n"
+     "       dangan archive --export YEAR --from ARCHIVE_DIR -o DIR\n"
      "  Verifies a bundle and files its dossiers under archive numbers (archive stamp signed by the archive, index).\n"
      "  --supersede --reason TEXT  a placement on file is filed as the next version of its number (earlier kept)\n"
-     "  --recover                  roll back an interrupted filing (a new archive: create its index)\n" COMMON_EN EXIT_EN},
+     "  --recover                  roll back an interrupted filing (a new archive: create its index)\n"
+     "  --export YEAR --from A -o DIR  hand the year's current dossiers over: PDFs, signed manifests, trust anchors,\n"
+     "                             the catalogue (CSV and PDF) and MANIFEST.sha256 (DIR must not exist)\n" COMMON_EN EXIT_EN},
     {"find",
      "用法：dangan find --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--history] [--json]\n"
      "                  [--register -o FILE.pdf]\n"
@@ -104,6 +110,18 @@ static const usage USAGES[] = {
      "  --history              earlier, corrected versions too\n"
      "  --json                 one JSON line per dossier\n"
      "  --register -o FILE.pdf the teachers' register of the matches (and FILE.csv)\n" COMMON_EN},
+    {"audit",
+     "用法：dangan audit ARCHIVE_DIR [--json]\n"
+     "  档案库的定期检查（长期保存）：每个文件都在、SHA-256 与索引和验证包清单相符、签名按归档时间成立、\n"
+     "  档号连续、没有索引不知道的文件、索引完好。只读，不改动档案库。每个问题一行（文件：说明），最后是汇总。\n"
+     "  --json         每个问题一行 JSON（kind、file、number、message），最后一行是汇总（summary、problems、ok…）\n"
+     COMMON_ZH EXIT_ZH,
+     "usage: dangan audit ARCHIVE_DIR [--json]\n"
+     "  The archive's periodic check (long-term preservation): every file there, its SHA-256 the index's and the\n"
+     "  manifest's, signatures valid as of the filing, archive numbers without a gap, no file the index does not\n"
+     "  know, the index intact. Read-only. One line per problem (file: message), then a summary.\n"
+     "  --json         one JSON line per problem (kind, file, number, message), then a summary line (summary, problems, ok …)\n"
+     COMMON_EN EXIT_EN},
 };
 #define NUSAGES (sizeof USAGES / sizeof USAGES[0])
 
@@ -118,6 +136,8 @@ static const char TOP_ZH[] =
     "  dangan bundle   --merge PART... --school SCHOOL.xml -o BUNDLE_DIR\n"
     "  dangan verify   FILE.pdf | BUNDLE_DIR [--ca CA.pem]... [--trust DIR]...\n"
     "  dangan archive  BUNDLE_DIR --into ARCHIVE_DIR [--supersede --reason 原因] | --recover ARCHIVE_DIR\n"
+    "  dangan archive  --export YEAR --from ARCHIVE_DIR -o DIR   向档案馆移交一个年度的档案\n"
+    "  dangan audit    ARCHIVE_DIR [--json]                    档案库的定期检查（只读）\n"
     "  dangan find     --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--history] [--json]\n"
     "                  [--register -o FILE.pdf]                跟岗教师备案表（PDF 与 CSV）\n"
     "  dangan serve    --data DIR [--listen 127.0.0.1:8080] [--school SCHOOL.xml] [--cert C --key K]   填写网页\n"
@@ -136,6 +156,8 @@ static const char TOP_EN[] =
     "  dangan bundle   --merge PART... --school SCHOOL.xml -o BUNDLE_DIR\n"
     "  dangan verify   FILE.pdf | BUNDLE_DIR [--ca CA.pem]... [--trust DIR]...\n"
     "  dangan archive  BUNDLE_DIR --into ARCHIVE_DIR [--supersede --reason TEXT] | --recover ARCHIVE_DIR\n"
+    "  dangan archive  --export YEAR --from ARCHIVE_DIR -o DIR   hand a year's dossiers over to the records office\n"
+    "  dangan audit    ARCHIVE_DIR [--json]                    the archive's periodic check (read-only)\n"
     "  dangan find     --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--history] [--json]\n"
     "                  [--register -o FILE.pdf]                the teachers' register (PDF and CSV)\n"
     "  dangan serve    --data DIR [--listen 127.0.0.1:8080] [--school SCHOOL.xml] [--cert C --key K]   the web page\n"

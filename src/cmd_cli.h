@@ -18,6 +18,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
 int cmd_archive(int argc, char **argv);
 int cmd_find(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 

@@ -73,16 +73,10 @@ static int write_csv(context *ctx, const char *path, const archive_row *rows, in
     sb_puts(&b, "\r\n");
     for (int i = 0; i < n; i++) {
         char cells[NHEAD][160];
+        const char *fields[NHEAD];
         row_cells(&rows[i], i, programme(ctx, &rows[i]), cells);
-        for (int k = 0; k < NHEAD; k++) {
-            sb_puts(&b, k ? ",\"" : "\"");
-            for (const char *p = cells[k]; *p; p++) {
-                if (*p == '"') sb_puts(&b, "\"");
-                sb_add(&b, p, 1);
-            }
-            sb_puts(&b, "\"");
-        }
-        sb_puts(&b, "\r\n");
+        for (int k = 0; k < NHEAD; k++) fields[k] = cells[k];
+        sb_csv_row(&b, fields, NHEAD);
     }
     int rc = write_file_atomic(path, b.s, b.len);
     if (rc != 0) snprintf(err, errlen, TR("无法写入 %s：%s", "cannot write %s: %s"), path, errno_text(errno));

@@ -13,7 +13,7 @@
 static const struct { const char *name; int (*run)(int, char **); } COMMANDS[] = {
     {"check", cmd_check}, {"profiles", cmd_profiles}, {"init", cmd_init}, {"build", cmd_build},
     {"letter", cmd_letter}, {"verify", cmd_verify}, {"bundle", cmd_bundle},
-    {"archive", cmd_archive}, {"find", cmd_find}, {"serve", cmd_serve}, {"user", cmd_user},
+    {"archive", cmd_archive}, {"find", cmd_find}, {"audit", cmd_audit}, {"serve", cmd_serve}, {"user", cmd_user},
 };
 
 int main(int argc, char **argv)

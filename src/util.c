@@ -114,6 +114,19 @@ void sb_printf(strbuf *b, const char *fmt, ...)
     free(p);
 }
 
+void sb_csv_row(strbuf *b, const char *const *fields, int n)
+{
+    for (int k = 0; k < n; k++) {
+        sb_puts(b, k ? ",\"" : "\"");
+        for (const char *p = fields[k] ? fields[k] : ""; *p; p++) {
+            if (*p == '"') sb_puts(b, "\"");
+            sb_add(b, p, 1);
+        }
+        sb_puts(b, "\"");
+    }
+    sb_puts(b, "\r\n");
+}
+
 char *sb_steal(strbuf *b)
 {
     char *s = b->s;

@@ -28,6 +28,9 @@ void sb_add(strbuf *b, const char *s, size_t n);
 void sb_puts(strbuf *b, const char *s);
 void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *sb_steal(strbuf *b);
+/* One CSV record (RFC 4180): every field quoted (a school's name may hold
+ * a comma or a quote), CRLF at the end, as Excel and WPS expect. */
+void sb_csv_row(strbuf *b, const char *const *fields, int n);
 
 /* Reads a whole regular file of at most max bytes. Returns 0, or -1 with
  * errno set (EFBIG when the file is larger than max; *len then holds its size). */

@@ -172,6 +172,12 @@ void pdf_sigs_free(pdf_sig *s, int n)
     free(s);
 }
 
+int pdf_in_pages(pdf_in *p)
+{
+    int n = qpdf_get_num_pages(p->q);
+    return qpdf_has_error(p->q) || n < 0 ? -1 : n;
+}
+
 char *pdf_in_info(pdf_in *p, const char *name)
 {
     qpdf_oh info = key(p, qpdf_get_trailer(p->q), "/Info");

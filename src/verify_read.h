@@ -36,6 +36,9 @@ typedef struct pdf_sig {
 int pdf_in_signatures(pdf_in *p, pdf_sig **sigs, char *err, size_t errlen);
 void pdf_sigs_free(pdf_sig *s, int n);
 
+/* The number of pages (the export's 归档文件目录 gives 页数). */
+int pdf_in_pages(pdf_in *p);
+
 /* A text entry of the document information dictionary (/Title …) as
  * UTF-8, malloc'd; NULL when absent. */
 char *pdf_in_info(pdf_in *p, const char *key);

@@ -13,7 +13,7 @@ english() {  # english WHAT OUTFILE DATA...: no CJK of the program's own in OUTF
   if python3 tests/tools/cjk_outside.py "$out" "$@" $data >"$tmp/cjk"; then ok; else bad "$what --lang en: $(head -n 3 "$tmp/cjk")"; fi
 }
 
-commands="check profiles init build letter bundle verify archive find"
+commands="check profiles init build letter bundle verify archive find audit"
 $bin --help >"$tmp/top" 2>&1 && ok || bad "dangan --help should exit 0"
 $bin --help --lang en >"$tmp/top-en" 2>&1 && ok || bad "dangan --help --lang en should exit 0"
 english "dangan --help" "$tmp/top-en"

@@ -57,3 +57,21 @@ new_archive() {  # new_archive DIR [CA]: an empty archive trusting the test CA, 
     "$tmp/pki/archive-cert.pem" "$tmp/pki/archive-key.pem" > "$1/archive.xml"
 }
 tree_hash() { (cd "$1" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum); }
+
+# filed_archive DIR: an archive of two bundles (B1: 李春燕 and 王堃, B2:
+# 張曉明) and a corrected version of the first dossier (B1c, filed with
+# --supersede): 黟教-2016-0001 versions 1 and 2, 0002 and 0003, all under
+# 2016/XX县红星乡中心小学/. Needs make_pki "$tmp/pki" first.
+filed_archive() {
+  cp -R samples/li-chunyan "$tmp/a"
+  sample_as "$tmp/b" LX2016-0009 王堃
+  sample_as "$tmp/c" LX2016-0010 張曉明
+  cp -R samples/li-chunyan "$tmp/a2"
+  sed -i '0,/<p>/s|<p>|<p>（更正）|' "$tmp/a2/journal.xml"
+  $bin bundle "$tmp/a" "$tmp/b" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/B1" >/dev/null 2>&1 && ok || bad "bundle B1"
+  $bin bundle "$tmp/c" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/B2" >/dev/null 2>&1 && ok || bad "bundle B2"
+  $bin bundle "$tmp/a2" --school "$tmp/pki/SCHOOL.xml" -o "$tmp/B1c" >/dev/null 2>&1 && ok || bad "bundle B1c"
+  new_archive "$1"
+  $bin archive "$tmp/B1" --into "$1" >/dev/null 2>&1 && $bin archive "$tmp/B2" --into "$1" >/dev/null 2>&1 &&
+    $bin archive "$tmp/B1c" --into "$1" --supersede --reason "更正日志" >/dev/null 2>&1 && ok || bad "filing into $1"
+}

@@ -1,0 +1,38 @@
+/* archive_audit.h — `dangan audit ARCHIVE`: the periodic 长期保存 check
+ * of an archive (issue 16). Takes: an open archive (archive.h). Gives:
+ * one line (or JSON object) per problem, naming the file, then a summary.
+ *
+ * Checked: every indexed file is there, the school's signed revision of
+ * each hashes to its index row and to its kept manifest's entry; each
+ * kept manifest hashes to its name and its signature verifies; every
+ * filed dossier's signatures (school, archive) verify against trust/ as
+ * of its filing; archive numbers run without a gap per prefix and year,
+ * each number's versions 1…n with one current; no file the index does
+ * not know; the index passes PRAGMA integrity_check. Read-only: the
+ * filing lock is taken shared and the index opened read-only (immutable
+ * when no write-ahead log holds anything), so not one byte changes.
+ * Memory stays flat: rows are read in manifest order, one manifest and
+ * one PDF in memory at a time; the file walk is matched against the
+ * index in SQLite's temporary store, not in a list. */
+#ifndef DANGAN_ARCHIVE_AUDIT_H
+#define DANGAN_ARCHIVE_AUDIT_H
+
+#include <stdio.h>
+#include "archive.h"
+
+typedef struct audit_result {
+    long dossiers;    /* index rows (every version) */
+    long files;       /* files walked, lock/index/archive.xml/trust/reports aside */
+    long manifests;   /* kept manifests read */
+    long problems;
+} audit_result;
+
+/* Problems on out, as text lines "FILE：MESSAGE" or JSON objects
+ * {"kind","file","number","message"} (kinds: missing, hash, signature,
+ * manifest, gap, version, stray, index, staging, report), then the
+ * summary (text line, or {"summary":true,"archive","dossiers","files",
+ * "manifests","problems","ok"}). progress: a progress line on stderr.
+ * 0 when it ran (r->problems says what it found), -1 with err. */
+int archive_audit(archive *a, int json, int progress, FILE *out, audit_result *r, char *err, size_t errlen);
+
+#endif
