@@ -21,8 +21,18 @@ $bin archive --export 2016 --from "$A" -o "$E" >"$tmp/log" 2>&1; rc=$?
 [ -z "$(ls -A "$tmp/out" | grep -v '^2016$')" ] && ok || bad "export left a temporary folder: $(ls -A "$tmp/out")"
 
 # The current versions only: 0001 as its version 2, 0002, 0003.
-pdfs=$(cd "$E" && find . -name '*.pdf' ! -name '归档文件目录.pdf' | sed 's|^\./||' | LC_ALL=C sort | tr '\n' ' ')
+pdfs=$(cd "$E" && find . -name '*.pdf' ! -name '归档文件目录.pdf' ! -path './reports/*' | sed 's|^\./||' | LC_ALL=C sort | tr '\n' ' ')
 [ "$pdfs" = "$dir/黟教-2016-0001.v2.pdf $dir/黟教-2016-0002.pdf $dir/黟教-2016-0003.pdf " ] && ok || bad "exported dossiers: $pdfs"
+
+# The 检测报告 of each exported dossier's filing, whole and signed by the
+# archive (the receiving 档案馆 re-checks it with openssl alone).
+filings=$(sqlite3 "$A/index.sqlite" "SELECT DISTINCT filing FROM dossier WHERE year = 2016 AND current = 1 AND filing IS NOT NULL")
+[ "$(printf '%s\n' "$filings" | grep -c .)" -ge 2 ] && ok || bad "the current dossiers' filings: $filings"
+for f in $filings; do
+  for x in xml xml.p7s pdf; do [ -s "$E/reports/$f.$x" ] && ok || bad "export lacks reports/$f.$x"; done
+  openssl cms -verify -binary -inform DER -in "$E/reports/$f.xml.p7s" -content "$E/reports/$f.xml" \
+    -CAfile "$E/trust/county-ca.pem" -purpose any -out /dev/null 2>/dev/null && ok || bad "reports/$f.xml.p7s does not verify"
+done
 cmp -s "$A/$dir/黟教-2016-0001.v2.pdf" "$E/$dir/黟教-2016-0001.v2.pdf" && ok || bad "a dossier is copied byte for byte"
 [ ! -e "$E/$dir/黟教-2016-0001.pdf" ] && ok || bad "the superseded version is not exported"
 
