@@ -14,6 +14,7 @@ SECONDS = float(sys.argv[3]) if len(sys.argv) > 3 else 30
 # seconds is a teacher pressing 保存 as fast as they can click.
 THINK = float(sys.argv[4]) if len(sys.argv) > 4 else 2.0
 tmp = tempfile.mkdtemp()
+atexit.register(shutil.rmtree, tmp, True)   # also when a run is stopped
 data = os.path.join(tmp, "data")
 pws = []
 for i in range(N):

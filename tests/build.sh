@@ -203,10 +203,10 @@ $bin build samples/li-chunyan -o "$tmp/draft-ref.pdf" --draft 2>"$tmp/err" && ok
 pdftotext -enc UTF-8 "$tmp/draft.pdf" - 2>/dev/null | grep -q "草稿" && bad "the draft watermark is extracted as text" || ok
 pdftotext -enc UTF-8 "$tmp/a.pdf" "$tmp/final.txt"; pdftotext -enc UTF-8 "$tmp/draft-ref.pdf" "$tmp/draft.txt"
 cmp -s "$tmp/final.txt" "$tmp/draft.txt" && ok || bad "a draft's text differs from the final dossier's: $(diff "$tmp/final.txt" "$tmp/draft.txt" | head -5)"
-python3 - "$tmp/a.pdf" "$tmp/draft-ref.pdf" <<'PY' && ok || bad "no watermark drawn on the draft's pages"
+python3 - "$tmp/a.pdf" "$tmp/draft-ref.pdf" "$tmp" <<'PY' && ok || bad "no watermark drawn on the draft's pages"
 import glob, subprocess, sys, tempfile
 def gray(pdf):   # light-gray pixels in the middle of each page
-    t = tempfile.mkdtemp()
+    t = tempfile.mkdtemp(dir=sys.argv[3])   # inside the test's scratch folder, removed with it
     subprocess.run(["pdftoppm", "-r", "20", "-gray", pdf, t + "/p"], check=True)
     out = []
     for f in sorted(glob.glob(t + "/p-*.pgm")):

@@ -17,6 +17,20 @@ NO_END = set("（《「『“‘")
 passed = failed = 0
 
 
+
+_SCRATCH = None
+
+
+def scratch():
+    """A fresh folder for rendered pages, inside one folder removed when
+    the checker exits (rendered pages are megabytes: none may be left)."""
+    global _SCRATCH
+    import atexit, shutil, tempfile
+    if _SCRATCH is None:
+        _SCRATCH = tempfile.mkdtemp(prefix="pdfcheck-")
+        atexit.register(shutil.rmtree, _SCRATCH, True)
+    return tempfile.mkdtemp(dir=_SCRATCH)
+
 def ok(cond, what):
     global passed, failed
     if cond:
@@ -127,7 +141,7 @@ def check_ink(pdf, chars):
     Renders each page in gray, finds each character's box from the bbox
     output (CJK words split evenly, one cell per character)."""
     import os, tempfile
-    tmp = tempfile.mkdtemp()
+    tmp = scratch()
     rc, _, _ = run("pdftoppm", "-r", "72", "-gray", pdf, tmp + "/p")
     ok(rc == 0, "pdftoppm failed")
     found = set()
@@ -215,7 +229,7 @@ def red_pixels(pdf, page, box, dpi=50):
     """Red pixels of page (1-based) inside box = (x0, y0, x1, y1) in points
     from the page's top-left."""
     import tempfile
-    tmp = tempfile.mkdtemp()
+    tmp = scratch()
     run("pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), pdf, tmp + "/p")
     f = sorted(glob.glob(tmp + "/p*.ppm"))[0]
     w, h, px = read_ppm(f)
@@ -249,7 +263,7 @@ def check_stamp(pdf, folder, placement_id):
         want = "核验码 %s-%s" % (code[:4], code[4:])
         text = run("pdftotext", "-f", str(p), "-l", str(p), "-enc", "UTF-8", pdf, "-")[1]
         ok(want in text, "page %d: %s not found" % (p, want))
-    tmp = tempfile.mkdtemp()
+    tmp = scratch()
     run("pdftoppm", "-r", "100", "-png", "-f", "1", "-l", "1", pdf, tmp + "/c")
     rc, out, err = run("zbarimg", "-q", "--raw", glob.glob(tmp + "/c*.png")[0])
     ok(out.strip() == "%s\n%s" % (placement_id, h.hexdigest()), "QR code reads %r" % out.strip())
