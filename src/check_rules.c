@@ -449,21 +449,22 @@ static void eval_comment(const submission *s, const requirement *r, verdict *v, 
 {
     if (!r->min) return;
     long with = 0, total = 0;
+    /* Count within the file: a teacher finds "第7条" by scrolling. One
+     * running count per file keeps this one pass over the records. */
+    long *seen = xcalloc((size_t)s->nfiles + 1, sizeof *seen);
     for (size_t i = 0; i < s->nrecs; i++) {
         const record *x = &s->recs[i];
         if (x->type != REC_OBSERVATION) continue;
         total++;
+        long nth = ++seen[x->file];
         if (x->has & HAS_COMMENT) { with++; continue; }
-        /* Count within the file: a teacher finds "第7条" by scrolling. */
-        long nth = 0;
-        for (size_t k = 0; k <= i; k++)
-            nth += s->recs[k].type == REC_OBSERVATION && s->recs[k].file == x->file;
         char d[11];
         date_format(x->date, d);
         finding_add(f, SEV_ERROR, "comment.missing", s->files[x->file].name, x->line, "observation/comment",
                     "第%ld条听课记录（%s 第%d节）缺少评课意见 <comment>",
                     "observation %ld (%s, period %d) has no <comment>", nth, d, x->period, nth, d, x->period);
     }
+    free(seen);
     char req[48], act[48];
     snprintf(req, sizeof req, "每条");
     snprintf(act, sizeof act, "%ld/%ld", with, total);
