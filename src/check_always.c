@@ -1,5 +1,5 @@
-/* check_always.c — the always-on checks of spec §3 (see check_rules.h). */
-#include "check_rules.h"
+/* check_always.c — see check_always.h. */
+#include "check_always.h"
 #include "util_date.h"
 #include "util.h"
 #include "image.h"

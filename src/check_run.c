@@ -1,5 +1,6 @@
 /* check_run.c — see check_run.h. */
 #include "check_run.h"
+#include "check_always.h"
 #include "check_glyphs.h"
 #include "util.h"
 
