@@ -6,7 +6,10 @@ PKGS    := libxml-2.0 icu-uc icu-i18n freetype2 harfbuzz libdeflate libqrencode 
 CFLAGS  ?= -O2 -g
 # override: `make CFLAGS=…` (the sanitizer and fuzz builds) must still get
 # the dependency files, or a changed header leaves stale objects behind.
-override CFLAGS += -std=c11 -Wall -Wextra -MMD -MP
+# -Werror=format: a finding's Chinese and English formats are checked
+# against its one argument list (check_findings.h); a mismatch must stop
+# the build, not scroll past as a warning.
+override CFLAGS += -std=c11 -Wall -Wextra -Werror=format -MMD -MP
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(shell pkg-config --cflags $(PKGS))
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lhpdf -lz -lm -lpthread
 

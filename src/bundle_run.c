@@ -117,7 +117,7 @@ static void check_host(checked *c, const school *sc)
     finding_add(&c->f, SEV_ERROR, "host.mismatch", "placement.xml", 0, "host/school=SCHOOL.xml",
                 "基地学校写的是“%s”，而本校（SCHOOL.xml）是“%s”：本校只能为在本校跟岗的教师盖章签名",
                 "the host school is \"%s\", but this school (SCHOOL.xml) is \"%s\": a school signs only for "
-                "teachers placed with it", host, sc->name, host, sc->name);
+                "teachers placed with it", host, sc->name);
 }
 
 /* One submission: its dossier and record, or its refusal. -1 only when

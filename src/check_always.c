@@ -1,5 +1,5 @@
-/* check_always.c — the always-on checks of spec §3 (see check_rules.h). */
-#include "check_rules.h"
+/* check_always.c — see check_always.h. */
+#include "check_always.h"
 #include "util_date.h"
 #include "util.h"
 #include "image.h"
@@ -31,16 +31,16 @@ static void check_reflection_date(const submission *s, const profile *p, const r
     date_format(s->end, b);
     if (!late) {
         finding_add(f, SEV_ERROR, "date.outside", fname(s, r->file), r->line, "date in period",
-                    "%s的日期 %s 不在跟岗期间（%s 至 %s）内", "%s dated %s is outside the placement period (%s to %s)",
-                    element_label("reflection"), d, a, b, "reflection", d, a, b);
+                    "%s%.0s的日期 %s 不在跟岗期间（%s 至 %s）内", "%.0s%s dated %s is outside the placement period (%s to %s)",
+                    element_label("reflection"), "reflection", d, a, b);
         return;
     }
     date_format(s->end + 1, c);
     date_format(s->end + late, e);
     finding_add(f, SEV_ERROR, "date.outside", fname(s, r->file), r->line, "date in period or due window",
-                "%s的日期 %s 既不在跟岗期间（%s 至 %s）内，也不在结束后 %ld 天的写作期限（%s 至 %s）内",
-                "%s dated %s is outside both the placement period (%s to %s) and the %ld days after it allowed for it (%s to %s)",
-                element_label("reflection"), d, a, b, late, c, e, "reflection", d, a, b, late, c, e);
+                "%s%.0s的日期 %s 既不在跟岗期间（%s 至 %s）内，也不在结束后 %ld 天的写作期限（%s 至 %s）内",
+                "%.0s%s dated %s is outside both the placement period (%s to %s) and the %ld days after it allowed for it (%s to %s)",
+                element_label("reflection"), "reflection", d, a, b, late, c, e);
 }
 
 /* Observations, taught lessons and journal days happen at school: inside
@@ -53,9 +53,8 @@ static void check_record_date(const submission *s, const calendar *cal, const re
     if (r->date < s->start || r->date > s->end) {
         char a[11], b[11];
         finding_add(f, SEV_ERROR, "date.outside", fname(s, r->file), r->line, "date in period",
-                    "%s的日期 %s 不在跟岗期间（%s 至 %s）内", "%s dated %s is outside the placement period (%s to %s)",
-                    what, d, date_format(s->start, a), date_format(s->end, b),
-                    rec_type_name(r->type), d, a, b);
+                    "%s%.0s的日期 %s 不在跟岗期间（%s 至 %s）内", "%.0s%s dated %s is outside the placement period (%s to %s)",
+                    what, rec_type_name(r->type), d, date_format(s->start, a), date_format(s->end, b));
         return;
     }
     /* Online courses are taken in the evening or at weekends, and a
@@ -66,13 +65,13 @@ static void check_record_date(const submission *s, const calendar *cal, const re
     int wd = date_weekday(r->date);
     if (hol && hol[0])
         finding_add(f, SEV_ERROR, "date.holiday", fname(s, r->file), r->line, "working day",
-                    "%s的日期 %s 是%s假期，不是工作日", "%s dated %s falls on the %s holiday, not a working day",
-                    what, d, hol, rec_type_name(r->type), d, hol);
+                    "%s%.0s的日期 %s 是%s假期，不是工作日", "%.0s%s dated %s falls on the %s holiday, not a working day",
+                    what, rec_type_name(r->type), d, hol);
     else
         finding_add(f, SEV_ERROR, "date.holiday", fname(s, r->file), r->line, "working day",
-                    "%s的日期 %s 是%s，不是工作日（也不是调休上班日）",
-                    "%s dated %s is a %s, not a working day (nor a make-up working day)",
-                    what, d, WEEKDAY_ZH[wd], rec_type_name(r->type), d, WEEKDAY_EN[wd]);
+                    "%s%.0s的日期 %s 是%s%.0s，不是工作日（也不是调休上班日）",
+                    "%.0s%s dated %s is a %.0s%s, not a working day (nor a make-up working day)",
+                    what, rec_type_name(r->type), d, WEEKDAY_ZH[wd], WEEKDAY_EN[wd]);
 }
 
 /* One warning per year whose calendar data is missing or unverified: the
@@ -87,7 +86,7 @@ static void check_calendar_years(const submission *s, const calendar *cal, findi
         finding_add(f, SEV_WARNING, "calendar.unverified", fname(s, s->placement), s->period_line,
                     "calendar", "%d 年的节假日安排未经与国务院通知核对（或没有该年数据），工作日判断可能有误，请人工核对",
                     "the %d holiday arrangement is not verified against the State Council notice (or missing): working days may be wrong, check by hand",
-                    y, y);
+                    y);
     }
 }
 
@@ -115,11 +114,10 @@ static void check_clashes(const submission *s, findings *f)
         char d[11];
         date_format(b->date, d);
         finding_add(f, SEV_ERROR, "date.clash", fname(s, b->file), b->line, "one record per date and period",
-                    "%s与 %s:%ld 的%s时间冲突（%s 第%d节）",
-                    "this %s clashes with the %s at %s:%ld (%s period %d)",
-                    element_label(rec_type_name(b->type)), fname(s, a->file), a->line,
-                    element_label(rec_type_name(a->type)), d, b->period,
-                    rec_type_name(b->type), rec_type_name(a->type), fname(s, a->file), a->line, d, b->period);
+                    "%s%.0s与 %s:%ld 的%s%.0s时间冲突（%s 第%d节）",
+                    "%1$.0sthis %2$s clashes with the %5$.0s%6$s at %3$s:%4$ld (%7$s period %8$d)",
+                    element_label(rec_type_name(b->type)), rec_type_name(b->type), fname(s, a->file), a->line,
+                    element_label(rec_type_name(a->type)), rec_type_name(a->type), d, b->period);
     }
     free(v);
 }
@@ -138,7 +136,7 @@ static void check_journal_days(const submission *s, findings *f)
         finding_add(f, SEV_ERROR, "date.clash", fname(s, v[i]->file), v[i]->line, "one journal day per date",
                     "%s 的日志已在 %s:%ld 写过，同一天只能有一篇日志（可合并到一起）",
                     "a journal day for %s already exists at %s:%ld; merge them",
-                    d, fname(s, v[i - 1]->file), v[i - 1]->line, d, fname(s, v[i - 1]->file), v[i - 1]->line);
+                    d, fname(s, v[i - 1]->file), v[i - 1]->line);
     }
     free(v);
 }
@@ -177,7 +175,7 @@ static void check_figure(const submission *s, const figure_ref *g, findings *f)
     free(path);
     if (why_zh)
         finding_add(f, SEV_ERROR, "ref.missing", fname(s, g->file), g->line, "figure/@src",
-                    "图片“%s”无法使用：%s", "image '%s' cannot be used: %s", src, why_zh, src, why_en);
+                    "图片“%s”无法使用：%s%.0s", "image '%s' cannot be used: %.0s%s", src, why_zh, why_en);
 }
 
 void checks_always(const submission *s, const profile *p, const calendar *cal, findings *f)
@@ -187,7 +185,7 @@ void checks_always(const submission *s, const profile *p, const calendar *cal, f
         char a[11], b[11];
         finding_add(f, SEV_ERROR, "date.outside", fname(s, s->placement), s->period_line, "start<=end",
                     "跟岗开始日期 %s 晚于结束日期 %s", "the period starts (%s) after it ends (%s)",
-                    date_format(s->start, a), date_format(s->end, b), a, b);
+                    date_format(s->start, a), date_format(s->end, b));
         return;
     }
     check_calendar_years(s, cal, f);

@@ -34,39 +34,6 @@ static finding *next_slot(findings *f)
     return &f->v[f->n++];
 }
 
-/* Steps *ap past the arguments that fmt consumes. Knows the conversions
- * this program's messages use: flags, width, precision (also "*"), the
- * l/ll/z modifiers and d i u x X c s p f g e. */
-static void skip_args(const char *fmt, va_list *ap)
-{
-    for (const char *p = fmt; *p; p++) {
-        if (*p != '%') continue;
-        p++;
-        if (*p == '%') continue;
-        while (*p && strchr("-+ #0", *p)) p++;
-        if (*p == '*') { (void)va_arg(*ap, int); p++; }
-        while (*p >= '0' && *p <= '9') p++;
-        if (*p == '.') {
-            p++;
-            if (*p == '*') { (void)va_arg(*ap, int); p++; }
-            while (*p >= '0' && *p <= '9') p++;
-        }
-        int longs = 0, size = 0;
-        while (*p == 'l' || *p == 'z') { if (*p == 'l') longs++; else size = 1; p++; }
-        if (!*p) return;
-        if (strchr("diuxXc", *p)) {
-            if (size) (void)va_arg(*ap, size_t);
-            else if (longs == 2) (void)va_arg(*ap, long long);
-            else if (longs == 1) (void)va_arg(*ap, long);
-            else (void)va_arg(*ap, int);
-        } else if (strchr("fgeFGE", *p)) {
-            (void)va_arg(*ap, double);
-        } else {
-            (void)va_arg(*ap, void *);
-        }
-    }
-}
-
 void finding_add(findings *f, severity sev, const char *code, const char *file,
                  long line, const char *rule, const char *zh, const char *en, ...)
 {
@@ -84,14 +51,12 @@ void finding_add(findings *f, severity sev, const char *code, const char *file,
     }
     if (f->n > MAX_FINDINGS) return;
     finding *x = next_slot(f);
-    /* The arguments are the Chinese message's, then the English one's:
-     * each language orders its words its own way. */
+    /* One list, read once per language. */
     va_list ap, aq;
     va_start(ap, en);
     va_copy(aq, ap);
     x->msg_zh = xvasprintf(zh, aq);
     va_end(aq);
-    skip_args(zh, &ap);
     x->msg_en = xvasprintf(en, ap);
     va_end(ap);
     x->code = code;

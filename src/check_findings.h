@@ -26,10 +26,16 @@ typedef struct findings {
 void findings_init(findings *f);
 void findings_free(findings *f);
 
-/* Adds one finding. zh and en are printf formats that take the same
- * arguments in the same order. */
+/* Adds one finding. zh and en are printf formats of ONE argument list, and
+ * the compiler checks each against it (the Makefile makes a mismatch an
+ * error). A word only one language uses is passed too and skipped by the
+ * other with %.0s ("%s%.0s共 %ld" / "%.0s%s: %ld" with label, name, n);
+ * where the languages order the words differently, the English format
+ * names positions ("%3$g × %2$s") and must name every argument (an unused
+ * one as "%1$.0s"). Messages stay in the caller: each reads in place. */
 void finding_add(findings *f, severity sev, const char *code, const char *file,
-                 long line, const char *rule, const char *zh, const char *en, ...);
+                 long line, const char *rule, const char *zh, const char *en, ...)
+    __attribute__((format(printf, 7, 9), format(printf, 8, 9)));
 
 /* Sorts by file, then line, then code, so output is stable whatever order
  * the checks ran in. */

@@ -44,7 +44,7 @@ static void scan_text(const char *t, const char *file, long line, const font_set
         finding_add(f, SEV_ERROR, "glyph.missing", file, line, "glyph",
                     "字符“%s”（U+%04X）在所有字体中都没有字形，无法排印：请改用常用字或删去",
                     "character '%s' (U+%04X) has no glyph in any shipped font and cannot be typeset",
-                    ch, (unsigned)cp, ch, (unsigned)cp);
+                    ch, (unsigned)cp);
     }
 }
 

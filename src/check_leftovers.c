@@ -120,8 +120,8 @@ static void walk(const xmlNode *n, const char *file, const placeholders *ph, fin
             const char *name = (const char *)n->name;
             finding_add(f, SEV_ERROR, "template.unfilled", file, xml_line(n), "no template placeholder",
                         "“%s”是模板里的占位文字：请在 <%s> 中填上实际内容",
-                        "<%s> still holds the template's placeholder '%s': fill in the real value",
-                        t, name, name, t);
+                        "<%2$s> still holds the template's placeholder '%1$s': fill in the real value",
+                        t, name);
         }
         free(t);
         walk(n->children, file, ph, f);
@@ -134,7 +134,7 @@ void leftovers_check(const submission *s, const placeholders *ph, findings *f)
         finding_add(f, SEV_ERROR, "template.unfilled", s->files[s->placement].name, s->profile_line,
                     "placement/@id", "编号 %s 是 dangan init 写入的默认值：请改成本次跟岗的实际编号（如 LX2016-0007）",
                     "placement id %s is the default dangan init writes: set the placement's real id (e.g. LX2016-0007)",
-                    SKELETON_ID, SKELETON_ID);
+                    SKELETON_ID);
     for (int i = 0; i < s->nfiles; i++)
         if (s->files[i].doc) walk(xmlDocGetRootElement(s->files[i].doc), s->files[i].name, ph, f);
 }

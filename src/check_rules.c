@@ -246,28 +246,30 @@ static void report_slice(const submission *s, const requirement *r, const slice 
     const char *file = rec_type_file(s, r->sel.what);
     if (r->per == PER_NONE)
         finding_add(f, SEV_ERROR, "count.short", file, 0, rule,
-                    "%s共 %ld，要求至少 %ld", "%s: %ld, at least %ld required",
-                    label, got, sl->need, rule, got, sl->need);
+                    "%s%.0s共 %ld，要求至少 %ld", "%.0s%s: %ld, at least %ld required",
+                    label, rule, got, sl->need);
     else if (r->per == PER_WORKDAY)
         finding_add(f, SEV_ERROR, "rate.short", file, 0, rule,
-                    "%s %s只有 %ld，要求每个工作日至少 %ld", "%s: %ld on %s, at least %ld per working day required",
-                    a, label, got, sl->need, rule, got, a, sl->need);
+                    "%s %s%.0s只有 %ld，要求每个工作日至少 %ld",
+                    "%2$.0s%3$s: %4$ld on %1$s, at least %5$ld per working day required",
+                    a, label, rule, got, sl->need);
     else if (r->per == PER_WEEK && sl->workdays < WEEK_WORKDAYS)
         finding_add(f, SEV_ERROR, "rate.short", file, 0, rule,
-                    "%s 至 %s %s只有 %ld，要求至少 %ld（本周 %ld 个工作日，每周 %g 按工作日比例折算）",
-                    "%s: %ld from %s to %s, at least %ld required (%ld working days that week; %g per week, prorated)",
-                    a, b, label, got, sl->need, sl->workdays, r->min,
-                    rule, got, a, b, sl->need, sl->workdays, r->min);
+                    "%s 至 %s %s%.0s只有 %ld，要求至少 %ld（本周 %ld 个工作日，每周 %g 按工作日比例折算）",
+                    "%3$.0s%4$s: %5$ld from %1$s to %2$s, at least %6$ld required "
+                    "(%7$ld working days that week; %8$g per week, prorated)",
+                    a, b, label, rule, got, sl->need, sl->workdays, r->min);
     else if (r->per == PER_WEEK)
         finding_add(f, SEV_ERROR, "rate.short", file, 0, rule,
-                    "%s 至 %s %s只有 %ld，要求至少 %ld（本周 %ld 个工作日）",
-                    "%s: %ld from %s to %s, at least %ld required (%ld working days that week)",
-                    a, b, label, got, sl->need, sl->workdays, rule, got, a, b, sl->need, sl->workdays);
+                    "%s 至 %s %s%.0s只有 %ld，要求至少 %ld（本周 %ld 个工作日）",
+                    "%3$.0s%4$s: %5$ld from %1$s to %2$s, at least %6$ld required (%7$ld working days that week)",
+                    a, b, label, rule, got, sl->need, sl->workdays);
     else
         finding_add(f, SEV_ERROR, "rate.short", file, 0, rule,
-                    "%s 至 %s %s只有 %ld，要求至少 %ld（%s）", "%s: %ld from %s to %s, at least %ld required (%s)",
-                    a, b, label, got, sl->need, per_zh(r->per) + 1,
-                    rule, got, a, b, sl->need, r->per == PER_SEMESTER ? "per semester (prorated)" : "per school year (prorated)");
+                    "%s 至 %s %s%.0s只有 %ld，要求至少 %ld（%s%.0s）",
+                    "%3$.0s%4$s: %5$ld from %1$s to %2$s, at least %6$ld required (%7$.0s%8$s)",
+                    a, b, label, rule, got, sl->need, per_zh(r->per) + 1,
+                    r->per == PER_SEMESTER ? "per semester (prorated)" : "per school year (prorated)");
 }
 
 
@@ -330,8 +332,8 @@ static void eval_ratio(const submission *s, const profile *p, const requirement 
     snprintf(act, sizeof act, "%ld", got);
     if (base < 0) {
         finding_add(f, SEV_ERROR, "rate.short", s->files[s->placement].name, s->profile_line, rule,
-                    "placement.xml 缺少 %s，无法核对“%s”", "placement.xml lacks %s, needed for %s",
-                    r->of, label, r->of, rule);
+                    "placement.xml 缺少 %s，无法核对“%s”%.0s", "placement.xml lacks %s, needed for %.0s%s",
+                    r->of, label, rule);
         add_row(v, label, rule, "—", NULL, act, NULL, 0);
         return;
     }
@@ -339,8 +341,9 @@ static void eval_ratio(const submission *s, const profile *p, const requirement 
     snprintf(req, sizeof req, "≥%ld（%g×%ld）", need, r->min, base);
     if (got < need)
         finding_add(f, SEV_ERROR, "rate.short", rec_type_file(s, r->sel.what), 0, rule,
-                    "%s共 %ld，要求至少 %ld（%s %ld 的 %g 倍）", "%s: %ld, at least %ld required (%g × %s %ld)",
-                    label, got, need, r->of, base, r->min, rule, got, need, r->min, r->of, base);
+                    "%s%.0s共 %ld，要求至少 %ld（%s %ld 的 %g 倍）",
+                    "%1$.0s%2$s: %3$ld, at least %4$ld required (%7$g × %5$s %6$ld)",
+                    label, rule, got, need, r->of, base, r->min);
     add_row(v, label, rule, req, NULL, act, NULL, got >= need);
 }
 
@@ -369,8 +372,8 @@ static void eval_length(const submission *s, const requirement *r, verdict *v, f
     snprintf(act_en, sizeof act_en, "%ld characters", total);
     if (total < r->min)
         finding_add(f, SEV_ERROR, "length.short", rec_type_file(s, r->texts[0].what), 0, rule,
-                    "%s共 %ld 个汉字，要求至少 %g 字", "%s: %ld Chinese characters, at least %g required",
-                    label, total, r->min, names, total, r->min);
+                    "%s%.0s共 %ld 个汉字，要求至少 %g 字", "%.0s%s: %ld Chinese characters, at least %g required",
+                    label, names, total, r->min);
     add_row(v, label, rule, req, req_en, act, act_en, total >= r->min);
 }
 
@@ -391,7 +394,7 @@ static void eval_window(const submission *s, const requirement *r, verdict *v, f
     if (!met)
         finding_add(f, SEV_ERROR, "date.outside", pfile(s), s->period_line, "period within window",
                     "跟岗期间 %s 至 %s 超出项目规定的研修时间 %s 至 %s",
-                    "the placement %s to %s lies outside the program's window %s to %s", c, d, a, b, c, d, a, b);
+                    "the placement %s to %s lies outside the program's window %s to %s", c, d, a, b);
     add_row(v, r->label ? r->label : "研修时间", "period within window", req, NULL, act, NULL, met);
 }
 
@@ -417,13 +420,13 @@ static void eval_period(const submission *s, const requirement *r, verdict *v, f
         met = 0;
         finding_add(f, SEV_ERROR, "length.short", pfile(s), s->period_line, "period.days>=min",
                     "跟岗时间只有 %ld 天，要求至少 %ld 天", "the placement lasts %ld days, at least %ld required",
-                    days, r->from, days, r->from);
+                    days, r->from);
     }
     if (r->to >= 0 && days > r->to) {
         met = 0;
         finding_add(f, SEV_ERROR, "date.outside", pfile(s), s->period_line, "period.days<=max",
                     "跟岗时间 %ld 天，超过上限 %ld 天", "the placement lasts %ld days, more than the %ld allowed",
-                    days, r->to, days, r->to);
+                    days, r->to);
     }
     add_row(v, r->label ? r->label : "跟岗时长", "period.days", req, req_en, act, act_en, met);
 }
@@ -441,7 +444,7 @@ static void eval_attended(const submission *s, const requirement *r, verdict *v,
     if (!met)
         finding_add(f, SEV_ERROR, "attendance.fail", pfile(s), s->period_line, rule,
                     "出勤工作日只有 %ld 天，要求至少 %g 天", "%ld attended working days, at least %g required",
-                    v->attended, r->min, v->attended, r->min);
+                    v->attended, r->min);
     add_row(v, r->label ? r->label : "出勤工作日", rule, req, req_en, act, act_en, met);
 }
 
@@ -449,21 +452,22 @@ static void eval_comment(const submission *s, const requirement *r, verdict *v, 
 {
     if (!r->min) return;
     long with = 0, total = 0;
+    /* Count within the file: a teacher finds "第7条" by scrolling. One
+     * running count per file keeps this one pass over the records. */
+    long *seen = xcalloc((size_t)s->nfiles + 1, sizeof *seen);
     for (size_t i = 0; i < s->nrecs; i++) {
         const record *x = &s->recs[i];
         if (x->type != REC_OBSERVATION) continue;
         total++;
+        long nth = ++seen[x->file];
         if (x->has & HAS_COMMENT) { with++; continue; }
-        /* Count within the file: a teacher finds "第7条" by scrolling. */
-        long nth = 0;
-        for (size_t k = 0; k <= i; k++)
-            nth += s->recs[k].type == REC_OBSERVATION && s->recs[k].file == x->file;
         char d[11];
         date_format(x->date, d);
         finding_add(f, SEV_ERROR, "comment.missing", s->files[x->file].name, x->line, "observation/comment",
                     "第%ld条听课记录（%s 第%d节）缺少评课意见 <comment>",
-                    "observation %ld (%s, period %d) has no <comment>", nth, d, x->period, nth, d, x->period);
+                    "observation %ld (%s, period %d) has no <comment>", nth, d, x->period);
     }
+    free(seen);
     char req[48], act[48];
     snprintf(req, sizeof req, "每条");
     snprintf(act, sizeof act, "%ld/%ld", with, total);
@@ -500,8 +504,8 @@ static void eval_absence(const submission *s, const calendar *cal, const require
     int met = days <= r->max;
     if (!met && s->assessment >= 0)
         finding_add(f, SEV_ERROR, "attendance.fail", s->files[s->assessment].name, line, rule,
-                    "%s %ld 个工作日，超过允许的 %g 天", "%s: %ld working days, more than the %g allowed",
-                    lab, days, r->max, rule, days, r->max);
+                    "%s%.0s %ld 个工作日，超过允许的 %g 天", "%.0s%s: %ld working days, more than the %g allowed",
+                    lab, rule, days, r->max);
     add_row(v, r->label ? r->label : lab, rule, req, req_en, act, act_en, met);
 }
 
@@ -551,9 +555,9 @@ static void eval_eligible_text(const submission *s, const requirement *r, verdic
     }
     if (!met)
         finding_add(f, SEV_ERROR, "eligibility.fail", pfile(s), s->profile_line, rule,
-                    val ? "%s“%s”不符合参加条件（应为：%s）" : "%s%s未填写（应为：%s）",
-                    "teacher %s '%s' does not meet the entry condition (%s)",
-                    lab, val ? val : "", req, r->field, val ? val : "", req);
+                    val ? "%s%.0s“%s”不符合参加条件（应为：%s）" : "%s%.0s%s未填写（应为：%s）",
+                    "teacher %.0s%s '%s' does not meet the entry condition (%s)",
+                    lab, r->field, val ? val : "", req);
     add_row(v, r->label ? r->label : lab, rule, req, NULL, val ? val : "—", NULL, met);
 }
 
@@ -586,7 +590,7 @@ static void eval_eligible(const submission *s, const requirement *r, verdict *v,
     else snprintf(req, sizeof req, "≤%g", r->max);
     if (x < 0) {
         finding_add(f, SEV_ERROR, "eligibility.fail", pfile(s), s->profile_line, rule,
-                    "placement.xml 未填写%s所需的信息，无法核对参加条件", "placement.xml lacks the data for %s",
+                    "placement.xml 未填写%s%.0s所需的信息，无法核对参加条件", "placement.xml lacks the data for %.0s%s",
                     lab, r->field);
         add_row(v, r->label ? r->label : lab, rule, req, NULL, "—", NULL, 0);
         return;
@@ -595,8 +599,8 @@ static void eval_eligible(const submission *s, const requirement *r, verdict *v,
     snprintf(act, sizeof act, "%g", x);
     if (!met)
         finding_add(f, SEV_ERROR, "eligibility.fail", pfile(s), s->profile_line, rule,
-                    "%s为 %g，不符合参加条件（%s）", "teacher %s is %g, outside the entry condition (%s)",
-                    lab, x, req, r->field, x, rule);
+                    "%s%.0s为 %g，不符合参加条件（%s%.0s）", "teacher %.0s%s is %g, outside the entry condition (%.0s%s)",
+                    lab, r->field, x, req, rule);
     add_row(v, r->label ? r->label : lab, rule, req, NULL, act, NULL, met);
 }
 
@@ -615,7 +619,7 @@ static void eval_hours(const submission *s, const requirement *r, verdict *v, fi
     if (!met)
         finding_add(f, SEV_ERROR, "count.short", rec_type_file(s, REC_STUDY), 0, rule,
                     "网络研修共 %ld 学时，要求至少 %g 学时", "online study: %ld hours, at least %g required",
-                    total, r->min, total, r->min);
+                    total, r->min);
     add_row(v, r->label ? r->label : "网络研修学时", rule, req, req_en, act, act_en, met);
 }
 
@@ -648,7 +652,7 @@ static void eval_score(const submission *s, const profile *p, verdict *v, findin
     if (!pass)
         finding_add(f, SEV_ERROR, "score.fail", s->files[s->assessment].name, s->score_line, rule,
                     "考核分数 %g，等次为“%s”，未达到合格线 %g", "score %g gives outcome '%s', below the pass mark %g",
-                    s->score, v->outcome, pass_min, s->score, v->outcome, pass_min);
+                    s->score, v->outcome, pass_min);
     add_row(v, "考核分数", rule, req, NULL, act, act_en, pass);
 }
 
@@ -719,7 +723,7 @@ static void attendance_days(const submission *s, const calendar *cal, verdict *v
         finding_add(f, SEV_WARNING, "attendance.fail", s->files[s->assessment].name, s->attendance_line,
                     "attendance/@days", "鉴定记录出勤 %ld 天，按日历和缺勤记录应为 %ld 个工作日，请核对",
                     "attendance records %ld days; the calendar and absences give %ld working days",
-                    s->attendance_days, computed, s->attendance_days, computed);
+                    s->attendance_days, computed);
 }
 
 void rules_evaluate(const submission *s, const profile *p, const calendar *cal,

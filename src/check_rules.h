@@ -2,7 +2,8 @@
  * Takes: a loaded submission, its profile, the calendar. Gives: counts,
  * one check-list row per requirement (required / actual / met — the
  * dossier's 要求核对表 prints the same rows) and findings for every
- * shortfall. Also the always-on checks of spec §3. */
+ * shortfall. The checks that hold whatever the profile are
+ * check_always.h's. */
 #ifndef DANGAN_RULES_H
 #define DANGAN_RULES_H
 
@@ -40,12 +41,6 @@ typedef struct verdict {
     long allowance_max; /* the allowance's maximum for the host's township, -1 none */
     long allowance;     /* what the score band earns of it, -1 when not judged */
 } verdict;
-
-/* Checks spec §3 that hold whatever the profile: records made at school
- * inside the period and on working days, reflections inside the period or
- * the profile's window after it (p's due-after kinds), clashes, one
- * journal day per date, images. */
-void checks_always(const submission *s, const profile *p, const calendar *cal, findings *f);
 
 /* Evaluates every requirement of p. */
 void rules_evaluate(const submission *s, const profile *p, const calendar *cal,

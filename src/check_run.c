@@ -1,5 +1,6 @@
 /* check_run.c — see check_run.h. */
 #include "check_run.h"
+#include "check_always.h"
 #include "check_glyphs.h"
 #include "util.h"
 
@@ -19,7 +20,7 @@ static int resolve_profile(context *ctx, checked *c, char *err, size_t errlen)
     finding_add(&c->f, SEV_ERROR, "profile.unknown", file, c->sub.profile_line, "profile",
                 "未知的研修项目“%s”：可用 dangan profiles 查看已有项目",
                 "unknown program profile '%s': run dangan profiles for the list",
-                c->profile_id, c->profile_id);
+                c->profile_id);
     return 0;
 }
 

@@ -395,7 +395,7 @@ static void on_schema_error(void *ctx, xmlErrorPtr err)
         zh = translate(msg, node, 0);
         en = translate(msg, node, 1);
     }
-    finding_add(vs->f, SEV_ERROR, "schema.invalid", vs->shown, err->line, "schema", "%s", "%s", zh, en);
+    finding_add(vs->f, SEV_ERROR, "schema.invalid", vs->shown, err->line, "schema", "%s%.0s", "%.0s%s", zh, en);
     free(zh);
     free(en);
 }
@@ -412,7 +412,7 @@ int schemas_validate(schemas *s, const char *root, xmlDocPtr doc, const char *sh
     if (vs.count > MAX_SCHEMA_ERRORS)
         finding_add(f, SEV_ERROR, "schema.invalid", shown, 0, "schema",
                     "本文件还有 %d 处格式错误未列出", "%d more schema errors not listed",
-                    vs.count - MAX_SCHEMA_ERRORS, vs.count - MAX_SCHEMA_ERRORS);
+                    vs.count - MAX_SCHEMA_ERRORS);
     if (rc != 0 && vs.count == 0)
         finding_add(f, SEV_ERROR, "schema.invalid", shown, 0, "schema",
                     "文件不符合格式要求", "the file does not match its schema");

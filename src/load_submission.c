@@ -101,7 +101,7 @@ static int list_xml(const char *dir, char ***names, int *count, findings *f, cha
         finding_add(f, SEV_ERROR, "file.unknown-root", "", 0, "files<=256",
                     "文件夹中的 XML 文件超过 %d 个，其余未读取：请合并文件",
                     "more than %d XML files in the folder; the rest were not read",
-                    MAX_SUBMISSION_FILES, MAX_SUBMISSION_FILES);
+                    MAX_SUBMISSION_FILES);
     qsort(v, (size_t)n, sizeof *v, name_cmp);
     *names = v;
     *count = n;
@@ -137,12 +137,12 @@ static void report_unknown_root(xmlDocPtr doc, const char *shown, findings *f)
         finding_add(f, SEV_ERROR, "file.unknown-root", shown, xml_line(r), "xmlns=urn:dangan:1",
                     "根元素 <%s> 缺少命名空间：请写成 <%s xmlns=\"urn:dangan:1\">",
                     "root element <%s> is not in namespace urn:dangan:1: write <%s xmlns=\"urn:dangan:1\">",
-                    name, name, name, name);
+                    name, name);
     else
         finding_add(f, SEV_ERROR, "file.unknown-root", shown, xml_line(r), "root",
                     "不认识的根元素 <%s>：应为 placement、journal、observations、lessons、reflections、assessment、mentoring 或 studies 之一",
                     "unknown root element <%s>: expected one of placement, journal, observations, lessons, reflections, assessment, mentoring, studies",
-                    name, name);
+                    name);
 }
 
 /* ---- model building (runs only on schema-valid documents) ---- */
@@ -163,9 +163,8 @@ static int attr_date(xmlNodePtr n, const char *name, long *day, const char *show
     int rc = v ? date_parse(v, day) : -1;
     if (rc != 0)
         finding_add(f, SEV_ERROR, "schema.invalid", shown, xml_line(n), "date",
-                    "<%s>（%s）的日期“%s”不存在", "<%s>: date '%s' does not exist",
-                    (const char *)n->name, element_label((const char *)n->name), v ? v : "",
-                    (const char *)n->name, v ? v : "");
+                    "<%s>（%s）的日期“%s”不存在", "<%s>: %.0sdate '%s' does not exist",
+                    (const char *)n->name, element_label((const char *)n->name), v ? v : "");
     xmlFree(v);
     return rc;
 }
@@ -405,7 +404,7 @@ static int check_placement_rules(submission *s, int fi, findings *f)
     if (sf->root == ROOT_ASSESSMENT && s->assessment >= 0) {
         finding_add(f, SEV_ERROR, "file.unknown-root", sf->name, line, "assessment<=1",
                     "只能有一份鉴定（assessment），另一份在 %s", "only one assessment is allowed; another is in %s",
-                    s->files[s->assessment].name, s->files[s->assessment].name);
+                    s->files[s->assessment].name);
         return -1;
     }
     return 0;
@@ -432,7 +431,7 @@ static void check_cross_refs(submission *s, findings *f)
                     "assessment/@placement=placement/@id",
                     "鉴定的 placement 属性“%s”与 placement.xml 的编号“%s”不一致",
                     "assessment/@placement '%s' does not match placement/@id '%s'",
-                    pid, s->id, pid, s->id);
+                    pid, s->id);
     xmlFree(pid);
 }
 
@@ -487,24 +486,24 @@ static void report_stray(const submission *s, const char *rel, int nested, findi
         finding_add(f, SEV_WARNING, "file.ignored", rel, 0, "records in the folder itself",
                     "%s 在子文件夹中，没有读取：记录文件须直接放在提交文件夹里",
                     "%s is in a subfolder and was not read: record files belong in the submission folder itself",
-                    rel, rel);
+                    rel);
     } else if (has_suffix(base, ".xml.txt")) {
         finding_add(f, SEV_WARNING, "file.ignored", rel, 0, "record file name",
                     "%s 不是记录文件，已忽略：如果它是记录，请改名为 %.*s（去掉末尾的 .txt）",
                     "%s is not a record file and was ignored: if it is a record, rename it %.*s (drop the .txt)",
-                    rel, (int)(strlen(rel) - 4), rel, rel, (int)(strlen(rel) - 4), rel);
+                    rel, (int)(strlen(rel) - 4), rel);
     } else if (image_name(base)) {
         /* A broken file's figures were never collected: its pictures are
          * not stray, the file is (and has its own error). */
         if (s->broken) return;
         finding_add(f, SEV_WARNING, "file.ignored", rel, 0, "figure/@src",
                     "图片 %s 没有被任何 <figure> 引用，不会出现在档案中",
-                    "image %s is not used by any <figure> and will not appear in the dossier", rel, rel);
+                    "image %s is not used by any <figure> and will not appear in the dossier", rel);
     } else {
         finding_add(f, SEV_WARNING, "file.ignored", rel, 0, "record files are XML",
                     "%s 不是记录文件，已忽略；请另存为 XML，或用 dangan 的填写页面",
                     "%s is not a record file and was ignored: save it as XML, or use dangan's form page",
-                    rel, rel);
+                    rel);
     }
 }
 
@@ -555,10 +554,10 @@ static void check_strays(const submission *s, findings *f)
         if (i == STRAY_REPORTED) {
             finding_add(f, SEV_WARNING, "file.ignored", "", 0, "stray files",
                         "另有 %zu 个文件未被读取，未一一列出", "%zu more files were not read (not listed)",
-                        all.n - i, all.n - i);
+                        all.n - i);
             break;
         }
-        finding_add(f, SEV_WARNING, x->code, x->file, 0, x->rule, "%s", "%s", x->msg_zh, x->msg_en);
+        finding_add(f, SEV_WARNING, x->code, x->file, 0, x->rule, "%s%.0s", "%.0s%s", x->msg_zh, x->msg_en);
     }
     findings_free(&all);
 }
@@ -602,7 +601,7 @@ int submission_load(const char *dir, schemas *sc, submission *s, findings *f,
     if (s->nrecs == MAX_RECORDS)
         finding_add(f, SEV_ERROR, "xml.malformed", "", 0, "records<=100000",
                     "记录超过 %d 条，其余未读取", "more than %d records; the rest were not read",
-                    MAX_RECORDS, MAX_RECORDS);
+                    MAX_RECORDS);
     return rc;
 }
 

@@ -126,7 +126,7 @@ static int check_encoding(const char *buf, size_t len, const char *shown, findin
                 finding_add(f, SEV_ERROR, "xml.malformed", shown, 1, "encoding=UTF-8",
                             "文件声明的编码是 %.*s，本系统只接受 UTF-8：请另存为 UTF-8 并把声明改为 encoding=\"UTF-8\"",
                             "the file declares encoding %.*s; only UTF-8 is accepted: save it as UTF-8",
-                            n, q + 1, n, q + 1);
+                            n, q + 1);
                 return -1;
             }
         }
@@ -137,7 +137,7 @@ static int check_encoding(const char *buf, size_t len, const char *shown, findin
                     "encoding=UTF-8",
                     "第 %ld 字节不是有效的 UTF-8 编码（文件可能是 GBK/GB18030 编码，请另存为 UTF-8）",
                     "byte %ld is not valid UTF-8 (the file may be GBK/GB18030; save it as UTF-8)",
-                    bad + 1, bad + 1);
+                    bad + 1);
         return -1;
     }
     return 0;
@@ -164,7 +164,7 @@ static int check_limits(xmlNodePtr node, int depth, long *count, const char *sho
         if (++*count > XML_MAX_NODES) {
             finding_add(f, SEV_ERROR, "xml.malformed", shown, xml_line(node), "nodes<=2000000",
                         "文件中的元素和文字段落过多（上限 %d 个）：请拆分为多个文件",
-                        "too many elements and text nodes (limit %d): split the file", XML_MAX_NODES, XML_MAX_NODES);
+                        "too many elements and text nodes (limit %d): split the file", XML_MAX_NODES);
             return -1;
         }
         if (node->type == XML_TEXT_NODE && node->content &&
@@ -178,7 +178,7 @@ static int check_limits(xmlNodePtr node, int depth, long *count, const char *sho
         if (depth > XML_MAX_DEPTH) {
             finding_add(f, SEV_ERROR, "xml.malformed", shown, xml_line(node), "depth<=32",
                         "元素嵌套超过 %d 层", "elements are nested more than %d deep",
-                        XML_MAX_DEPTH, XML_MAX_DEPTH);
+                        XML_MAX_DEPTH);
             return -1;
         }
         for (xmlAttrPtr a = node->properties; a; a = a->next) {
@@ -186,7 +186,7 @@ static int check_limits(xmlNodePtr node, int depth, long *count, const char *sho
                 strlen((const char *)a->children->content) > XML_MAX_TEXT_BYTES) {
                 finding_add(f, SEV_ERROR, "xml.malformed", shown, xml_line(node), "text<=1MiB",
                             "属性 %s 的值超过 1 MB", "attribute %s is longer than 1 MB",
-                            (const char *)a->name, (const char *)a->name);
+                            (const char *)a->name);
                 return -1;
             }
         }
@@ -321,19 +321,9 @@ static char *mend(const char *b, size_t len, const slip *s, size_t *outlen)
     return out;
 }
 
-/* What to say about each slip: every form takes the column and the
- * offending character (%.0s where the sentence needs none). */
-static const struct { const char *zh, *en; } SLIP_TEXT[] = {
-    [SLIP_QUOTE] = {"第 %ld 列：属性值用了中文引号 %s：请改成英文引号，如 date=\"2016-09-20\"（Word 会自动把英文引号换成中文引号）",
-                    "column %ld: the attribute value is in curly quotes %s: use straight quotes, as in date=\"2016-09-20\" (Word replaces them by itself)"},
-    [SLIP_APOSTROPHE] = {"第 %ld 列：标签名里有弯引号 %s（Word 把 ' 换成了弯引号）：标签名只能用英文字母、数字和 -，请删除它",
-                         "column %ld: the tag name holds a curly apostrophe %s (Word's replacement for '): tag names are letters, digits and - only"},
-    [SLIP_EQUALS] = {"第 %ld 列：属性后面用了全角等号 %s：请改成半角 =", "column %ld: a full-width %s after the attribute name: use ="},
-    [SLIP_ANGLE] = {"第 %ld 列：标签用了全角尖括号 %s：请改成半角 < 和 >", "column %ld: the tag uses a full-width bracket %s: use < and >"},
-    [SLIP_AMP] = {"第 %ld 列：文字中的 & 要写成 &amp;（或改用“和”）%.0s", "column %ld: a & in text must be written &amp;%.0s"},
-    [SLIP_LT] = {"第 %ld 列：文字中的 < 要写成 &lt;（或改用全角 ＜）%.0s", "column %ld: a < in text must be written &lt;%.0s"},
-};
-
+/* What to say about each slip: every pair takes the column and the
+ * offending character (%.0s where the sentence needs none). Literal
+ * formats, so the compiler checks both of each pair. */
 static void report_slip(const slip *s, const char *b, const char *shown, findings *f)
 {
     if (s->kind == SLIP_NONE) return;
@@ -341,8 +331,32 @@ static void report_slip(const slip *s, const char *b, const char *shown, finding
     place_of(b, s->at, &line, &col);
     char ch[4] = "";
     if (s->kind != SLIP_AMP && s->kind != SLIP_LT) memcpy(ch, b + s->at, 3);
-    finding_add(f, SEV_ERROR, "xml.malformed", shown, line, "well-formed", SLIP_TEXT[s->kind].zh,
-                SLIP_TEXT[s->kind].en, col, ch, col, ch);
+#define SLIP(zh, en) finding_add(f, SEV_ERROR, "xml.malformed", shown, line, "well-formed", zh, en, col, ch)
+    switch (s->kind) {
+    case SLIP_QUOTE:
+        SLIP("第 %ld 列：属性值用了中文引号 %s：请改成英文引号，如 date=\"2016-09-20\"（Word 会自动把英文引号换成中文引号）",
+             "column %ld: the attribute value is in curly quotes %s: use straight quotes, as in date=\"2016-09-20\" (Word replaces them by itself)");
+        break;
+    case SLIP_APOSTROPHE:
+        SLIP("第 %ld 列：标签名里有弯引号 %s（Word 把 ' 换成了弯引号）：标签名只能用英文字母、数字和 -，请删除它",
+             "column %ld: the tag name holds a curly apostrophe %s (Word's replacement for '): tag names are letters, digits and - only");
+        break;
+    case SLIP_EQUALS:
+        SLIP("第 %ld 列：属性后面用了全角等号 %s：请改成半角 =", "column %ld: a full-width %s after the attribute name: use =");
+        break;
+    case SLIP_ANGLE:
+        SLIP("第 %ld 列：标签用了全角尖括号 %s：请改成半角 < 和 >", "column %ld: the tag uses a full-width bracket %s: use < and >");
+        break;
+    case SLIP_AMP:
+        SLIP("第 %ld 列：文字中的 & 要写成 &amp;（或改用“和”）%.0s", "column %ld: a & in text must be written &amp;%.0s");
+        break;
+    case SLIP_LT:
+        SLIP("第 %ld 列：文字中的 < 要写成 &lt;（或改用全角 ＜）%.0s", "column %ld: a < in text must be written &lt;%.0s");
+        break;
+    case SLIP_NONE:
+        break;
+    }
+#undef SLIP
 }
 
 /* An error with no certain fix, in the teacher's words where we know it. */
@@ -354,21 +368,20 @@ static void report_other(const load_state *st, const char *shown, findings *f)
     case XML_ERR_TAG_NAME_MISMATCH:
         finding_add(f, SEV_ERROR, "xml.malformed", shown, line, "well-formed",
                     "第 %d 列：结束标签 </%s> 与第 %d 行的开始标签 <%s> 不配对：是否漏写了 </%s>，或写错了标签名？",
-                    "column %d: the end tag </%s> does not match the start tag <%s> of line %d: is </%s> missing or misspelt?",
-                    col, st->error_str2, st->error_int1, st->error_str1, st->error_str1,
-                    col, st->error_str2, st->error_str1, st->error_int1, st->error_str1);
+                    "column %1$d: the end tag </%2$s> does not match the start tag <%4$s> of line %3$d: is </%5$s> missing or misspelt?",
+                    col, st->error_str2, st->error_int1, st->error_str1, st->error_str1);
         break;
     case XML_ERR_TAG_NOT_FINISHED:
         finding_add(f, SEV_ERROR, "xml.malformed", shown, line, "well-formed",
                     "文件在第 %d 行的 <%s> 结束之前就结束了：缺少 </%s>",
-                    "the file ends before the <%s> of line %d is closed: </%s> is missing",
-                    st->error_int1, st->error_str1, st->error_str1, st->error_str1, st->error_int1, st->error_str1);
+                    "the file ends before the <%2$s> of line %1$d is closed: </%3$s> is missing",
+                    st->error_int1, st->error_str1, st->error_str1);
         break;
     case XML_ERR_DOCUMENT_END:
         finding_add(f, SEV_ERROR, "xml.malformed", shown, line, "well-formed",
                     "第 %d 列：根元素结束之后还有内容：一个文件只能有一个根元素，其余内容请放进根元素里",
                     "column %d: content after the root element ends: a file has one root element, put the rest inside it",
-                    col, col);
+                    col);
         break;
     case XML_ERR_DOCUMENT_EMPTY:
         finding_add(f, SEV_ERROR, "xml.malformed", shown, line, "well-formed",
@@ -378,7 +391,7 @@ static void report_other(const load_state *st, const char *shown, findings *f)
     default:
         finding_add(f, SEV_ERROR, "xml.malformed", shown, line, "well-formed",
                     "第 %d 列：XML 格式错误，请检查标签是否配对、特殊字符 & < 是否写成 &amp; &lt;（解析器：%s）",
-                    "column %d: malformed XML: %s", col, st->error_msg, col, st->error_msg);
+                    "column %d: malformed XML: %s", col, st->error_msg);
     }
 }
 
@@ -387,7 +400,7 @@ static void report_parse_failure(const char *buf, size_t len, load_state *st, co
 {
     if (st->forbidden_line) {
         finding_add(f, SEV_ERROR, "xml.forbidden", shown, st->forbidden_line, "no-dtd",
-                    "%s", "%s", forbidden_zh(st->forbidden_what), forbidden_en(st->forbidden_what));
+                    "%s%.0s", "%.0s%s", forbidden_zh(st->forbidden_what), forbidden_en(st->forbidden_what));
         return;
     }
     char *work = xstrndup(buf, len);
@@ -408,7 +421,7 @@ static void report_parse_failure(const char *buf, size_t len, load_state *st, co
             if (listed == MAX_PARSE_ERRORS) {
                 finding_add(f, SEV_ERROR, "xml.malformed", shown, line, "well-formed",
                             "此后还有错误：以上是前 %d 处，改正后再检查一次", "more errors follow: these are the first %d; fix them and check again",
-                            MAX_PARSE_ERRORS, MAX_PARSE_ERRORS);
+                            MAX_PARSE_ERRORS);
                 break;
             }
             report_slip(&s, work, shown, f);
@@ -441,7 +454,7 @@ xmlDocPtr xml_load_untrusted(const char *path, const char *shown, findings *f,
             finding_add(f, SEV_ERROR, "xml.malformed", shown, 0, "size<=16MiB",
                         "文件过大（%.1f MB，上限 16 MB）：请按周或按月拆分为多个文件",
                         "the file is too large (%.1f MB, limit 16 MB): split it into several files",
-                        len / 1048576.0, len / 1048576.0);
+                        len / 1048576.0);
             return NULL;
         }
         *io_error = 1;

@@ -351,7 +351,7 @@ static int file_errors(serve *s, checked *c, const char *id, const char *name, s
     int bad = 0;
     if (!strcmp(name, "placement.xml") && c->sub.id && strcmp(c->sub.id, id))
         finding_add(&c->f, SEV_ERROR, "ref.missing", name, c->sub.profile_line, "placement/@id",
-                    "研修编号 %s 与账户的研修编号 %s 不一致", "placement id %s is not the account's %s", c->sub.id, id, c->sub.id, id);
+                    "研修编号 %s 与账户的研修编号 %s 不一致", "placement id %s is not the account's %s", c->sub.id, id);
     sb_puts(out, "{\"error\":\"文件有错误，没有保存\",\"findings\":[");
     for (size_t i = 0; i < c->f.n; i++) {
         const finding *x = &c->f.v[i];

@@ -68,6 +68,16 @@ hostile bigimage ref.missing
 base many; { printf '%s\n<observations xmlns="urn:dangan:1">\n' "$H"; i=0; while [ $i -lt 10000 ]; do printf '<observation date="2016-09-13" period="%d"><topic>t</topic><notes><p>n</p></notes><comment><p>c</p></comment></observation>\n' $((i % 12 + 1)); i=$((i+1)); done; printf '</observations>\n'; } > "$tmp/many/extra.xml"
 hostile many date.clash
 
+# 100,000 observations without a comment (issue 17): the comment check
+# is one pass over the records, not one per observation lacking a comment.
+# They share 36 slots, so the capped findings are clashes; the check list's
+# comment row shows every observation read was judged.
+base nocomment; { printf '%s\n<observations xmlns="urn:dangan:1">\n' "$H"; awk 'BEGIN { for (i = 0; i < 100000; i++)
+  printf "<observation date=\"2016-09-%d\" period=\"%d\"><topic>t</topic><notes><p>n</p></notes></observation>\n", 12 + i % 3, i % 12 + 1 }';
+  printf '</observations>\n'; } > "$tmp/nocomment/observations.xml"
+hostile nocomment date.clash
+$bin check "$tmp/nocomment" 2>/dev/null | grep -Eq '听课记录须有评课 +每条 +0/[0-9]{5}$' && ok || bad "nocomment: no comment row judging every observation"
+
 # A UTF-8 byte-order mark is read, not refused (editors on Windows write one).
 base bom; { printf '\357\273\277'; cat samples/li-chunyan/reflections.xml; } > "$tmp/bom/reflections.xml"
 $bin check --json "$tmp/bom" > "$tmp/bom.json"; rc=$?

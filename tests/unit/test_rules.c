@@ -317,6 +317,39 @@ static void test_absence_and_score(void)
     done(&s, p, &v, &f);
 }
 
+/* comment.missing numbers an observation within its own file ("第3条" is
+ * the third in that file, whatever the other files hold), in one pass. */
+static void test_comment_numbered_per_file(void)
+{
+    static sub_file files[3] = {{"placement.xml", NULL, ROOT_PLACEMENT},
+                                {"observations.xml", NULL, ROOT_OBSERVATIONS},
+                                {"observations-2.xml", NULL, ROOT_OBSERVATIONS}};
+    submission s;
+    sub_init(&s, "2016-09-12", "2016-09-26");
+    s.files = files;
+    s.nfiles = 3;
+    const int in_file[5] = {1, 1, 2, 1, 2}, commented[5] = {1, 0, 0, 0, 1};
+    for (int i = 0; i < 5; i++) {
+        add(&s, REC_OBSERVATION, "2016-09-13", i + 1, NULL);
+        s.recs[i].file = in_file[i];
+        if (commented[i]) s.recs[i].has |= HAS_COMMENT;
+    }
+    add(&s, REC_LESSON, "2016-09-14", 1, "regular");   /* not an observation: not counted */
+    s.recs[5].file = 1;
+    requirement r = {.type = REQ_COMMENT, .min = 1};
+    profile *p = one_req(r);
+    verdict v;
+    findings f = run(&s, p, &v);
+    CHECK(count_code(&f, "comment.missing") == 3);
+    CHECK(f.n == 3 && !strcmp(f.v[0].file, "observations.xml") && f.v[0].line == 2);
+    CHECK(f.n == 3 && !strcmp(f.v[0].msg_zh, "第2条听课记录（2016-09-13 第2节）缺少评课意见 <comment>"));
+    CHECK(f.n == 3 && !strcmp(f.v[1].file, "observations-2.xml"));
+    CHECK(f.n == 3 && !strcmp(f.v[1].msg_en, "observation 1 (2016-09-13, period 3) has no <comment>"));
+    CHECK(f.n == 3 && !strcmp(f.v[2].msg_en, "observation 3 (2016-09-13, period 4) has no <comment>"));
+    CHECK(v.nrows == 1 && !v.rows[0].met && !strcmp(v.rows[0].actual, "2/5"));
+    done(&s, p, &v, &f);
+}
+
 int main(void)
 {
     char err[512];
@@ -328,6 +361,7 @@ int main(void)
     test_per_semester_prorated();
     test_ratio_length_eligibility();
     test_absence_and_score();
+    test_comment_numbered_per_file();
     calendar_free(cal);
     return test_done("test_rules");
 }
