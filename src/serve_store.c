@@ -8,8 +8,9 @@
  * was made in DIR/history/ID/. So a reader (or a crash) sees the old file
  * or the whole new one, and no save ever loses a version. Every write of a
  * submission holds its stripe lock: the ETag comparison and the rename are
- * one step, so two tabs cannot both win. The check engine, shared by all
- * requests, is taken (s->work) only for the check itself. */
+ * one step, so two tabs cannot both win. An engine (serve_engine.c) is
+ * taken only for the check itself: saves of different teachers check side
+ * by side, one per core, and never wait behind a draft. */
 #include "serve.h"
 
 #include "check_run.h"
@@ -199,9 +200,9 @@ static int run_check(serve *s, const char *dir, const char *id, checked *c, repl
 {
     char err[1024], prof[64];
     const char *p = profile_for(s, dir, id, prof, sizeof prof);
-    pthread_mutex_lock(&s->work);
-    int rc = check_submission(&s->ctx, dir, p, c, err, sizeof err);
-    pthread_mutex_unlock(&s->work);
+    context *e = engine_take(s, 0, r);
+    int rc = check_submission(e, dir, p, c, err, sizeof err);
+    engine_give(s, e, r);
     if (rc != 0) reply_error(r, 500, err);
     return rc == 0 ? 0 : -1;
 }
