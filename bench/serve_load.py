@@ -159,6 +159,6 @@ print("serve load, server time: saves p50 %.1f ms p99 %.1f ms; drafts p50 %.1f m
       "(of which waiting for a draft engine p50 %.1f ms p99 %.1f ms)"
       % (pct(save_srv, .5), pct(save_srv, .99), pct(draft_srv, .5), pct(draft_srv, .99), pct(draft_wait, .5),
          pct(draft_wait, .99)))
-print("DIAG drafts asked within %.0f ms" % ((max(draft_at) - min(draft_at)) * 1000))
+print("serve load: the %d drafts were asked for within %.1f s of each other" % (len(draft_at), max(draft_at) - min(draft_at)))
 print("serve load, parts of a save's server time at p99: waiting for a check engine %.1f ms, checking %.1f ms, "
       "the rest (files, fsyncs, history) %.1f ms" % tuple(pct(save_parts[k], .99) for k in ("wait", "engine", "rest")))
