@@ -12,7 +12,7 @@
  *   serve_store.c  submission files: names, ETags, validation, history
  *   serve_api.c    the JSON endpoints
  *   serve_job.c    bundle and verify as child processes; the bundle zip
- *   serve_engine.c the pools of check engines (checks, drafts)
+ *   serve_engine.c the check engines: a load context per core and one more
  */
 #ifndef DANGAN_SERVE_H
 #define DANGAN_SERVE_H

@@ -21,10 +21,11 @@
 #include <unistd.h>
 
 /* Connections at once, each with its own thread (a thread per
- * connection: a request waiting for a draft or an fsync holds up no other
- * connection, as it did when 8 threads each served many). A school's 60
- * teachers with ~6 browser connections each stay well under it; a flood
- * beyond it waits in the listen queue, not in memory. */
+ * connection: a request waiting for an engine or an fsync holds up no
+ * other connection, as it did when 8 threads each served many). A
+ * school's 60 teachers with ~6 browser connections each stay well under
+ * it; connections beyond it are not served until one closes, so a flood
+ * costs at most this many threads. */
 #define SERVE_CONNECTIONS 1000
 /* A connection idle this long is closed (a phone that lost its signal). */
 #define SERVE_IDLE_SECONDS 60
