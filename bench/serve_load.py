@@ -139,7 +139,11 @@ for t in threads:
     t.start()
 for t in threads:
     t.join()
-hwm = re.search(r"VmHWM:\s*(\d+)", open("/proc/%d/status" % srv.pid).read()).group(1)
+status = open("/proc/%d/status" % srv.pid).read()
+hwm = re.search(r"VmHWM:\s*(\d+)", status).group(1)
+# RSS counts the font files each engine maps (shared page cache) once per
+# engine: what is the server's own memory is the anonymous part.
+anon, filed = (int(re.search(k + r":\s*(\d+)", status).group(1)) / 1024 for k in ("RssAnon", "RssFile"))
 srv.terminate()
 srv.wait()
 shutil.rmtree(tmp)
@@ -159,6 +163,7 @@ print("serve load, server time: saves p50 %.1f ms p99 %.1f ms; drafts p50 %.1f m
       "(of which waiting for a draft engine p50 %.1f ms p99 %.1f ms)"
       % (pct(save_srv, .5), pct(save_srv, .99), pct(draft_srv, .5), pct(draft_srv, .99), pct(draft_wait, .5),
          pct(draft_wait, .99)))
+print("serve load: server RSS at the end %.1f MiB anonymous, %.1f MiB of mapped files (fonts, libraries)" % (anon, filed))
 print("serve load: the %d drafts were asked for within %.1f s of each other" % (len(draft_at), max(draft_at) - min(draft_at)))
 print("serve load, parts of a save's server time at p99: waiting for a check engine %.1f ms, checking %.1f ms, "
       "the rest (files, fsyncs, history) %.1f ms" % tuple(pct(save_parts[k], .99) for k in ("wait", "engine", "rest")))

@@ -74,6 +74,7 @@ typedef struct engine_pool {
     context *ctx;
     int *busy;                /* 0 free, 1 a check, 2 a draft */
     int n, drafts, max_drafts;
+    unsigned long next[2], serving[2];   /* tickets of checks [0] and drafts [1] */
 } engine_pool;
 
 typedef struct user {

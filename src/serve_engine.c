@@ -83,15 +83,22 @@ static int free_engine(const engine_pool *p, int draft)
     return -1;
 }
 
+/* Checks and drafts each take engines in the order they asked (a ticket
+ * each, served in turn): when a class's teachers all preview at once, no
+ * draft is overtaken again and again by later ones. */
 context *engine_take(serve *s, int draft, reply *r)
 {
     engine_pool *p = &s->engines;
     double t0 = now_ms();
     int i;
     pthread_mutex_lock(&p->l);
-    while ((i = free_engine(p, draft)) < 0) pthread_cond_wait(&p->freed, &p->l);
+    unsigned long me = p->next[draft]++;
+    while (me != p->serving[draft] || (i = free_engine(p, draft)) < 0) pthread_cond_wait(&p->freed, &p->l);
+    p->serving[draft]++;
     p->busy[i] = draft ? 2 : 1;
     p->drafts += draft;
+    /* The next in line may find an engine free too. */
+    pthread_cond_broadcast(&p->freed);
     pthread_mutex_unlock(&p->l);
     r->engine_at = now_ms();
     r->wait_ms += r->engine_at - t0;
