@@ -40,6 +40,7 @@ static int open_data(serve *s, const char *data, unsigned need, char *err, size_
 static void close_data(serve *s)
 {
     auth_close(s);
+    engines_close(s);
     context_close(&s->ctx);
     free(s->data);
     free(s->school);
@@ -70,14 +71,19 @@ int cmd_serve(int argc, char **argv)
         cli_fail("找不到 %s：%s", school, strerror(errno));
         return EXIT_USAGE;
     }
-    if (open_data(&s, data, NEED_ALL, err, sizeof err) != 0) {
+    /* The server's own context answers the calendar and the profiles of
+     * accounts; checks and drafts run on the engines. */
+    if (open_data(&s, data, NEED_SCHEMAS | NEED_CALENDAR, err, sizeof err) != 0 || engines_open(&s, err, sizeof err) != 0) {
         close_data(&s);
         return cli_fail("%s", err);
     }
+    /* util.c reads the umask once by setting it; done here, before any
+     * request thread, so no thread creates a file under the wrong one. */
+    (void)file_mode();
     s.web = xasprintf("%s/templates/web", s.ctx.home);
     /* bundle and verify run as this binary: the same build, the same data. */
     s.self = realpath("/proc/self/exe", NULL);
-    pthread_mutex_init(&s.work, NULL);
+    pthread_mutex_init(&s.ctxl, NULL);
     pthread_mutex_init(&s.jobl, NULL);
     pthread_mutex_init(&s.ratel, NULL);
     store_init(&s);

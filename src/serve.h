@@ -12,6 +12,7 @@
  *   serve_store.c  submission files: names, ETags, validation, history
  *   serve_api.c    the JSON endpoints
  *   serve_job.c    bundle and verify as child processes; the bundle zip
+ *   serve_engine.c the check engines: a load context per core and one more
  */
 #ifndef DANGAN_SERVE_H
 #define DANGAN_SERVE_H
@@ -28,6 +29,16 @@
  * fsyncs, run side by side on these many locks. */
 #define SERVE_STRIPES 64
 
+/* Load contexts, each used by one request at a time (serve_engine.c). */
+typedef struct engine_pool {
+    pthread_mutex_t l;
+    pthread_cond_t freed;
+    context *ctx;
+    int *busy;                /* 0 free, 1 a check, 2 a draft */
+    int n, drafts, max_drafts;
+    unsigned long next[2], serving[2];   /* tickets of checks [0] and drafts [1] */
+} engine_pool;
+
 typedef struct user {
     char login[64], role[16], placement[64], name[128], profile[64];
     char csrf[65];
@@ -42,8 +53,9 @@ typedef struct serve {
     char *self;               /* this binary, for bundle and verify */
     int tls;                  /* cookies get Secure */
     long session_ttl;         /* seconds */
-    context ctx;
-    pthread_mutex_t work;     /* the check engine (context, profiles, fonts) */
+    context ctx;              /* calendar (read only), and the profiles accounts name */
+    pthread_mutex_t ctxl;     /* ctx's profile cache */
+    engine_pool engines;      /* checks and drafts run on these */
     pthread_mutex_t stripes[SERVE_STRIPES]; /* store writes, by submission id */
     struct sqlite3 *db;
     pthread_mutex_t dbl;
@@ -65,6 +77,9 @@ typedef struct reply {
     char *cookie;             /* Set-Cookie, malloc'd, or NULL */
     char *file;               /* send this file instead of body (malloc'd) */
     const char *disposition;  /* Content-Disposition, or NULL */
+    /* For Server-Timing: when routing began, the time spent waiting for
+     * an engine and on one, and when the engine was taken. */
+    double t0, wait_ms, engine_ms, engine_at;
 } reply;
 
 /* One request, its body read whole (within its route's limit). */
@@ -97,7 +112,7 @@ void auth_close(serve *s);
  * 0, or -1 with err (login taken, bad field). */
 int auth_user_add(serve *s, const user *u, char *pw, size_t pwlen, char *err, size_t errlen);
 /* Why an account cannot be made (a Chinese sentence), or NULL; reads
- * the profiles, so the server calls it under s->work. */
+ * the profiles, so the server calls it under s->ctxl. */
 const char *auth_user_invalid(serve *s, const user *u);
 /* A teacher's new one-time password (forgotten password): must be
  * changed at the next login; the account's sessions end. 0, or -1 when
@@ -140,7 +155,7 @@ void store_delete(serve *s, const char *id, const char *name, const char *if_mat
 /* A figure (image bytes) stored under a generated name: 201 {"src"}. */
 void store_figure(serve *s, const char *id, const char *data, size_t len, reply *r);
 /* The check object of a submission (spec §4's JSON, plus "rows": the
- * check-list) into r, 200; caller holds s->work. */
+ * check-list) into r, 200; takes a check engine for the check. */
 void store_check(serve *s, const char *id, reply *r);
 /* Makes DIR/submissions/ID (user add). 0 or -1. */
 int store_create(const char *data, const char *id);
@@ -157,6 +172,19 @@ void job_verify(serve *s, const char *pdf, size_t len, reply *r);
 void job_reap(serve *s);
 /* The last finished bundle of DIR/bundles, after a restart. */
 void job_recover(serve *s);
+
+/* serve_engine.c */
+/* Opens an engine per core (1–8) and one more, each a whole context
+ * (NEED_ALL). -1 with err. */
+int engines_open(serve *s, char *err, size_t errlen);
+void engines_close(serve *s);
+/* A free engine, waiting for one: for a draft, one of all but the last
+ * (so a check never waits behind drafts). r's wait_ms and (at the give)
+ * engine_ms count the time. */
+context *engine_take(serve *s, int draft, reply *r);
+void engine_give(serve *s, context *c, reply *r);
+/* CLOCK_MONOTONIC in milliseconds. */
+double serve_clock_ms(void);
 
 /* Small JSON input: the string value of key in a flat object, malloc'd,
  * or NULL when absent or the body is not such an object. */

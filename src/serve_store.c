@@ -8,8 +8,9 @@
  * was made in DIR/history/ID/. So a reader (or a crash) sees the old file
  * or the whole new one, and no save ever loses a version. Every write of a
  * submission holds its stripe lock: the ETag comparison and the rename are
- * one step, so two tabs cannot both win. The check engine, shared by all
- * requests, is taken (s->work) only for the check itself. */
+ * one step, so two tabs cannot both win. An engine (serve_engine.c) is
+ * taken only for the check itself: saves of different teachers check side
+ * by side, one per core, and never wait behind a draft. */
 #include "serve.h"
 
 #include "check_run.h"
@@ -199,9 +200,9 @@ static int run_check(serve *s, const char *dir, const char *id, checked *c, repl
 {
     char err[1024], prof[64];
     const char *p = profile_for(s, dir, id, prof, sizeof prof);
-    pthread_mutex_lock(&s->work);
-    int rc = check_submission(&s->ctx, dir, p, c, err, sizeof err);
-    pthread_mutex_unlock(&s->work);
+    context *e = engine_take(s, 0, r);
+    int rc = check_submission(e, dir, p, c, err, sizeof err);
+    engine_give(s, e, r);
     if (rc != 0) reply_error(r, 500, err);
     return rc == 0 ? 0 : -1;
 }
@@ -276,8 +277,10 @@ static int write_synced(const char *path, const char *data, size_t len)
     return close(fd) || rc ? -1 : 0;
 }
 
-/* A staging folder: its files, and its figures/ folder of links. */
-static void rm_tree1(const char *dir)
+static void rm_tree1(const char *dir);
+
+/* Empties a staging folder: its files, and its figures/ folder of links. */
+static void empty_dir(const char *dir)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
@@ -288,6 +291,11 @@ static void rm_tree1(const char *dir)
         free(p);
     }
     if (d) closedir(d);
+}
+
+static void rm_tree1(const char *dir)
+{
+    empty_dir(dir);
     rmdir(dir);
 }
 
@@ -307,10 +315,17 @@ void store_recover(serve *s)
     free(st);
 }
 
+/* The submission's staging folder, DIR/.staging/ID: made once, emptied
+ * before and after each use (every use holds the submission's stripe
+ * lock, so there is one at a time). A folder made and removed per save
+ * made every save's fsync write the one .staging folder all saves share
+ * as well (ext4 syncs a new file's new parent folders), and its rmdir was
+ * up to 15 ms of a save under 60 teachers. */
 static char *staging(serve *s, const char *id)
 {
-    char *t = xasprintf("%s/.staging/%s.XXXXXX", s->data, id);
-    if (!mkdtemp(t)) { free(t); return NULL; }
+    char *t = xasprintf("%s/.staging/%s", s->data, id);
+    if (mkdir(t, 0755) != 0 && errno != EEXIST) { free(t); return NULL; }
+    empty_dir(t);
     return t;
 }
 
@@ -463,7 +478,7 @@ static void put_locked(serve *s, const char *id, const char *name, const char *b
     }
     checked_free(&c);
 done:
-    if (st) rm_tree1(st);
+    if (st) empty_dir(st);
     free(st);
     free(target);
 }
@@ -562,7 +577,7 @@ static void figure_locked(serve *s, const char *id, const char *data, size_t len
         free(name);
         free(dst);
     }
-    if (st) rm_tree1(st);
+    if (st) empty_dir(st);
     free(st);
     free(tmp);
     free(normal);

@@ -163,6 +163,13 @@
 /* How far over its limit a body is still read (and dropped) so that the
  * client hears the 413: a photograph a few MB too large, not a flood. */
 #define SERVE_DRAIN_BYTES (32ull << 20)
+/* Connections at once, each with its own thread (a thread per
+ * connection: a request waiting for an engine or an fsync holds up no
+ * other connection, as it did when 8 threads each served many). A
+ * school's 60 teachers with ~6 browser connections each stay well under
+ * it; connections beyond it are not served until one closes, so a flood
+ * costs at most this many threads. */
+#define SERVE_CONNECTIONS 1000
 /* Connections from one address at once: a school's teachers may all come
  * through one NAT address (each browser opens ~6), so this only stops a
  * flood from one machine. */
