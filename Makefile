@@ -101,7 +101,8 @@ bench: setup build/bench build/tools/mkimage
 	@build/bench build/bench-39 100 | tee build/bench-39.txt
 	@build/bench build/bench-160 20
 	@sh bench/peers.sh build/bench-39 $$(sed 's/.*batch\/[0-9]* cores *\([0-9.]*\) ms.*/\1/' build/bench-39.txt)
-	@python3 bench/serve_load.py build/dangan 60 30
+	@python3 bench/serve_load.py build/dangan 60 30 2 spread
+	@python3 bench/serve_load.py build/dangan 60 30 2 together
 	@sh bench/archive.sh 1000
 
 # The tools dangan is compared with (large: TeX Live's Chinese support).
