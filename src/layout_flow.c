@@ -429,6 +429,7 @@ int layout_document(const block_list *bl, const page_template *t, text_engine *t
 {
     flow *fl = xcalloc(1, sizeof *fl);
     *fl = (flow){.t = t, .te = te, .o = o, .doc = out};
+    out->draft = o->draft;
     flow_new_page(fl);
     int rc = 0;
     for (int i = 0; i < bl->n && rc == 0; i++) {

@@ -108,6 +108,7 @@ typedef struct document {
     page *forms;
     int nforms, cap_forms;
     char *title, *author, *subject, *keywords;   /* document information */
+    int draft;           /* a preview (layout_options.draft): the PDF stage deflates fast */
 } document;
 
 document *document_new(void);

@@ -299,14 +299,14 @@ static int prepare(const font_set *fs, used_font *u, char name[80], char *err, s
     return 0;
 }
 
-int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *text,
+int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *text, int draft,
                    char *err, size_t errlen)
 {
     hb_font_t *hf = hb_font_create(fonts_hb_face(fs, u->font));
     int rc = -1;
     char name[80];
     if (prepare(fs, u, name, err, errlen) != 0) goto done;
-    HPDF_Dict file = pdf_deflated_stream(pdf, u->sub.data, u->sub.len, FONT_LEVEL);
+    HPDF_Dict file = pdf_deflated_stream(pdf, u->sub.data, u->sub.len, draft ? 1 : FONT_LEVEL);
     HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)u->sub.len);
 
     HPDF_Dict cid = new_indirect(pdf);

@@ -37,8 +37,9 @@ void used_font_add(used_font *u, uint32_t gid, uint32_t text_off, uint16_t text_
 void used_font_free(used_font *u);
 
 /* Writes u as an indirect Type0 font into pdf; text is the document's
- * cluster text. 0, or -1 with err. */
-int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *text,
+ * cluster text; a draft's font program is deflated fast (level 1). 0, or
+ * -1 with err. */
+int pdf_font_write(HPDF_Doc pdf, const font_set *fs, used_font *u, const char *text, int draft,
                    char *err, size_t errlen);
 
 /* The same font as objects of an incremental update written by hand
