@@ -115,7 +115,7 @@ SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 test-sanitize: setup build/tools/mkimage
 	@$(MAKE) -s B=build-asan CFLAGS="$(SAN)" LDFLAGS="-fsanitize=address,undefined" \
 	  build-asan/dangan $(UNIT:tests/unit/%.c=build-asan/tests/%)
-	@DANGAN_BIN=build-asan/dangan DANGAN_UNIT_DIR=build-asan/tests ASAN_OPTIONS=detect_leaks=1 \
+	@DANGAN_BIN=build-asan/dangan DANGAN_UNIT_DIR=build-asan/tests DANGAN_LIMIT_SCALE=3 ASAN_OPTIONS=detect_leaks=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh
 
 # Every command on the samples under valgrind: no errors, no definite leaks.
