@@ -114,6 +114,36 @@ PATH=/nonexistent $bin archive "$tmp/B1" --into "$N" >"$tmp/log" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "pdftoppm" "$tmp/log" && grep -q "poppler-utils" "$tmp/log" && [ "$(tree_hash "$N")" = "$before" ] \
   && ok || bad "no pdftoppm: exit $rc: $(cat "$tmp/log")"
 
+# Many dossiers at once: poppler's children run in a bounded pool (at
+# most 2 × online CPUs at a time) while the rest is checked. One dossier
+# in the middle that poppler cannot render (a pdftoppm on PATH that fails
+# for it and is slow for the others) refuses the bundle naming only it,
+# the archive unchanged, no child left running afterwards.
+i=0
+while [ $i -lt 12 ]; do i=$((i + 1)); sample_as "$tmp/m$i" "$(printf 'LX2016-%04d' $((100 + i)))"; done
+$bin bundle "$tmp"/m*/ --school "$tmp/pki/SCHOOL.xml" -o "$tmp/B12" >/dev/null 2>&1 && ok || bad "bundle B12"
+W="$tmp/wrap"; mkdir -p "$W/run"
+for tool in pdftoppm pdftotext; do
+  cat > "$W/$tool" <<EOF
+#!/bin/sh
+: > "$W/run/\$\$"; ls "$W/run" | wc -l >> "$W/counts"
+case "\$*" in *"\$(cat "$W/fail" 2>/dev/null).pdf"*) rm -f "$W/run/\$\$"; [ "$tool" = pdftoppm ] && exit 3;; esac
+sleep 0.3; "$(command -v $tool)" "\$@" & echo "\$\$ \$!" >> "$W/pids"; wait \$!; rc=\$?
+rm -f "$W/run/\$\$"; exit \$rc
+EOF
+  chmod +x "$W/$tool"
+done
+echo LX2016-0106 > "$W/fail"
+opath=$PATH; PATH="$W:$PATH"
+refused render12 "$tmp/B12" "dossiers/LX2016-0106.pdf：可用性 GD-3-4 可由阅读器打开（渲染第 1 页）：pdftoppm 无法渲染第 1 页（退出码 3）"
+PATH=$opath
+[ "$(grep -c "dossiers/" "$tmp/log")" = 1 ] && ok || bad "only LX2016-0106 is named: $(cat "$tmp/log")"
+left=""; for p in $(cat "$W/pids"); do kill -0 "$p" 2>/dev/null && left="$left $p"; done
+[ -z "$left" ] && [ -z "$(ls "$W/run")" ] && ok || bad "children left running:$left $(ls "$W/run")"
+max=$(sort -n "$W/counts" | tail -n 1); cpus=$(getconf _NPROCESSORS_ONLN)
+[ "$max" -le $((2 * cpus)) ] && [ "$max" -ge $((cpus < 2 ? 2 : 3)) ] && ok || bad "children at once: $max, CPUs $cpus"
+[ "$(wc -l < "$W/pids")" -ge 22 ] && ok || bad "poppler ran $(wc -l < "$W/pids") times for 13 dossiers"
+
 # An index without the filing table and column is migrated in place.
 M="$tmp/mig"; new_archive "$M"
 $bin archive "$tmp/B0" --into "$M" >/dev/null 2>&1 && sqlite3 "$M/index.sqlite" "DROP TABLE filing; ALTER TABLE dossier DROP COLUMN filing;" && ok || bad "migration set-up"
