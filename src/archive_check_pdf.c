@@ -122,7 +122,9 @@ static char *squeezed(const char *s)
 /* ---- poppler for many dossiers at once ----
  * Each dossier is one job of two children, pdftotext and pdftoppm, both
  * writing to a pipe (nothing on disk). At most limit children run at a
- * time (2 × online CPUs: they wait on I/O and on a loaded machine), and
+ * time (2 × online CPUs: a child spends much of its short life starting —
+ * exec, linking, lcms building its transforms for the PDF/A OutputIntent —
+ * and the archive's own qpdf checks run beside them), and
  * no job starts more than limit dossiers ahead of the in-process checks,
  * so the texts waiting for their record stay few. Every child is read
  * through poll() and reaped as its pipe ends; pool_free kills and reaps
