@@ -138,11 +138,30 @@ opath=$PATH; PATH="$W:$PATH"
 refused render12 "$tmp/B12" "dossiers/LX2016-0106.pdf：可用性 GD-3-4 可由阅读器打开（渲染第 1 页）：pdftoppm 无法渲染第 1 页（退出码 3）"
 PATH=$opath
 [ "$(grep -c "dossiers/" "$tmp/log")" = 1 ] && ok || bad "only LX2016-0106 is named: $(cat "$tmp/log")"
-left=""; for p in $(cat "$W/pids"); do kill -0 "$p" 2>/dev/null && left="$left $p"; done
+alive() {  # alive PID...: those still running (a zombie left to init to reap is dead)
+  for p in "$@"; do case "$(ps -o stat= -p "$p" 2>/dev/null)" in ""|Z*) ;; *) printf ' %s' "$p";; esac; done
+}
+left=$(alive $(cat "$W/pids"))
 [ -z "$left" ] && [ -z "$(ls "$W/run")" ] && ok || bad "children left running:$left $(ls "$W/run")"
 max=$(sort -n "$W/counts" | tail -n 1); cpus=$(getconf _NPROCESSORS_ONLN)
 [ "$max" -le $((2 * cpus)) ] && [ "$max" -ge $((cpus < 2 ? 2 : 3)) ] && ok || bad "children at once: $max, CPUs $cpus"
 [ "$(wc -l < "$W/pids")" -ge 22 ] && ok || bad "poppler ran $(wc -l < "$W/pids") times for 13 dossiers"
+
+# An archive killed mid-intake takes poppler's children with it (they
+# die with their parent, PR_SET_PDEATHSIG): with a renderer that stalls
+# on every dossier, none is left running after the kill.
+for tool in pdftoppm pdftotext; do
+  printf '#!/bin/sh\necho $$ >> "%s/stalled"; exec sleep 30\n' "$W" > "$W/$tool"
+done
+: > "$W/stalled"
+K="$tmp/killed"; new_archive "$K"
+PATH="$W:$PATH" $bin archive "$tmp/B12" --into "$K" >/dev/null 2>&1 & apid=$!
+i=0; while [ $i -lt 100 ] && [ "$(wc -l < "$W/stalled")" -lt 2 ]; do sleep 0.1; i=$((i + 1)); done
+kill -9 $apid; wait $apid 2>/dev/null
+sleep 0.5
+left=$(alive $(cat "$W/stalled"))
+[ "$(wc -l < "$W/stalled")" -ge 2 ] && [ -z "$left" ] && ok || bad "children outlive a killed intake:$left ($(wc -l < "$W/stalled") started)"
+for p in $left; do kill "$p"; done
 
 # An index without the filing table and column is migrated in place.
 M="$tmp/mig"; new_archive "$M"
