@@ -7,8 +7,10 @@
  * (archive_report.h).
  * Takes: the staged copy of a bundle (archive_file.c), the archive's
  * trust store, templates/checks.xml. Gives: one list of items for the bundle as a whole, one
- * per dossier. Reads PDFs through verify_read.h (qpdf) and renders page 1
- * with poppler's pdftoppm as a child process. */
+ * per dossier. Reads PDFs through verify_read.h (qpdf); renders page 1
+ * with poppler's pdftoppm and reads its text with pdftotext, as child
+ * processes for many dossiers at once (at most 2 × online CPUs running),
+ * all reaped before intake_check returns. */
 #ifndef DANGAN_ARCHIVE_CHECK_H
 #define DANGAN_ARCHIVE_CHECK_H
 
@@ -60,7 +62,8 @@ typedef struct intake {
 } intake;
 
 /* Runs every check of the bundle copy at dir against trust t at now;
- * scratch is a folder of our own for the renderer's output; skipped are
+ * scratch, a folder of our own, is no longer written (poppler's output
+ * goes to pipes); skipped are
  * the bundle's entries not copied (links, special and hidden files). When the
  * manifest's signature is not valid and trusted no other file is opened.
  * 1 every item passed, 0 some not, -1 the checks could not be run (err:

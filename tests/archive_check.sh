@@ -114,6 +114,55 @@ PATH=/nonexistent $bin archive "$tmp/B1" --into "$N" >"$tmp/log" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "pdftoppm" "$tmp/log" && grep -q "poppler-utils" "$tmp/log" && [ "$(tree_hash "$N")" = "$before" ] \
   && ok || bad "no pdftoppm: exit $rc: $(cat "$tmp/log")"
 
+# Many dossiers at once: poppler's children run in a bounded pool (at
+# most 2 × online CPUs at a time) while the rest is checked. One dossier
+# in the middle that poppler cannot render (a pdftoppm on PATH that fails
+# for it and is slow for the others) refuses the bundle naming only it,
+# the archive unchanged, no child left running afterwards.
+i=0
+while [ $i -lt 12 ]; do i=$((i + 1)); sample_as "$tmp/m$i" "$(printf 'LX2016-%04d' $((100 + i)))"; done
+$bin bundle "$tmp"/m*/ --school "$tmp/pki/SCHOOL.xml" -o "$tmp/B12" >/dev/null 2>&1 && ok || bad "bundle B12"
+W="$tmp/wrap"; mkdir -p "$W/run"
+for tool in pdftoppm pdftotext; do
+  cat > "$W/$tool" <<EOF
+#!/bin/sh
+: > "$W/run/\$\$"; ls "$W/run" | wc -l >> "$W/counts"
+case "\$*" in *"\$(cat "$W/fail" 2>/dev/null).pdf"*) rm -f "$W/run/\$\$"; [ "$tool" = pdftoppm ] && exit 3;; esac
+sleep 0.3; "$(command -v $tool)" "\$@" & echo "\$\$ \$!" >> "$W/pids"; wait \$!; rc=\$?
+rm -f "$W/run/\$\$"; exit \$rc
+EOF
+  chmod +x "$W/$tool"
+done
+echo LX2016-0106 > "$W/fail"
+opath=$PATH; PATH="$W:$PATH"
+refused render12 "$tmp/B12" "dossiers/LX2016-0106.pdf：可用性 GD-3-4 可由阅读器打开（渲染第 1 页）：pdftoppm 无法渲染第 1 页（退出码 3）"
+PATH=$opath
+[ "$(grep -c "dossiers/" "$tmp/log")" = 1 ] && ok || bad "only LX2016-0106 is named: $(cat "$tmp/log")"
+alive() {  # alive PID...: those still running (a zombie left to init to reap is dead)
+  for p in "$@"; do case "$(ps -o stat= -p "$p" 2>/dev/null)" in ""|Z*) ;; *) printf ' %s' "$p";; esac; done
+}
+left=$(alive $(cat "$W/pids"))
+[ -z "$left" ] && [ -z "$(ls "$W/run")" ] && ok || bad "children left running:$left $(ls "$W/run")"
+max=$(sort -n "$W/counts" | tail -n 1); cpus=$(getconf _NPROCESSORS_ONLN)
+[ "$max" -le $((2 * cpus)) ] && [ "$max" -ge $((cpus < 2 ? 2 : 3)) ] && ok || bad "children at once: $max, CPUs $cpus"
+[ "$(wc -l < "$W/pids")" -ge 22 ] && ok || bad "poppler ran $(wc -l < "$W/pids") times for 13 dossiers"
+
+# An archive killed mid-intake takes poppler's children with it (they
+# die with their parent, PR_SET_PDEATHSIG): with a renderer that stalls
+# on every dossier, none is left running after the kill.
+for tool in pdftoppm pdftotext; do
+  printf '#!/bin/sh\necho $$ >> "%s/stalled"; exec sleep 30\n' "$W" > "$W/$tool"
+done
+: > "$W/stalled"
+K="$tmp/killed"; new_archive "$K"
+PATH="$W:$PATH" $bin archive "$tmp/B12" --into "$K" >/dev/null 2>&1 & apid=$!
+i=0; while [ $i -lt 100 ] && [ "$(wc -l < "$W/stalled")" -lt 2 ]; do sleep 0.1; i=$((i + 1)); done
+kill -9 $apid; wait $apid 2>/dev/null
+sleep 0.5
+left=$(alive $(cat "$W/stalled"))
+[ "$(wc -l < "$W/stalled")" -ge 2 ] && [ -z "$left" ] && ok || bad "children outlive a killed intake:$left ($(wc -l < "$W/stalled") started)"
+for p in $left; do kill "$p"; done
+
 # An index without the filing table and column is migrated in place.
 M="$tmp/mig"; new_archive "$M"
 $bin archive "$tmp/B0" --into "$M" >/dev/null 2>&1 && sqlite3 "$M/index.sqlite" "DROP TABLE filing; ALTER TABLE dossier DROP COLUMN filing;" && ok || bad "migration set-up"
