@@ -7,8 +7,10 @@
  * kept manifest hashes to its name and its signature verifies; every
  * filed dossier's signatures (school, archive) verify against trust/ as
  * of its filing; archive numbers run without a gap per prefix and year,
- * each number's versions 1…n with one current; no file the index does
- * not know; the index passes PRAGMA integrity_check. Read-only: the
+ * each number's versions 1…n with one current; each filing's 检测报告
+ * (reports/F.xml under its detached signature F.xml.p7s, and the signed
+ * F.pdf) there and verifying against trust/ as of the filing's time; no
+ * file the index does not know (in reports/ too); the index passes PRAGMA integrity_check. Read-only: the
  * filing lock is taken shared and the index opened read-only (immutable
  * when no write-ahead log holds anything), so not one byte changes.
  * Memory stays flat: rows are read in manifest order, one manifest and
@@ -22,7 +24,7 @@
 
 typedef struct audit_result {
     long dossiers;    /* index rows (every version) */
-    long files;       /* files walked, lock/index/archive.xml/trust/reports aside */
+    long files;       /* files walked, lock/index/archive.xml/trust aside */
     long manifests;   /* kept manifests read */
     long problems;
 } audit_result;

@@ -103,6 +103,25 @@ damaged staging
 mkdir -p "$D/.staging/1-1" && echo x > "$D/.staging/1-1/plan"
 reported "an interrupted filing" staging ".staging"
 
+# The 检测报告 of each filing (issue 16): its XML under its detached
+# signature, its signed PDF, and nothing else in reports/.
+rep=$(sqlite3 "$A/index.sqlite" "SELECT filing FROM filing ORDER BY filing LIMIT 1")
+[ -n "$rep" ] && [ -s "$A/reports/$rep.xml" ] && ok || bad "the archive has no 检测报告: $(ls "$A/reports")"
+damaged report-xml
+python3 -c "
+import sys; p = sys.argv[1]; d = bytearray(open(p, 'rb').read()); d[len(d) // 2] ^= 1; open(p, 'wb').write(d)" "$D/reports/$rep.xml"
+reported "a flipped byte in a report's XML" report "reports/$rep.xml"
+damaged report-pdf
+rm "$D/reports/$rep.pdf"
+reported "a deleted report PDF" report "reports/$rep.pdf"
+damaged report-pdf-flip
+python3 -c "
+import sys; p = sys.argv[1]; d = bytearray(open(p, 'rb').read()); d[len(d) // 3] ^= 1; open(p, 'wb').write(d)" "$D/reports/$rep.pdf"
+reported "a flipped byte in a report's PDF" report "reports/$rep.pdf"
+damaged report-stray
+echo x > "$D/reports/x.txt"
+reported "a stray file in reports/" stray "reports/x.txt"
+
 # A second reader (find) at the same time is no problem; the audit waits
 # for a filing in progress (shared lock against the filing's exclusive).
 damaged lock
