@@ -155,6 +155,32 @@ static void audit_pdf(auditor *au, const char *number, const char *id, const cha
     free(entry_path);
 }
 
+/* The dossier's record kept beside it (NUMBER[.vN].xml; rows filed
+ * before records were kept name none): there, and the very bytes of its
+ * bundle's dossiers/ID.xml as the kept manifest lists them. */
+static void audit_record(auditor *au, const char *number, const char *id, const char *record, const kept_manifest *km)
+{
+    if (!record) return;
+    if (!index_path_ok(record)) {
+        problem(au, "index", record, number, TR("索引中的路径不在档案库内", "the index's path lies outside the archive"));
+        return;
+    }
+    char *full = path_join(au->a->dir, record), *data = NULL, *entry_path = xasprintf("dossiers/%s.xml", id);
+    const kept_entry *e = km->ok ? kept_manifest_entry(km, entry_path) : NULL;
+    size_t len;
+    if (read_file_nofollow(full, 64u << 20, &data, &len) != 0)
+        problem(au, "missing", record, number, TR("档案的记录文件缺失或无法读取：%s", "the dossier's record is missing or unreadable: %s"),
+                errno_text(errno));
+    else if (km->ok && !e)
+        problem(au, "manifest", record, number, TR("清单 %s 中没有 %s", "the manifest %s has no %s"), km->xml, entry_path);
+    else if (e && !kept_whole_ok(e, data, len))
+        problem(au, "hash", record, number, TR("记录文件的 SHA-256 与清单记载的 %s 不符：文件被改动过",
+                                               "the record's SHA-256 is not the manifest's %s: the file was changed"), entry_path);
+    free(data);
+    free(entry_path);
+    free(full);
+}
+
 static void progress(auditor *au, long done)
 {
     if (au->progress && (done % 20 == 0 || done == au->total))
@@ -174,15 +200,18 @@ static long count_rows(auditor *au)
 /* Every row: its file there, its hashes and signatures. */
 static int audit_rows(auditor *au)
 {
-    static const char SQL[] = "SELECT number, placement_id, sha256, filed_at, path, manifest FROM dossier"
-                              " ORDER BY manifest, number, version";
+    /* The record column, once the index has it (an older index: none owed). */
+    char *sql = xasprintf("SELECT number, placement_id, sha256, filed_at, path, manifest, %s FROM dossier"
+                          " ORDER BY manifest, number, version", db_has(au->a, "dossier", "record") ? "record" : "NULL");
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(au->a->db, SQL, -1, &st, NULL) != SQLITE_OK) return -1;
+    int prep = sqlite3_prepare_v2(au->a->db, sql, -1, &st, NULL);
+    free(sql);
+    if (prep != SQLITE_OK) return -1;
     au->total = count_rows(au);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *number = col(st, 0), *id = col(st, 1), *sha = col(st, 2), *filed = col(st, 3), *path = col(st, 4);
-        const char *manifest = (const char *)sqlite3_column_text(st, 5);
+        const char *manifest = (const char *)sqlite3_column_text(st, 5), *record = (const char *)sqlite3_column_text(st, 6);
         progress(au, ++au->r->dossiers);
         time_t when = index_time(filed);
         if (when == (time_t)-1) {
@@ -201,6 +230,7 @@ static int audit_rows(auditor *au)
                     errno_text(errno));
         else
             audit_pdf(au, number, id, sha, when, path, km, data, len);
+        audit_record(au, number, id, record, km);
         free(data);
         free(full);
     }
@@ -390,6 +420,9 @@ static int audit_strays(auditor *au)
     char err[256];
     if (db_exec(au->a, KNOWN, err, sizeof err) != 0) return -1;
     if (db_has(au->a, "filing", "filing") && db_exec(au->a, REPORTS, err, sizeof err) != 0) return -1;
+    if (db_has(au->a, "dossier", "record") &&
+        db_exec(au->a, "INSERT OR IGNORE INTO known SELECT record FROM dossier WHERE record IS NOT NULL", err, sizeof err) != 0)
+        return -1;
     sqlite3_stmt *ins, *st;
     if (sqlite3_prepare_v2(au->a->db, "INSERT OR IGNORE INTO seen VALUES (?)", -1, &ins, NULL) != SQLITE_OK) return -1;
     walk(au, ins, "", 0);

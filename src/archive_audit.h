@@ -3,7 +3,9 @@
  * one line (or JSON object) per problem, naming the file, then a summary.
  *
  * Checked: every indexed file is there, the school's signed revision of
- * each hashes to its index row and to its kept manifest's entry; each
+ * each hashes to its index row and to its kept manifest's entry, and so
+ * does each dossier's kept record (NUMBER[.vN].xml, the bundle's
+ * dossiers/ID.xml; rows filed before records were kept name none); each
  * kept manifest hashes to its name and its signature verifies; every
  * filed dossier's signatures (school, archive) verify against trust/ as
  * of its filing; archive numbers run without a gap per prefix and year,

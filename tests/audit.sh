@@ -103,6 +103,22 @@ damaged staging
 mkdir -p "$D/.staging/1-1" && echo x > "$D/.staging/1-1/plan"
 reported "an interrupted filing" staging ".staging"
 
+# Each dossier's record (dossiers/ID.xml of its bundle) kept beside it:
+# there, and hashing to its manifest's entry.
+rec="$dir/黟教-2016-0002.xml"
+[ -s "$A/$rec" ] && ok || bad "the record is kept: $(ls "$A/$dir")"
+damaged record-missing
+rm "$D/$rec"
+reported "a deleted record" missing "$rec"
+damaged record-flip
+python3 -c "
+import sys; p = sys.argv[1]; d = bytearray(open(p, 'rb').read()); d[len(d) // 2] ^= 1; open(p, 'wb').write(d)" "$D/$rec"
+reported "a changed record" hash "$rec"
+# An archive filed before records were kept (their rows name none) passes.
+damaged record-old
+sqlite3 "$D/index.sqlite" "UPDATE dossier SET record = NULL" && find "$D/$dir" -name '*.xml' -delete
+$bin audit "$D" >"$tmp/out" 2>&1 && ok || bad "an archive without records: $(cat "$tmp/out")"
+
 # The 检测报告 of each filing (issue 16): its XML under its detached
 # signature, its signed PDF, and nothing else in reports/.
 rep=$(sqlite3 "$A/index.sqlite" "SELECT filing FROM filing ORDER BY filing LIMIT 1")
