@@ -49,6 +49,7 @@ typedef struct auditor {
     kept_manifest km;
     int have_km;
     long total;
+    strbuf *lines;      /* NULL, or every problem kept as "FILE\0MESSAGE\0" (the PDF's) */
 } auditor;
 
 static void problem(auditor *au, const char *kind, const char *file, const char *number, const char *fmt, ...)
@@ -61,6 +62,10 @@ static void problem(auditor *au, const char *kind, const char *file, const char 
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     au->r->problems++;
+    if (au->lines) {
+        sb_add(au->lines, file, strlen(file) + 1);
+        sb_add(au->lines, msg, strlen(msg) + 1);
+    }
     if (au->progress) fputs("\r\033[K", stderr);
     if (!au->json) {
         fprintf(au->out, TR("%s：%s\n", "%s: %s\n"), file, msg);
@@ -487,10 +492,11 @@ static int run(auditor *au, char *err, size_t errlen)
     return 0;
 }
 
-int archive_audit(archive *a, int json, int progress_line, FILE *out, audit_result *r, char *err, size_t errlen)
+int archive_audit(archive *a, int json, int progress_line, FILE *out, audit_result *r, strbuf *lines,
+                  char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
-    auditor au = {a, out, json, progress_line, trust_new(), r, {0}, 0, 0};
+    auditor au = {a, out, json, progress_line, trust_new(), r, {0}, 0, 0, lines};
     int rc = trust_add(au.t, a->trust, err, errlen) == 0 ? 0 : -1;
     int lfd = rc == 0 ? archive_lock_shared(a, err, errlen) : -1;
     if (rc == 0 && lfd == -1) rc = -1;

@@ -22,7 +22,9 @@
 #define DANGAN_ARCHIVE_AUDIT_H
 
 #include <stdio.h>
+#include <time.h>
 #include "archive.h"
+#include "util.h"
 
 typedef struct audit_result {
     long dossiers;    /* index rows (every version) */
@@ -36,7 +38,20 @@ typedef struct audit_result {
  * manifest, gap, version, stray, index, staging, report), then the
  * summary (text line, or {"summary":true,"archive","dossiers","files",
  * "manifests","problems","ok"}). progress: a progress line on stderr.
- * 0 when it ran (r->problems says what it found), -1 with err. */
-int archive_audit(archive *a, int json, int progress, FILE *out, audit_result *r, char *err, size_t errlen);
+ * lines: NULL, or it gets every problem as "FILE\0MESSAGE\0" (for
+ * audit_pdf_write). 0 when it ran (r->problems says what it found), -1 with err. */
+int archive_audit(archive *a, int json, int progress, FILE *out, audit_result *r, strbuf *lines,
+                  char *err, size_t errlen);
+
+/* `audit --pdf FILE` (archive_audit_pdf.c): the audit as a PDF 检测报告
+ * (templates/pages/report.xml) — the verdict, the counts, every problem
+ * of lines — signed by the archive's key when it can be read (an auditor
+ * without it gets the PDF unsigned, said so on it), written to FILE
+ * (temp + rename), which must lie outside the archive: the audit changes
+ * nothing in it. Needs the archive's fonts and templates set. 0, or -1. */
+int audit_pdf_write(const archive *a, const audit_result *r, const strbuf *lines, time_t when, const char *file,
+              char *err, size_t errlen);
+/* 1 when path (a file to be written) would lie inside the archive. */
+int audit_path_inside(const archive *a, const char *path);
 
 #endif

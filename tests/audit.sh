@@ -138,6 +138,27 @@ damaged report-stray
 echo x > "$D/reports/x.txt"
 reported "a stray file in reports/" stray "reports/x.txt"
 
+# audit --pdf FILE: the audit as a signed PDF 检测报告, written outside the
+# archive (which stays as it was); on a damaged archive it lists the problems.
+before=$(tree_hash "$A")
+$bin audit "$A" --pdf "$tmp/audit.pdf" >"$tmp/out" 2>&1; rc=$?
+[ $rc -eq 0 ] && [ -s "$tmp/audit.pdf" ] && [ "$(tree_hash "$A")" = "$before" ] && ok || bad "audit --pdf: exit $rc: $(cat "$tmp/out")"
+pdftotext -enc UTF-8 "$tmp/audit.pdf" - 2>/dev/null | tr -d ' ' > "$tmp/audit.txt"
+grep -q "审计" "$tmp/audit.txt" && grep -q "结论：通过" "$tmp/audit.txt" && grep -q "未发现问题" "$tmp/audit.txt" \
+  && ok || bad "audit PDF text (clean): $(head -20 "$tmp/audit.txt")"
+$bin verify "$tmp/audit.pdf" --trust "$A/trust" >"$tmp/v" 2>&1 && ok || bad "the audit PDF verifies against the archive's trust: $(cat "$tmp/v")"
+qpdf --check "$tmp/audit.pdf" >/dev/null 2>&1 && ok || bad "audit PDF: qpdf --check"
+damaged pdf
+rm "$D/$dir/黟教-2016-0001.pdf"; echo x > "$D/reports/x.txt"
+$bin audit "$D" --pdf "$tmp/audit2.pdf" >"$tmp/out" 2>&1; rc=$?
+pdftotext -enc UTF-8 "$tmp/audit2.pdf" - 2>/dev/null | tr -d ' \n' > "$tmp/audit2.txt"
+[ $rc -eq 1 ] && grep -q "结论：不通过" "$tmp/audit2.txt" && grep -qF "黟教-2016-0001.pdf" "$tmp/audit2.txt" && grep -qF "reports/x.txt" "$tmp/audit2.txt" \
+  && ok || bad "audit PDF of a damaged archive: exit $rc: $(cat "$tmp/audit2.txt")"
+$bin verify "$tmp/audit2.pdf" --trust "$A/trust" >/dev/null 2>&1 && ok || bad "the damaged archive's audit PDF verifies"
+$bin audit "$A" --pdf "$A/audit.pdf" >/dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] && [ ! -e "$A/audit.pdf" ] && ok || bad "audit --pdf into the archive itself: exit $rc (expected 2)"
+$bin audit "$A" --pdf >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--pdf without FILE: exit 2"
+
 # A second reader (find) at the same time is no problem; the audit waits
 # for a filing in progress (shared lock against the filing's exclusive).
 damaged lock
