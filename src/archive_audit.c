@@ -49,6 +49,7 @@ typedef struct auditor {
     kept_manifest km;
     int have_km;
     long total;
+    strbuf *lines;      /* NULL, or every problem kept as "FILE\0MESSAGE\0" (the PDF's) */
 } auditor;
 
 static void problem(auditor *au, const char *kind, const char *file, const char *number, const char *fmt, ...)
@@ -61,6 +62,10 @@ static void problem(auditor *au, const char *kind, const char *file, const char 
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     au->r->problems++;
+    if (au->lines) {
+        sb_add(au->lines, file, strlen(file) + 1);
+        sb_add(au->lines, msg, strlen(msg) + 1);
+    }
     if (au->progress) fputs("\r\033[K", stderr);
     if (!au->json) {
         fprintf(au->out, TR("%s：%s\n", "%s: %s\n"), file, msg);
@@ -155,6 +160,32 @@ static void audit_pdf(auditor *au, const char *number, const char *id, const cha
     free(entry_path);
 }
 
+/* The dossier's record kept beside it (NUMBER[.vN].xml; rows filed
+ * before records were kept name none): there, and the very bytes of its
+ * bundle's dossiers/ID.xml as the kept manifest lists them. */
+static void audit_record(auditor *au, const char *number, const char *id, const char *record, const kept_manifest *km)
+{
+    if (!record) return;
+    if (!index_path_ok(record)) {
+        problem(au, "index", record, number, TR("索引中的路径不在档案库内", "the index's path lies outside the archive"));
+        return;
+    }
+    char *full = path_join(au->a->dir, record), *data = NULL, *entry_path = xasprintf("dossiers/%s.xml", id);
+    const kept_entry *e = km->ok ? kept_manifest_entry(km, entry_path) : NULL;
+    size_t len;
+    if (read_file_nofollow(full, 64u << 20, &data, &len) != 0)
+        problem(au, "missing", record, number, TR("档案的记录文件缺失或无法读取：%s", "the dossier's record is missing or unreadable: %s"),
+                errno_text(errno));
+    else if (km->ok && !e)
+        problem(au, "manifest", record, number, TR("清单 %s 中没有 %s", "the manifest %s has no %s"), km->xml, entry_path);
+    else if (e && !kept_whole_ok(e, data, len))
+        problem(au, "hash", record, number, TR("记录文件的 SHA-256 与清单记载的 %s 不符：文件被改动过",
+                                               "the record's SHA-256 is not the manifest's %s: the file was changed"), entry_path);
+    free(data);
+    free(entry_path);
+    free(full);
+}
+
 static void progress(auditor *au, long done)
 {
     if (au->progress && (done % 20 == 0 || done == au->total))
@@ -174,15 +205,18 @@ static long count_rows(auditor *au)
 /* Every row: its file there, its hashes and signatures. */
 static int audit_rows(auditor *au)
 {
-    static const char SQL[] = "SELECT number, placement_id, sha256, filed_at, path, manifest FROM dossier"
-                              " ORDER BY manifest, number, version";
+    /* The record column, once the index has it (an older index: none owed). */
+    char *sql = xasprintf("SELECT number, placement_id, sha256, filed_at, path, manifest, %s FROM dossier"
+                          " ORDER BY manifest, number, version", db_has(au->a, "dossier", "record") ? "record" : "NULL");
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(au->a->db, SQL, -1, &st, NULL) != SQLITE_OK) return -1;
+    int prep = sqlite3_prepare_v2(au->a->db, sql, -1, &st, NULL);
+    free(sql);
+    if (prep != SQLITE_OK) return -1;
     au->total = count_rows(au);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *number = col(st, 0), *id = col(st, 1), *sha = col(st, 2), *filed = col(st, 3), *path = col(st, 4);
-        const char *manifest = (const char *)sqlite3_column_text(st, 5);
+        const char *manifest = (const char *)sqlite3_column_text(st, 5), *record = (const char *)sqlite3_column_text(st, 6);
         progress(au, ++au->r->dossiers);
         time_t when = index_time(filed);
         if (when == (time_t)-1) {
@@ -201,6 +235,7 @@ static int audit_rows(auditor *au)
                     errno_text(errno));
         else
             audit_pdf(au, number, id, sha, when, path, km, data, len);
+        audit_record(au, number, id, record, km);
         free(data);
         free(full);
     }
@@ -252,25 +287,75 @@ static int audit_numbers(auditor *au)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* A report file, read whole; NULL (a problem named) when it is not there. */
+static char *report_read(auditor *au, const char *rel, size_t max, size_t *len)
+{
+    char *full = path_join(au->a->dir, rel), *data = NULL;
+    if (read_file_nofollow(full, max, &data, len) != 0) {
+        problem(au, "report", rel, NULL, TR("检测报告缺失或无法读取：%s", "the detection report is missing or unreadable: %s"),
+                errno_text(errno));
+        data = NULL;
+    }
+    free(full);
+    return data;
+}
+
+/* F.xml under its detached signature F.xml.p7s, as archive_manifest.c
+ * checks a kept manifest: by the archive's trust/ as of the filing. */
+static void report_xml(auditor *au, const char *f, time_t when)
+{
+    char *xml = xasprintf("reports/%s.xml", f), *p7s = xasprintf("reports/%s.xml.p7s", f);
+    size_t len = 0, dlen = 0;
+    char *data = report_read(au, xml, 64u << 20, &len), *der = report_read(au, p7s, 1u << 20, &dlen);
+    char why[384] = "", *name = NULL;
+    if (data && der &&
+        cms_check((unsigned char *)der, dlen, (const unsigned char *)data, len, au->t, when, &name, why, sizeof why) != 1)
+        problem(au, "report", xml, NULL, TR("检测报告的签名 %s 不成立（按归档时间判断）：%s",
+                                            "the report's signature %s does not hold (judged as of the filing): %s"), p7s, why);
+    free(name);
+    free(der);
+    free(data);
+    free(xml);
+    free(p7s);
+}
+
+/* F.pdf, signed by the archive's key at the filing. */
+static void report_pdf_ok(auditor *au, const char *f, time_t when)
+{
+    char *rel = xasprintf("reports/%s.pdf", f);
+    size_t len = 0;
+    char *data = report_read(au, rel, 64u << 20, &len);
+    pdf_report rep;
+    if (data && !pdf_check((const unsigned char *)data, len, au->t, when, &rep))
+        problem(au, "report", rel, NULL, TR("检测报告的签名不成立（按归档时间判断）：%s",
+                                            "the report's signature does not hold (judged as of the filing): %s"), rep.problem);
+    if (data) pdf_report_free(&rep);
+    free(data);
+    free(rel);
+}
+
 /* The 四性检测's signed reports (ARCHIVE/reports/FILING.xml, .xml.p7s,
- * .pdf), when the index has their table: each there. */
+ * .pdf), when the index has their table: each there and its signature
+ * holding as of the filing's time. */
 static int audit_reports(auditor *au)
 {
     if (!db_has(au->a, "filing", "filing")) return 0;
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(au->a->db, "SELECT filing FROM filing ORDER BY filing", -1, &st, NULL) != SQLITE_OK) return -1;
-    static const char *const EXT[] = {".xml", ".xml.p7s", ".pdf"};
+    if (sqlite3_prepare_v2(au->a->db, "SELECT filing, time FROM filing ORDER BY filing", -1, &st, NULL) != SQLITE_OK) return -1;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *f = col(st, 0);
-        for (int i = 0; i < 3; i++) {
-            char *rel = xasprintf("reports/%s%s", f, EXT[i]), *full = path_join(au->a->dir, rel);
-            struct stat sb;
-            if (strchr(f, '/') || !*f || lstat(full, &sb) != 0 || !S_ISREG(sb.st_mode))
-                problem(au, "report", rel, NULL, TR("检测报告缺失", "the detection report is missing"));
-            free(rel);
-            free(full);
+        const char *f = col(st, 0), *t = col(st, 1);
+        if (!*f || strchr(f, '/') || !strcmp(f, "..")) {
+            problem(au, "index", "index.sqlite", NULL, TR("索引中的检测报告名 %s 无效", "the index's report name %s is invalid"), f);
+            continue;
         }
+        time_t when = index_time(t);
+        if (when == (time_t)-1) {
+            problem(au, "index", "index.sqlite", NULL, TR("检测报告 %s 的时间 %s 无法识别", "the report %s: its time %s is unreadable"), f, t);
+            when = time(NULL);
+        }
+        report_xml(au, f, when);
+        report_pdf_ok(au, f, when);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -280,7 +365,7 @@ static int audit_reports(auditor *au)
 static int set_aside(const archive *a, const char *rel, int top)
 {
     static const char *const TOP[] = {".lock", "index.sqlite", "index.sqlite-wal", "index.sqlite-shm",
-                                      "index.sqlite-journal", "archive.xml", "trust", "reports", ".staging"};
+                                      "index.sqlite-journal", "archive.xml", "trust", ".staging"};
     for (size_t i = 0; top && i < sizeof TOP / sizeof *TOP; i++)
         if (!strcmp(rel, TOP[i])) return 1;
     /* archive.xml's signing certificate and key, when kept inside. */
@@ -332,8 +417,17 @@ static int audit_strays(auditor *au)
         "INSERT OR IGNORE INTO known SELECT substr(path, 1, length(path) - 4) || '.manifest.p7s' FROM dossier"
         " WHERE (manifest IS NULL OR manifest = '') AND path LIKE '%.pdf';"
         "BEGIN;";
+    /* The reports the filing table names (an index before reports has none). */
+    static const char REPORTS[] =
+        "INSERT OR IGNORE INTO known SELECT 'reports/' || filing || '.xml' FROM filing;"
+        "INSERT OR IGNORE INTO known SELECT 'reports/' || filing || '.xml.p7s' FROM filing;"
+        "INSERT OR IGNORE INTO known SELECT 'reports/' || filing || '.pdf' FROM filing;";
     char err[256];
     if (db_exec(au->a, KNOWN, err, sizeof err) != 0) return -1;
+    if (db_has(au->a, "filing", "filing") && db_exec(au->a, REPORTS, err, sizeof err) != 0) return -1;
+    if (db_has(au->a, "dossier", "record") &&
+        db_exec(au->a, "INSERT OR IGNORE INTO known SELECT record FROM dossier WHERE record IS NOT NULL", err, sizeof err) != 0)
+        return -1;
     sqlite3_stmt *ins, *st;
     if (sqlite3_prepare_v2(au->a->db, "INSERT OR IGNORE INTO seen VALUES (?)", -1, &ins, NULL) != SQLITE_OK) return -1;
     walk(au, ins, "", 0);
@@ -398,10 +492,11 @@ static int run(auditor *au, char *err, size_t errlen)
     return 0;
 }
 
-int archive_audit(archive *a, int json, int progress_line, FILE *out, audit_result *r, char *err, size_t errlen)
+int archive_audit(archive *a, int json, int progress_line, FILE *out, audit_result *r, strbuf *lines,
+                  char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
-    auditor au = {a, out, json, progress_line, trust_new(), r, {0}, 0, 0};
+    auditor au = {a, out, json, progress_line, trust_new(), r, {0}, 0, 0, lines};
     int rc = trust_add(au.t, a->trust, err, errlen) == 0 ? 0 : -1;
     int lfd = rc == 0 ? archive_lock_shared(a, err, errlen) : -1;
     if (rc == 0 && lfd == -1) rc = -1;

@@ -18,7 +18,11 @@
  * SHA-256 of the bundle manifest kept once in ARCHIVE/bundles/ (NULL for
  * rows filed before: their manifest lies beside the PDF). filing names
  * the filing the version came in: its 四性检测 report is
- * ARCHIVE/reports/<filing>.xml (NULL for rows filed before reports). */
+ * ARCHIVE/reports/<filing>.xml (NULL for rows filed before reports).
+ * record is where the dossier's record (the bundle's dossiers/ID.xml) is
+ * kept, beside the PDF as NUMBER[.vN].xml; NULL for rows filed before
+ * records were kept — the column, not the file's absence, says whether
+ * one is owed, so that a lost record is never taken for an old row. */
 #define COLUMNS \
     " number TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1, current INTEGER NOT NULL DEFAULT 1, reason TEXT," \
     " prefix TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL," \
@@ -26,6 +30,7 @@
     " home_school TEXT NOT NULL, school_key TEXT NOT NULL, base_school TEXT, profile TEXT," \
     " start TEXT, end TEXT, counts TEXT, score REAL, outcome TEXT, hours INTEGER," \
     " sha256 TEXT NOT NULL UNIQUE, signer TEXT, filed_at TEXT NOT NULL, path TEXT NOT NULL, manifest TEXT, filing TEXT," \
+    " record TEXT," \
     " PRIMARY KEY (number, version), UNIQUE (prefix, year, seq, version)"
 /* One row per filing: its name (reports/<filing>.*), time (UTC), the
  * bundle manifest's SHA-256, and whether every check passed (a filing
@@ -57,6 +62,8 @@ static const char MIGRATE[] =
 /* An index of the second layout (versions, no filings) gets the column;
  * the filing table is created with the schema. */
 static const char MIGRATE_FILING[] = "ALTER TABLE dossier ADD COLUMN filing TEXT;";
+/* One of the third (no records): its rows keep none (NULL). */
+static const char MIGRATE_RECORD[] = "ALTER TABLE dossier ADD COLUMN record TEXT;";
 
 /* 1 when the dossier table exists without column (it is of an older layout). */
 static int lacks_column(archive *a, const char *column)
@@ -100,6 +107,7 @@ int db_open(archive *a, char *err, size_t errlen)
     if (rc2 != 0) return -1;
     if (lacks_column(a, "version") && db_exec(a, MIGRATE, err, errlen) != 0) return -1;
     if (lacks_column(a, "filing") && db_exec(a, MIGRATE_FILING, err, errlen) != 0) return -1;
+    if (lacks_column(a, "record") && db_exec(a, MIGRATE_RECORD, err, errlen) != 0) return -1;
     return db_exec(a, SCHEMA, err, errlen);
 }
 
@@ -244,8 +252,8 @@ int db_insert(archive *a, const index_row *r, char *err, size_t errlen)
     static const char SQL[] =
         "INSERT INTO dossier (number, prefix, year, seq, placement_id, teacher, teacher_key, gender,"
         " home_school, school_key, base_school, profile, start, end, counts, score, outcome, hours,"
-        " sha256, signer, filed_at, path, version, reason, manifest, filing)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        " sha256, signer, filed_at, path, version, reason, manifest, filing, record)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(a->db, SQL, -1, &st, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "档案索引出错：%s", sqlite3_errmsg(a->db));
@@ -271,6 +279,7 @@ int db_insert(archive *a, const index_row *r, char *err, size_t errlen)
     if (r->reason) sqlite3_bind_text(st, 24, r->reason, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 24);
     sqlite3_bind_text(st, 25, r->manifest, -1, SQLITE_STATIC);
     if (r->filing) sqlite3_bind_text(st, 26, r->filing, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 26);
+    if (r->record) sqlite3_bind_text(st, 27, r->record, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 27);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
     if (rc) snprintf(err, errlen, "档案索引出错：%s", sqlite3_errmsg(a->db));
     sqlite3_finalize(st);

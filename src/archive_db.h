@@ -29,6 +29,7 @@ typedef struct index_row {
     long version;
     const char *reason, *manifest;
     const char *filing;         /* the filing it came in (its report), NULL: none */
+    const char *record;         /* its kept record NUMBER[.vN].xml, NULL: none */
 } index_row;
 
 /* The current version of a placement on file. */
@@ -97,6 +98,8 @@ const kept_entry *kept_manifest_entry(const kept_manifest *km, const char *path)
 void kept_manifest_free(kept_manifest *km);
 /* 1 when data's first e->size bytes hash to the entry and to row_sha. */
 int kept_revision_ok(const kept_entry *e, const char *data, size_t len, const char *row_sha);
+/* 1 when the whole of data is the entry (a kept record: no update follows). */
+int kept_whole_ok(const kept_entry *e, const char *data, size_t len);
 
 /* A path from the index: relative, without "..": inside the archive. */
 int index_path_ok(const char *rel);

@@ -129,6 +129,30 @@ static void note_filing(exporter *ex, const char *f)
     ex->filings[ex->nfilings++] = xstrdup(f);
 }
 
+/* The dossier's kept record (rows filed before records were kept name
+ * none): checked whole against its manifest's entry, copied beside the
+ * PDF, mapped in dossiers.tsv like the PDF. 0, 1 refused, -1. */
+static int export_record(exporter *ex, const char *number, const char *id, const char *record, const kept_manifest *km,
+                         char *err, size_t errlen)
+{
+    if (!record) return 0;
+    char *entry = xasprintf("dossiers/%s.xml", id), *full = path_join(ex->a->dir, record), *data = NULL;
+    const kept_entry *e = kept_manifest_entry(km, entry);
+    size_t len;
+    int rc = 0;
+    if (!index_path_ok(record) || read_file_nofollow(full, 64u << 20, &data, &len) != 0 || !e || !kept_whole_ok(e, data, len)) {
+        snprintf(err, errlen, TR("%s 的记录文件 %s 缺失，或与验证包清单不符（请运行 dangan audit）",
+                                 "%s: its record %s is missing or does not match its manifest (run dangan audit)"), number, record);
+        rc = 1;
+    }
+    if (rc == 0) rc = put(ex, record, data, len, err, errlen);
+    if (rc == 0) sb_printf(&ex->tsv, "%s\t%s\t%s\n", record, entry, km->xml);
+    free(data);
+    free(full);
+    free(entry);
+    return rc;
+}
+
 /* One current dossier: checked, copied, catalogued. 0, 1 refused, -1. */
 static int export_one(exporter *ex, sqlite3_stmt *st, char *err, size_t errlen)
 {
@@ -155,7 +179,8 @@ static int export_one(exporter *ex, sqlite3_stmt *st, char *err, size_t errlen)
     if (rc == 0) {
         add_row(ex, st, page_count(data, len));
         sb_printf(&ex->tsv, "%s\t%s\t%s\n", path, entry, km->xml);
-        if (sqlite3_column_count(st) > 11) note_filing(ex, (const char *)sqlite3_column_text(st, 11));
+        note_filing(ex, (const char *)sqlite3_column_text(st, 11));
+        rc = export_record(ex, number, id, (const char *)sqlite3_column_text(st, 12), km, err, errlen);
     }
     free(data);
     free(full);
@@ -165,11 +190,12 @@ static int export_one(exporter *ex, sqlite3_stmt *st, char *err, size_t errlen)
 
 static int export_rows(exporter *ex, long year, char *err, size_t errlen)
 {
-    /* The 四性检测's filing of each dossier, once the index has it (h6). */
-    int filing = db_has(ex->a, "dossier", "filing");
+    /* The 四性检测's filing of each dossier and its kept record, once
+     * the index has them (NULL in an older one). */
     char *sql = xasprintf("SELECT number, version, placement_id, teacher, base_school, end, reason, sha256, filed_at,"
-                          " path, manifest%s FROM dossier WHERE year = ? AND current = 1 ORDER BY prefix, seq",
-                          filing ? ", filing" : "");
+                          " path, manifest, %s, %s FROM dossier WHERE year = ? AND current = 1 ORDER BY prefix, seq",
+                          db_has(ex->a, "dossier", "filing") ? "filing" : "NULL",
+                          db_has(ex->a, "dossier", "record") ? "record" : "NULL");
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(ex->a->db, sql, -1, &st, NULL) == SQLITE_OK ? 0 : -1;
     free(sql);

@@ -3,12 +3,13 @@
  * form it can check with sha256sum and openssl alone.
  * Takes: an open archive, a year, a folder that does not exist yet.
  * Gives: DIR with the filed PDFs at their archive paths (YEAR/SCHOOL/
- * NUMBER[.vN].pdf, current versions only), their bundles' signed
+ * NUMBER[.vN].pdf, current versions only) each with its kept record
+ * beside it (NUMBER[.vN].xml, when filed with one), their bundles' signed
  * manifests (bundles/M.xml, M.p7s), the archive's trust anchors (trust/),
  * the 四性检测 reports of their filings when the archive keeps them
  * (reports/), 归档文件目录.csv and .pdf (layout_catalogue.h), dossiers.tsv
  * (path, manifest entry, manifest file: which entry each PDF's signed
- * revision is) and MANIFEST.sha256 (sha256sum format, every other file).
+ * revision is, and each record — whole — is) and MANIFEST.sha256 (sha256sum format, every other file).
  * Built in a hidden temporary folder beside DIR, renamed to DIR at the
  * end: never half an export. The archive is only read (shared lock,
  * index read-only). */

@@ -393,7 +393,7 @@ static void now_text(char out[32])
 }
 
 /* One dossier of the bundle (its checks in l): number it, stage its
- * files, insert its row (uncommitted). 1 when already filed, 2 refused. */
+ * files (the stamped PDF, its record), insert its row (uncommitted). 1 when already filed, 2 refused. */
 static int file_one(archive *a, const char *bundle, check_list *l, const char *signer, filing *f,
                     char *err, size_t errlen)
 {
@@ -413,13 +413,18 @@ static int file_one(archive *a, const char *bundle, check_list *l, const char *s
     rc = choose_slot(a, &ri, &sl, err, errlen);
     char *dest = sl.dir_rel ? path_join(a->dir, sl.dir_rel) : NULL;
     char *n_pdf = sl.version > 1 ? xasprintf("%s.v%ld.pdf", sl.number, sl.version) : xasprintf("%s.pdf", sl.number);
+    /* The record beside it (NUMBER[.vN].xml): the dossier's data as the
+     * school signed it in the manifest, readable without the PDF. */
+    char *n_rec = xasprintf("%.*s.xml", (int)(strlen(n_pdf) - 4), n_pdf);
     if (rc == 0) stage_stamped(a, f, pdf, dest, n_pdf, &sl, &rc, err, errlen);
+    if (rc == 0) stage_file(f, rec, dest, n_rec, &rc);
     stage_manifest(a, f, bundle, &rc);
     now_text(now);
     char *rel = xasprintf("%s/%s", sl.dir_rel ? sl.dir_rel : "", n_pdf);
+    char *rel_rec = xasprintf("%s/%s", sl.dir_rel ? sl.dir_rel : "", n_rec);
     index_row row = {ri.id, sl.number, ri.teacher, ri.gender, ri.school, ri.host, ri.profile, ri.start, ri.end,
                      ri.counts.s, ri.outcome, sha, (char *)signer, now, rel, ri.score, ri.has_score, ri.hours,
-                     sl.year, sl.seq, sl.version, sl.version > 1 ? a->reason : NULL, f->manifest, f->name};
+                     sl.year, sl.seq, sl.version, sl.version > 1 ? a->reason : NULL, f->manifest, f->name, rel_rec};
     if (rc != 0 && !*err) snprintf(err, errlen, "无法暂存 %s：%s", pdf, strerror(errno));
     else if (rc == 0) rc = db_insert(a, &row, err, errlen);
     if (rc == 0) {
@@ -431,7 +436,7 @@ static int file_one(archive *a, const char *bundle, check_list *l, const char *s
     }
     f->shas = xrealloc(f->shas, (size_t)(f->nshas + 1) * sizeof *f->shas);
     f->shas[f->nshas++] = xstrdup(sha);
-    free(rel); free(dest); free(n_pdf); free(pdf); free(rec); free(sl.number); free(sl.dir_rel);
+    free(rel); free(rel_rec); free(dest); free(n_pdf); free(n_rec); free(pdf); free(rec); free(sl.number); free(sl.dir_rel);
     free_record(&ri);
     return rc;
 }

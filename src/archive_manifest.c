@@ -125,6 +125,14 @@ int kept_revision_ok(const kept_entry *e, const char *data, size_t len, const ch
     return !strcmp(sha, e->sha) && !strcmp(sha, row_sha);
 }
 
+int kept_whole_ok(const kept_entry *e, const char *data, size_t len)
+{
+    char sha[65];
+    if (e->size < 0 || (unsigned long long)e->size != len) return 0;
+    sha256_hex(data, len, sha);
+    return !strcmp(sha, e->sha);
+}
+
 int index_path_ok(const char *rel)
 {
     if (!rel || !*rel || rel[0] == '/') return 0;

@@ -31,6 +31,12 @@ char *report_name(time_t when, const char *manifest_sha);
 int report_write(const archive *a, const intake *in, const char *name, time_t when, const char *manifest_sha,
                  const char *dir, char *err, size_t errlen);
 
+/* Blocks laid out by templates/pages/report.xml into a PDF, unsigned:
+ * the filing's 检测报告 and the audit's (archive_audit_pdf.c). 0, or -1. */
+struct block_list;
+int report_typeset(const archive *a, struct block_list *bl, const char *title, const char *subject, const char *keywords,
+                   time_t when, unsigned char **out, size_t *out_len, char *err, size_t errlen);
+
 /* The PDF for people, unsigned (archive_report_pdf.c). 0, or -1. */
 int report_pdf(const archive *a, const intake *in, const char *name, time_t when, const char *manifest_sha,
                unsigned char **out, size_t *out_len, char *err, size_t errlen);

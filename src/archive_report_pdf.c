@@ -103,21 +103,28 @@ static void build_blocks(const archive *a, const intake *in, const char *name, t
     free(line);
 }
 
-int report_pdf(const archive *a, const intake *in, const char *name, time_t when, const char *manifest_sha,
-               unsigned char **out, size_t *out_len, char *err, size_t errlen)
+int report_typeset(const archive *a, block_list *bl, const char *title, const char *subject, const char *keywords,
+                   time_t when, unsigned char **out, size_t *out_len, char *err, size_t errlen)
 {
     /* typeset() reads the data folder, the schemas and the fonts from a
      * process context; the archive holds exactly those three. */
     context ctx = {.home = a->home, .schema_dir = a->schema_dir, .fonts = (font_set *)a->fonts};
-    block_list bl = {0};
-    build_blocks(a, in, name, when, manifest_sha, &bl);
-    char *title = xasprintf("电子档案四性检测报告 %s", name);
-    typeset_input ti = {.pages = "report", .blocks = &bl, .title = title, .author = a->signer,
-                        .subject = "DA/T 70-2018 电子档案四性检测报告", .keywords = name};
+    typeset_input ti = {.pages = "report", .blocks = bl, .title = title, .author = a->signer,
+                        .subject = subject, .keywords = keywords};
     document *d = NULL;
     int rc = typeset_layout(&ctx, &ti, &d, err, errlen);
     if (rc == 0) rc = typeset_emit(&ctx, d, when, out, out_len, err, errlen);
     if (d) document_free(d);
+    return rc;
+}
+
+int report_pdf(const archive *a, const intake *in, const char *name, time_t when, const char *manifest_sha,
+               unsigned char **out, size_t *out_len, char *err, size_t errlen)
+{
+    block_list bl = {0};
+    build_blocks(a, in, name, when, manifest_sha, &bl);
+    char *title = xasprintf("电子档案四性检测报告 %s", name);
+    int rc = report_typeset(a, &bl, title, "DA/T 70-2018 电子档案四性检测报告", name, when, out, out_len, err, errlen);
     blocks_free(&bl);
     free(title);
     return rc;

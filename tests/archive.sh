@@ -20,6 +20,12 @@ consistent() {  # the index and the files agree (reports too), nothing left in s
   rows=$($bin find --archive "$cdir" --history --json 2>/dev/null | jq -r .path | LC_ALL=C sort)
   files=$(cd "$cdir" && find . \( -path ./trust -o -path ./reports \) -prune -o -name '*.pdf' -print | sed 's|^\./||' | LC_ALL=C sort)
   [ "$rows" = "$files" ] && [ ! -e "$cdir/.staging" ] || { echo "index: [$rows] files: [$files]"; return 1; }
+  # Each filed dossier's record (dossiers/ID.xml) is kept beside its PDF as
+  # NUMBER[.vN].xml, and no other .xml lies among the dossiers.
+  recs=$(sqlite3 "$cdir/index.sqlite" "SELECT record FROM dossier WHERE record IS NOT NULL" 2>/dev/null | LC_ALL=C sort)
+  want=$(printf '%s\n' $rows | sed 's/\.pdf$/.xml/' | grep . | LC_ALL=C sort)
+  xmls=$(cd "$cdir" && find . \( -path ./trust -o -path ./reports -o -path ./bundles \) -prune -o -name '*.xml' ! -path ./archive.xml -print | sed 's|^\./||' | LC_ALL=C sort)
+  [ "$recs" = "$want" ] && [ "$xmls" = "$want" ] || { echo "records: index [$recs] files [$xmls] want [$want]"; return 1; }
   kept=$($bin find --archive "$cdir" --history --json 2>/dev/null | jq -r .manifest | LC_ALL=C sort -u)
   for m in $kept; do
     [ -s "$cdir/bundles/$m.xml" ] && [ -s "$cdir/bundles/$m.p7s" ] || { echo "manifest $m not kept"; return 1; }
@@ -41,6 +47,10 @@ grep -q "归档 2 份" "$tmp/log" && ok || bad "filing says how many: $(cat "$tm
 [ -s "$A/2016/XX县红星乡中心小学/黟教-2016-0001.pdf" ] && [ -s "$A/2016/XX县红星乡中心小学/黟教-2016-0002.pdf" ] \
   && ok || bad "archive numbers and places: $(cd "$A" && find . -name '*.pdf')"
 consistent "$A" && ok || bad "index and files disagree after filing"
+# The dossier's record from the bundle, byte for byte beside its PDF.
+cmp -s "$A/2016/XX县红星乡中心小学/黟教-2016-0001.xml" "$tmp/B1/dossiers/LX2016-0007.xml" &&
+  cmp -s "$A/2016/XX县红星乡中心小学/黟教-2016-0002.xml" "$tmp/B1/dossiers/LX2016-0009.xml" \
+  && ok || bad "the records are kept: $(ls "$A/2016/XX县红星乡中心小学")"
 
 # Ten years on, with openssl alone: the manifest's signature, then the
 # hash of the signed revision (the first SIZE bytes; the 归档章 follows).
@@ -177,6 +187,7 @@ for step in 1 2 3 4; do   # killed at each step of a supersede: recovered, v1 st
 done
 $bin archive "$tmp/B1c" --into "$V" --supersede --reason "更正日志" >"$tmp/log" 2>&1 && ok || bad "supersede: $(cat "$tmp/log")"
 [ -s "$V/2016/XX县红星乡中心小学/黟教-2016-0001.v2.pdf" ] && [ "$(sha256sum < "$v1")" = "$v1sum" ] && ok || bad "v2 filed beside v1, v1 unchanged"
+cmp -s "$V/2016/XX县红星乡中心小学/黟教-2016-0001.v2.xml" "$tmp/B1c/dossiers/LX2016-0007.xml" && ok || bad "v2's record kept as NUMBER.v2.xml"
 $bin find --archive "$V" --teacher 李春燕 --json | jq -e '.number == "黟教-2016-0001" and .version == 2 and .current and .reason == "更正日志"' >/dev/null \
   && ok || bad "find shows the current version: $($bin find --archive "$V" --teacher 李春燕 --json)"
 [ "$($bin find --archive "$V" --json | wc -l)" -eq 3 ] && [ "$($bin find --archive "$V" --history --json | wc -l)" -eq 4 ] && ok || bad "find --history shows every version"

@@ -103,6 +103,62 @@ damaged staging
 mkdir -p "$D/.staging/1-1" && echo x > "$D/.staging/1-1/plan"
 reported "an interrupted filing" staging ".staging"
 
+# Each dossier's record (dossiers/ID.xml of its bundle) kept beside it:
+# there, and hashing to its manifest's entry.
+rec="$dir/黟教-2016-0002.xml"
+[ -s "$A/$rec" ] && ok || bad "the record is kept: $(ls "$A/$dir")"
+damaged record-missing
+rm "$D/$rec"
+reported "a deleted record" missing "$rec"
+damaged record-flip
+python3 -c "
+import sys; p = sys.argv[1]; d = bytearray(open(p, 'rb').read()); d[len(d) // 2] ^= 1; open(p, 'wb').write(d)" "$D/$rec"
+reported "a changed record" hash "$rec"
+# An archive filed before records were kept (their rows name none) passes.
+damaged record-old
+sqlite3 "$D/index.sqlite" "UPDATE dossier SET record = NULL" && find "$D/$dir" -name '*.xml' -delete
+$bin audit "$D" >"$tmp/out" 2>&1 && ok || bad "an archive without records: $(cat "$tmp/out")"
+
+# The 检测报告 of each filing (issue 16): its XML under its detached
+# signature, its signed PDF, and nothing else in reports/.
+rep=$(sqlite3 "$A/index.sqlite" "SELECT filing FROM filing ORDER BY filing LIMIT 1")
+[ -n "$rep" ] && [ -s "$A/reports/$rep.xml" ] && ok || bad "the archive has no 检测报告: $(ls "$A/reports")"
+damaged report-xml
+python3 -c "
+import sys; p = sys.argv[1]; d = bytearray(open(p, 'rb').read()); d[len(d) // 2] ^= 1; open(p, 'wb').write(d)" "$D/reports/$rep.xml"
+reported "a flipped byte in a report's XML" report "reports/$rep.xml"
+damaged report-pdf
+rm "$D/reports/$rep.pdf"
+reported "a deleted report PDF" report "reports/$rep.pdf"
+damaged report-pdf-flip
+python3 -c "
+import sys; p = sys.argv[1]; d = bytearray(open(p, 'rb').read()); d[len(d) // 3] ^= 1; open(p, 'wb').write(d)" "$D/reports/$rep.pdf"
+reported "a flipped byte in a report's PDF" report "reports/$rep.pdf"
+damaged report-stray
+echo x > "$D/reports/x.txt"
+reported "a stray file in reports/" stray "reports/x.txt"
+
+# audit --pdf FILE: the audit as a signed PDF 检测报告, written outside the
+# archive (which stays as it was); on a damaged archive it lists the problems.
+before=$(tree_hash "$A")
+$bin audit "$A" --pdf "$tmp/audit.pdf" >"$tmp/out" 2>&1; rc=$?
+[ $rc -eq 0 ] && [ -s "$tmp/audit.pdf" ] && [ "$(tree_hash "$A")" = "$before" ] && ok || bad "audit --pdf: exit $rc: $(cat "$tmp/out")"
+pdftotext -enc UTF-8 "$tmp/audit.pdf" - 2>/dev/null | tr -d ' ' > "$tmp/audit.txt"
+grep -q "审计" "$tmp/audit.txt" && grep -q "结论：通过" "$tmp/audit.txt" && grep -q "未发现问题" "$tmp/audit.txt" \
+  && ok || bad "audit PDF text (clean): $(head -20 "$tmp/audit.txt")"
+$bin verify "$tmp/audit.pdf" --trust "$A/trust" >"$tmp/v" 2>&1 && ok || bad "the audit PDF verifies against the archive's trust: $(cat "$tmp/v")"
+qpdf --check "$tmp/audit.pdf" >/dev/null 2>&1 && ok || bad "audit PDF: qpdf --check"
+damaged pdf
+rm "$D/$dir/黟教-2016-0001.pdf"; echo x > "$D/reports/x.txt"
+$bin audit "$D" --pdf "$tmp/audit2.pdf" >"$tmp/out" 2>&1; rc=$?
+pdftotext -enc UTF-8 "$tmp/audit2.pdf" - 2>/dev/null | tr -d ' \n' > "$tmp/audit2.txt"
+[ $rc -eq 1 ] && grep -q "结论：不通过" "$tmp/audit2.txt" && grep -qF "黟教-2016-0001.pdf" "$tmp/audit2.txt" && grep -qF "reports/x.txt" "$tmp/audit2.txt" \
+  && ok || bad "audit PDF of a damaged archive: exit $rc: $(cat "$tmp/audit2.txt")"
+$bin verify "$tmp/audit2.pdf" --trust "$A/trust" >/dev/null 2>&1 && ok || bad "the damaged archive's audit PDF verifies"
+$bin audit "$A" --pdf "$A/audit.pdf" >/dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] && [ ! -e "$A/audit.pdf" ] && ok || bad "audit --pdf into the archive itself: exit $rc (expected 2)"
+$bin audit "$A" --pdf >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--pdf without FILE: exit 2"
+
 # A second reader (find) at the same time is no problem; the audit waits
 # for a filing in progress (shared lock against the filing's exclusive).
 damaged lock

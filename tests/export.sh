@@ -48,7 +48,12 @@ done
 cmp -s "$E/trust/county-ca.pem" "$A/trust/county-ca.pem" && ok || bad "the trust anchors go along"
 # Each dossier's signed revision (the first SIZE bytes) is its manifest's entry.
 tail -n +2 "$E/dossiers.tsv" > "$tmp/rows"
-[ "$(wc -l < "$tmp/rows")" -eq 3 ] && ok || bad "dossiers.tsv rows: $(cat "$E/dossiers.tsv")"
+[ "$(wc -l < "$tmp/rows")" -eq 6 ] && ok || bad "dossiers.tsv rows (3 dossiers, 3 records): $(cat "$E/dossiers.tsv")"
+# Each dossier's record (its bundle's dossiers/ID.xml) goes along beside it, mapped to its entry.
+for n in 0001.v2 0002 0003; do
+  cmp -s "$A/$dir/黟教-2016-$n.xml" "$E/$dir/黟教-2016-$n.xml" && grep -q "^$dir/黟教-2016-$n.xml	dossiers/LX2016-[0-9]*.xml	bundles/" "$E/dossiers.tsv" \
+    && ok || bad "the record of 黟教-2016-$n is exported: $(ls "$E/$dir"); $(cat "$E/dossiers.tsv")"
+done
 while IFS="$(printf '\t')" read -r path entry manifest; do
   line=$(grep "path=\"$entry\"" "$E/$manifest")
   size=$(printf '%s' "$line" | sed 's/.*size="\([0-9]*\)".*/\1/'); sha=$(printf '%s' "$line" | sed 's/.*sha256="\([0-9a-f]*\)".*/\1/')
@@ -90,6 +95,11 @@ import sys; p = sys.argv[1]; d = bytearray(open(p, 'rb').read()); d[1000] ^= 1; 
 $bin archive --export 2016 --from "$D" -o "$tmp/out/bad" >"$tmp/log" 2>&1; rc=$?
 [ $rc -eq 1 ] && [ ! -e "$tmp/out/bad" ] && grep -qF "黟教-2016-0002" "$tmp/log" && ok || bad "a damaged dossier: exit $rc (expected 1): $(cat "$tmp/log")"
 [ -z "$(ls -A "$tmp/out" | grep -v '^2016$')" ] && ok || bad "a refused export left files: $(ls -A "$tmp/out")"
+# Nor one whose kept record no longer matches its manifest.
+D2="$tmp/damaged-record"; cp -a "$A" "$D2"
+printf ' ' >> "$D2/$dir/黟教-2016-0003.xml"
+$bin archive --export 2016 --from "$D2" -o "$tmp/out/bad2" >"$tmp/log" 2>&1; rc=$?
+[ $rc -eq 1 ] && [ ! -e "$tmp/out/bad2" ] && grep -qF "黟教-2016-0003.xml" "$tmp/log" && ok || bad "a damaged record: exit $rc (expected 1): $(cat "$tmp/log")"
 
 echo "export: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
