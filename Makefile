@@ -74,6 +74,9 @@ run: setup build/dangan
 	build/dangan verify output/archive/2016/XX县红星乡中心小学/XX教-2016-0001.pdf --trust output/archive/trust
 	build/dangan find --archive output/archive
 	build/dangan find --archive output/archive --register -o output/register.pdf
+	build/dangan audit output/archive --pdf output/audit.pdf
+	@rm -rf output/export
+	build/dangan archive --export 2016 --from output/archive -o output/export
 
 unit: $(UNITBIN)
 

@@ -111,16 +111,18 @@ static const usage USAGES[] = {
      "  --json                 one JSON line per dossier\n"
      "  --register -o FILE.pdf the teachers' register of the matches (and FILE.csv)\n" COMMON_EN},
     {"audit",
-     "用法：dangan audit ARCHIVE_DIR [--json]\n"
+     "用法：dangan audit ARCHIVE_DIR [--json] [--pdf FILE]\n"
      "  档案库的定期检查（长期保存）：每个文件都在、SHA-256 与索引和验证包清单相符、签名按归档时间成立、\n"
      "  档号连续、没有索引不知道的文件、索引完好。只读，不改动档案库。每个问题一行（文件：说明），最后是汇总。\n"
      "  --json         每个问题一行 JSON（kind、file、number、message），最后一行是汇总（summary、problems、ok…）\n"
+     "  --pdf FILE     另写一份 PDF 检测报告（有档案库的签名密钥时签名），FILE 须在档案库之外\n"
      COMMON_ZH EXIT_ZH,
-     "usage: dangan audit ARCHIVE_DIR [--json]\n"
+     "usage: dangan audit ARCHIVE_DIR [--json] [--pdf FILE]\n"
      "  The archive's periodic check (long-term preservation): every file there, its SHA-256 the index's and the\n"
      "  manifest's, signatures valid as of the filing, archive numbers without a gap, no file the index does not\n"
      "  know, the index intact. Read-only. One line per problem (file: message), then a summary.\n"
      "  --json         one JSON line per problem (kind, file, number, message), then a summary line (summary, problems, ok …)\n"
+     "  --pdf FILE     also the audit as a PDF report (signed when the archive's key is there), FILE outside the archive\n"
      COMMON_EN EXIT_EN},
 };
 #define NUSAGES (sizeof USAGES / sizeof USAGES[0])
@@ -137,7 +139,7 @@ static const char TOP_ZH[] =
     "  dangan verify   FILE.pdf | BUNDLE_DIR [--ca CA.pem]... [--trust DIR]...\n"
     "  dangan archive  BUNDLE_DIR --into ARCHIVE_DIR [--supersede --reason 原因] | --recover ARCHIVE_DIR\n"
     "  dangan archive  --export YEAR --from ARCHIVE_DIR -o DIR   向档案馆移交一个年度的档案\n"
-    "  dangan audit    ARCHIVE_DIR [--json]                    档案库的定期检查（只读）\n"
+    "  dangan audit    ARCHIVE_DIR [--json] [--pdf FILE]       档案库的定期检查（只读）\n"
     "  dangan find     --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--history] [--json]\n"
     "                  [--register -o FILE.pdf]                跟岗教师备案表（PDF 与 CSV）\n"
     "  dangan serve    --data DIR [--listen 127.0.0.1:8080] [--school SCHOOL.xml] [--cert C --key K]   填写网页\n"
@@ -157,7 +159,7 @@ static const char TOP_EN[] =
     "  dangan verify   FILE.pdf | BUNDLE_DIR [--ca CA.pem]... [--trust DIR]...\n"
     "  dangan archive  BUNDLE_DIR --into ARCHIVE_DIR [--supersede --reason TEXT] | --recover ARCHIVE_DIR\n"
     "  dangan archive  --export YEAR --from ARCHIVE_DIR -o DIR   hand a year's dossiers over to the records office\n"
-    "  dangan audit    ARCHIVE_DIR [--json]                    the archive's periodic check (read-only)\n"
+    "  dangan audit    ARCHIVE_DIR [--json] [--pdf FILE]       the archive's periodic check (read-only)\n"
     "  dangan find     --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--history] [--json]\n"
     "                  [--register -o FILE.pdf]                the teachers' register (PDF and CSV)\n"
     "  dangan serve    --data DIR [--listen 127.0.0.1:8080] [--school SCHOOL.xml] [--cert C --key K]   the web page\n"
