@@ -36,5 +36,7 @@ run "verify bundle" 0 $bin verify "$tmp/b" --ca "$tmp/pki/ca.pem"
 run "archive" 0 $bin archive "$tmp/b" --into "$tmp/arch"
 run "find" 0 $bin find --archive "$tmp/arch" --teacher 李春燕 --json
 run "register" 0 $bin find --archive "$tmp/arch" --register -o "$tmp/r.pdf"
+run "audit" 0 $bin audit "$tmp/arch" --pdf "$tmp/audit.pdf"
+run "export" 0 $bin archive --export 2016 --from "$tmp/arch" -o "$tmp/exp"
 echo "valgrind: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
