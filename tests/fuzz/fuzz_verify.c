@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     write_file_atomic(p, nul ? nul + 1 : data, nul ? size - a - 1 : 0);
     FILE *out = fopen("/dev/null", "w");
     char *signer = NULL;
-    bundle_check c = {trust_anchor, 0};
+    bundle_check c = {.trust = trust_anchor, .now = 0};
     bundle_verify(dir, &c, out, &signer, err, sizeof err);
     fclose(out);
     free(signer);
