@@ -17,7 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define ARCHIVE_USAGE "用法：dangan archive BUNDLE_DIR --into ARCHIVE_DIR [--supersede --reason 原因]，或 dangan archive --recover ARCHIVE_DIR，或 dangan archive --export YEAR --from ARCHIVE_DIR -o DIR"
+#define ARCHIVE_USAGE TR("用法：dangan archive BUNDLE_DIR --into ARCHIVE_DIR [--supersede --reason 原因]，或 dangan archive --recover ARCHIVE_DIR，或 dangan archive --export YEAR --from ARCHIVE_DIR -o DIR", \
+    "usage: dangan archive BUNDLE_DIR --into ARCHIVE_DIR [--supersede --reason R], or dangan archive --recover ARCHIVE_DIR, or dangan archive --export YEAR --from ARCHIVE_DIR -o DIR")
+#define FIND_USAGE TR("用法：dangan find --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--history] [--json]", \
+    "usage: dangan find --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--history] [--json]")
 
 /* `--export YEAR --from ARCHIVE -o DIR`: the year's current dossiers for
  * the 档案馆 (archive_export.h). */
@@ -79,15 +82,15 @@ int cmd_archive(int argc, char **argv)
         else if (!strcmp(argv[i], "--export") && i + 1 < argc) exp = argv[++i];
         else if (!strcmp(argv[i], "--from") && i + 1 < argc) from = argv[++i];
         else if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
-        else if (argv[i][0] == '-' || bundle) return cli_fail(ARCHIVE_USAGE);
+        else if (argv[i][0] == '-' || bundle) return cli_fail("%s", ARCHIVE_USAGE);
         else bundle = argv[i];
     }
     if (exp || from || out) {
-        if (!exp || !from || !out || bundle || into || rec || supersede || reason) return cli_fail(ARCHIVE_USAGE);
+        if (!exp || !from || !out || bundle || into || rec || supersede || reason) return cli_fail("%s", ARCHIVE_USAGE);
         return export_year(exp, from, out);
     }
     if (rec && !bundle && !into) return recover_only(rec);
-    if (!bundle || !into || rec) return cli_fail(ARCHIVE_USAGE);
+    if (!bundle || !into || rec) return cli_fail("%s", ARCHIVE_USAGE);
     /* A new version of a filed record must say why (it is kept in the
      * index, beside the version it replaces). */
     if (supersede != (reason != NULL) || (reason && !*reason))
@@ -133,16 +136,16 @@ int cmd_find(int argc, char **argv)
         else if (!strcmp(argv[i], "--year") && i + 1 < argc) {
             char *end;
             long y = strtol(argv[++i], &end, 10);
-            if (*end || y < 1900 || y > 2999) return cli_fail("--year 须为四位年份");
+            if (*end || y < 1900 || y > 2999) return cli_fail(TR("--year 须为四位年份", "--year takes a four-digit year"));
             q.year = (int)y;
         } else if (!strcmp(argv[i], "--json")) json = 1;
         else if (!strcmp(argv[i], "--register")) reg = 1;
         else if (!strcmp(argv[i], "--history")) q.history = 1;
         else if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
-        else return cli_fail("用法：dangan find --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--history] [--json]");
+        else return cli_fail("%s", FIND_USAGE);
     }
-    if (!dir) return cli_fail("用法：dangan find --archive ARCHIVE_DIR [--teacher NAME] [--school NAME] [--year YYYY] [--history] [--json]");
-    if (reg != (out != NULL)) return cli_fail("备案表：dangan find --archive ARCHIVE_DIR [...] --register -o FILE.pdf");
+    if (!dir) return cli_fail("%s", FIND_USAGE);
+    if (reg != (out != NULL)) return cli_fail(TR("备案表：dangan find --archive ARCHIVE_DIR [...] --register -o FILE.pdf", "register: dangan find --archive ARCHIVE_DIR [...] --register -o FILE.pdf"));
     time_t when = 0;
     int clock = reg ? cli_clock(&when) : -1;   /* only the register is dated */
     if (clock >= 0) return clock;

@@ -4,6 +4,7 @@
 #include "bundle.h"
 #include "cmd_cli.h"
 #include "util.h"
+#include "util_lang.h"
 #include "util_limits.h"
 
 #include <errno.h>
@@ -11,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define USAGE_BUNDLE "用法：dangan bundle DIR... --school SCHOOL.xml -o BUNDLE_DIR [-j N] [--shard K/N]\n" \
-                     "      dangan bundle --merge PART... --school SCHOOL.xml -o BUNDLE_DIR"
+#define USAGE_BUNDLE TR("用法：dangan bundle DIR... --school SCHOOL.xml -o BUNDLE_DIR [-j N] [--shard K/N]\n" \
+                        "      dangan bundle --merge PART... --school SCHOOL.xml -o BUNDLE_DIR", \
+                        "usage: dangan bundle DIR... --school SCHOOL.xml -o BUNDLE_DIR [-j N] [--shard K/N]\n" \
+                        "       dangan bundle --merge PART... --school SCHOOL.xml -o BUNDLE_DIR")
 
 static int parse_shard(const char *s, int *k, int *n)
 {
@@ -40,13 +43,13 @@ int cmd_bundle(int argc, char **argv)
         else if (!strcmp(argv[i], "--merge")) merge = 1;
         else if (!strcmp(argv[i], "-j") && i + 1 < argc) {
             o.jobs = atoi(argv[++i]);
-            if (o.jobs < 1 || o.jobs > MAX_JOBS) { free(dirs); return cli_fail("-j 须为 1 到 256 之间的整数"); }
+            if (o.jobs < 1 || o.jobs > MAX_JOBS) { free(dirs); return cli_fail(TR("-j 须为 1 到 %d 之间的整数", "-j takes a whole number from 1 to %d"), MAX_JOBS); }
         } else if (!strcmp(argv[i], "--shard") && i + 1 < argc) {
-            if (parse_shard(argv[++i], &o.shard, &o.shards)) { free(dirs); return cli_fail("--shard 须为 K/N，1 ≤ K ≤ N"); }
-        } else if (argv[i][0] == '-') { free(dirs); return cli_fail("不认识的选项 %s\n%s", argv[i], USAGE_BUNDLE); }
+            if (parse_shard(argv[++i], &o.shard, &o.shards)) { free(dirs); return cli_fail(TR("--shard 须为 K/N，1 ≤ K ≤ N", "--shard takes K/N, 1 ≤ K ≤ N")); }
+        } else if (argv[i][0] == '-') { free(dirs); return cli_fail(TR("不认识的选项 %s\n%s", "unknown option %s\n%s"), argv[i], USAGE_BUNDLE); }
         else dirs[ndirs++] = argv[i];
     }
-    if (merge && o.shards) { free(dirs); return cli_fail("--merge 与 --shard 不能同用"); }
+    if (merge && o.shards) { free(dirs); return cli_fail(TR("--merge 与 --shard 不能同用", "--merge and --shard cannot be used together")); }
     if (!ndirs || !school || !out) {
         free(dirs);
         return cli_fail("%s", USAGE_BUNDLE);
@@ -61,7 +64,7 @@ int cmd_bundle(int argc, char **argv)
                    : bundle_make(&ctx, dirs, ndirs, school, out, &o, &r, err, sizeof err);
     context_close(&ctx);
     free(dirs);
-    if (rc != 0) return cli_fail("%s（未生成验证包）", err);
+    if (rc != 0) return cli_fail(TR("%s（未生成验证包）", "%s (no bundle made)"), err);
     printf("验证包 %s：通过 %d 份，退回 %d 份（见 refused/）\n", out, r.passed, r.refused);
     return r.refused ? EXIT_SHORT : EXIT_GOOD;
 }

@@ -3,6 +3,7 @@
  * (spec §8). The service itself is serve_*.c. */
 #include "cmd_cli.h"
 #include "serve.h"
+#include "util_lang.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -68,7 +69,7 @@ int cmd_serve(int argc, char **argv)
     s.session_ttl = ttl;
     snprintf(s.job_state, sizeof s.job_state, "idle");
     if (school && !(s.school = realpath(school, NULL))) {
-        cli_fail("找不到 %s：%s", school, strerror(errno));
+        cli_fail(TR("找不到 %s：%s", "cannot find %s: %s"), school, errno_text(errno));
         return EXIT_USAGE;
     }
     /* The server's own context answers the calendar and the profiles of
@@ -125,7 +126,7 @@ int cmd_user(int argc, char **argv)
     if (open_data(&s, data, NEED_SCHEMAS, err, sizeof err) != 0) { close_data(&s); return cli_fail("%s", err); }
     int rc = check_user(&s, &u);
     if (rc == 0 && !strcmp(u.role, "teacher") && store_create(s.data, u.placement) != 0)
-        rc = cli_fail("无法建立材料目录 %s/submissions/%s", s.data, u.placement);
+        rc = cli_fail(TR("无法建立材料目录 %s/submissions/%s", "cannot make the submission folder %s/submissions/%s"), s.data, u.placement);
     if (rc == 0 && auth_user_add(&s, &u, pw, sizeof pw, err, sizeof err) != 0) rc = cli_fail("%s", err);
     if (rc == 0) {
         printf("%s\n", pw);

@@ -86,5 +86,24 @@ $bin check "$tmp/broken" >"$tmp/o" 2>&1
 $bin check "$tmp/broken" --lang en >"$tmp/o" 2>&1
 english "check of a broken file" "$tmp/o" "$tmp/broken"
 
+# Usage slips of bundle, archive, find and serve in English: exit 2,
+# and nothing Chinese of the program's own.
+slip() {  # slip WHAT ARGS...: exits 2 under --lang en, English only
+  what=$1; shift
+  $bin "$@" --lang en >"$tmp/slip" 2>&1; rc=$?
+  [ $rc -eq 2 ] && ok || bad "$what: exit $rc, expected 2"
+  [ -s "$tmp/slip" ] && ok || bad "$what: no message"
+  english "$what" "$tmp/slip"
+}
+slip "bundle -j 0" bundle samples/li-chunyan --school samples/school-xxsy.xml -o "$tmp/nb" -j 0
+slip "bundle --shard 3/2" bundle samples/li-chunyan --school samples/school-xxsy.xml -o "$tmp/nb" --shard 3/2
+slip "bundle --bogus" bundle samples/li-chunyan --bogus
+slip "bundle --merge --shard" bundle --merge "$tmp/p" --shard 1/2 --school samples/school-xxsy.xml -o "$tmp/nb"
+slip "bundle alone" bundle
+slip "archive alone" archive
+slip "archive --bogus" archive --bogus
+slip "find --year 12" find --archive "$tmp" --year 12
+slip "find alone" find
+slip "find --register without -o" find --archive "$tmp" --register
 echo "lang: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
