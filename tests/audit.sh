@@ -143,6 +143,7 @@ reported "a stray file in reports/" stray "reports/x.txt"
 before=$(tree_hash "$A")
 $bin audit "$A" --pdf "$tmp/audit.pdf" >"$tmp/out" 2>&1; rc=$?
 [ $rc -eq 0 ] && [ -s "$tmp/audit.pdf" ] && [ "$(tree_hash "$A")" = "$before" ] && ok || bad "audit --pdf: exit $rc: $(cat "$tmp/out")"
+pdfa "$tmp/audit.pdf"   # PDF/A-1b rule by rule, as every PDF dangan writes
 pdftotext -enc UTF-8 "$tmp/audit.pdf" - 2>/dev/null | tr -d ' ' > "$tmp/audit.txt"
 grep -q "审计" "$tmp/audit.txt" && grep -q "结论：通过" "$tmp/audit.txt" && grep -q "未发现问题" "$tmp/audit.txt" \
   && ok || bad "audit PDF text (clean): $(head -20 "$tmp/audit.txt")"
