@@ -78,5 +78,7 @@ int archive_query(archive *a, const find_query *q, archive_row **rows, char *err
 void archive_rows_free(archive_row *rows, int n);
 /* The county's name from archive.xml (county="黟县"), or "". */
 const char *archive_county(const archive *a);
+/* The prefix of its archive numbers (archive.xml prefix, e.g. 黟教). */
+const char *archive_prefix(const archive *a);
 
 #endif

@@ -254,7 +254,12 @@ static int export_catalogue(exporter *ex, long year, time_t when, char *err, siz
     char *note = xasprintf("%s%s%s档号前缀：%s　　保管期限：%s　　共 %d 件", *ex->a->fonds ? "全宗号：" : "", ex->a->fonds,
                            *ex->a->fonds ? "　　" : "", ex->a->prefix, ex->a->retention, ex->nrows);
     char *pdf = path_join(ex->tmp, PDF), *csv = path_join(ex->tmp, CSV);
-    int rc = catalogue_write(ex->ctx, title, note, ex->rows, ex->nrows, pdf, csv, when, err, errlen);
+    /* Whose and what, as every PDF dangan writes: the archive, and the
+     * year's number range as 档号 begin (黟教-2016). */
+    char *keywords = xasprintf("%s-%ld", ex->a->prefix, year);
+    const char *author = *archive_county(ex->a) ? archive_county(ex->a) : ex->a->prefix;
+    int rc = catalogue_write(ex->ctx, title, note, ex->rows, ex->nrows, author, keywords, pdf, csv, when, err, errlen);
+    free(keywords);
     /* Hashed as written: read back once each. */
     const char *names[] = {PDF, CSV}, *paths[] = {pdf, csv};
     for (int i = 0; i < 2 && rc == 0; i++) {

@@ -710,6 +710,11 @@ const char *archive_county(const archive *a)
     return a->county;
 }
 
+const char *archive_prefix(const archive *a)
+{
+    return a->prefix;
+}
+
 void archive_set_fonts(archive *a, const struct font_set *fs)
 {
     a->fonts = fs;

@@ -39,11 +39,12 @@ static void build_blocks(const char *title, const char *note, const catalogue_ro
 }
 
 int catalogue_write(context *ctx, const char *title, const char *note, const catalogue_row *rows, int n,
-                    const char *pdf_path, const char *csv_path, time_t when, char *err, size_t errlen)
+                    const char *author, const char *keywords, const char *pdf_path, const char *csv_path, time_t when,
+                    char *err, size_t errlen)
 {
     block_list bl = {0};
     build_blocks(title, note, rows, n, &bl);
-    typeset_input in = {"catalogue", &bl, {NULL, 0, 0}, title, "", "归档文件目录", ""};
+    typeset_input in = {"catalogue", &bl, {NULL, 0, 0}, title, author, "归档文件目录", keywords};
     /* The CSV first: a failed PDF must not leave a CSV claiming success. */
     int rc = write_csv(csv_path, rows, n, err, errlen);
     if (rc == 0 && (rc = typeset(ctx, &in, when, pdf_path, err, errlen)) != 0) unlink(csv_path);

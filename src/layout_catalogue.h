@@ -18,6 +18,7 @@ typedef struct catalogue_row {
 /* Writes pdf_path and csv_path (each temp file + rename); title on top,
  * note (e.g. 全宗号, count) under it. 0, or -1 with err. */
 int catalogue_write(context *ctx, const char *title, const char *note, const catalogue_row *rows, int n,
-                    const char *pdf_path, const char *csv_path, time_t when, char *err, size_t errlen);
+                    const char *author, const char *keywords, const char *pdf_path, const char *csv_path, time_t when,
+                    char *err, size_t errlen);
 
 #endif

@@ -140,10 +140,13 @@ int register_write(context *ctx, archive *a, const find_query *q, const char *pd
     if (rc == 0) build_blocks(ctx, title, rows, n, &bl);
     /* The CSV first: a failed PDF must not leave a CSV claiming success. */
     char *csv = csv_path(pdf_path);
-    typeset_input in = {"register", &bl, {NULL, 0, 0}, title, archive_county(a), "跟岗教师备案表", ""};
+    /* Keywords: the archive numbers' prefix, and the year asked for. */
+    char *keywords = q->year ? xasprintf("%s-%d", archive_prefix(a), q->year) : xstrdup(archive_prefix(a));
+    typeset_input in = {"register", &bl, {NULL, 0, 0}, title, archive_county(a), "跟岗教师备案表", keywords};
     if (rc == 0) rc = write_csv(ctx, csv, rows, n, err, errlen);
     if (rc == 0 && (rc = typeset(ctx, &in, when, pdf_path, err, errlen)) != 0) unlink(csv);
     free(csv);
+    free(keywords);
     blocks_free(&bl);
     free(title);
     archive_rows_free(rows, n);

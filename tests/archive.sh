@@ -227,6 +227,9 @@ $bin archive "$tmp/B1" --into "$tmp/nowhere" >/dev/null 2>&1; [ $? -eq 2 ] && ok
 sed -i 's|prefix="黟教"|prefix="黟教" county="黟县"|' "$A/archive.xml"
 $bin find --archive "$A" --year 2016 --register -o "$tmp/reg.pdf" 2>"$tmp/err" && ok || bad "register: $(cat "$tmp/err")"
 [ -s "$tmp/reg.pdf" ] && [ -s "$tmp/reg.csv" ] && ok || bad "register PDF and CSV"
+# Its document information says whose and what, as every PDF dangan writes.
+pdfinfo "$tmp/reg.pdf" 2>/dev/null | grep -q '^Author: *[^ ]' && pdfinfo "$tmp/reg.pdf" | grep -q '^Keywords: *[^ ]' \
+  && ok || bad "register: empty Author or Keywords: $(pdfinfo "$tmp/reg.pdf" | grep -E '^(Author|Keywords)')"
 head -c 3 "$tmp/reg.csv" | od -An -tx1 | grep -q "ef bb bf" && ok || bad "register CSV BOM"
 [ "$(sed -n '2,4p' "$tmp/reg.csv" | cut -d, -f3 | tr '\n' ' ')" = '"李春燕" "王堃" "張曉明" ' ] && ok || bad "register rows: $(cat "$tmp/reg.csv")"
 pdftotext -layout -enc UTF-8 "$tmp/reg.pdf" - | sed 's/ //g' > "$tmp/reg.txt"

@@ -74,6 +74,8 @@ assert all(r[1] == 'XX县实验学校' and r[5] == '永久' and r[3] == '2016092
 assert all(r[4].isdigit() and int(r[4]) > 10 for r in body), body
 assert '第2版' in body[0][6] and '更正日志' in body[0][6], body[0]
 EOF
+pdfinfo "$E/归档文件目录.pdf" 2>/dev/null | grep -q '^Author: *[^ ]' && pdfinfo "$E/归档文件目录.pdf" | grep -q '^Keywords: *黟教-2016' \
+  && ok || bad "归档文件目录.pdf: empty Author or Keywords: $(pdfinfo "$E/归档文件目录.pdf" | grep -E '^(Author|Keywords)')"
 pdftotext -layout -enc UTF-8 "$E/归档文件目录.pdf" "$tmp/cat.txt" 2>/dev/null
 grep -q "归档文件目录" "$tmp/cat.txt" && grep -q "黟教-2016-0003" "$tmp/cat.txt" && grep -q "保管期限" "$tmp/cat.txt" \
   && ok || bad "归档文件目录.pdf text: $(head -5 "$tmp/cat.txt")"
