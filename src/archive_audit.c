@@ -143,7 +143,7 @@ static void audit_pdf(auditor *au, const char *number, const char *id, const cha
                       const char *path, const kept_manifest *km, const char *data, size_t len)
 {
     char *entry_path = xasprintf("dossiers/%s.pdf", id);
-    const kept_entry *e = km->ok ? kept_manifest_entry(km, entry_path) : NULL;
+    const manifest_entry *e = km->ok ? kept_manifest_entry(km, entry_path) : NULL;
     pdf_report rep;
     int trusted = pdf_check((const unsigned char *)data, len, au->t, when, &rep);
     if (km->ok && !e)
@@ -171,7 +171,7 @@ static void audit_record(auditor *au, const char *number, const char *id, const 
         return;
     }
     char *full = path_join(au->a->dir, record), *data = NULL, *entry_path = xasprintf("dossiers/%s.xml", id);
-    const kept_entry *e = km->ok ? kept_manifest_entry(km, entry_path) : NULL;
+    const manifest_entry *e = km->ok ? kept_manifest_entry(km, entry_path) : NULL;
     size_t len;
     if (read_file_nofollow(full, 64u << 20, &data, &len) != 0)
         problem(au, "missing", record, number, TR("档案的记录文件缺失或无法读取：%s", "the dossier's record is missing or unreadable: %s"),

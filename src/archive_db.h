@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <time.h>
 #include "archive.h"
+#include "bundle.h"      /* manifest_entry */
 #include "font_set.h"
 
 struct archive {
@@ -74,15 +75,10 @@ int archive_lock_shared(const archive *a, char *err, size_t errlen);
 
 /* A kept bundle manifest (archive_manifest.c), read for `audit` and
  * `export`: its entries sorted by path. */
-typedef struct kept_entry {
-    char *path;
-    long long size;
-    char sha[65];
-} kept_entry;
 typedef struct kept_manifest {
     char *key;            /* the rows' manifest column ("" for the first layout) */
     char *xml, *sig;      /* relative to the archive */
-    kept_entry *e;
+    manifest_entry *e;
     int n, ok;            /* ok: present, hashes to its name, signature trusted */
     char problem[512];    /* why not */
 } kept_manifest;
@@ -94,12 +90,12 @@ void kept_manifest_paths(const char *manifest, const char *pdf_rel, const char *
  * filing). 0, or -1 with km->problem. km is to be freed either way. */
 int kept_manifest_load(const archive *a, const char *manifest, const char *pdf_rel, const char *number,
                        const struct trust *t, time_t when, kept_manifest *km);
-const kept_entry *kept_manifest_entry(const kept_manifest *km, const char *path);
+const manifest_entry *kept_manifest_entry(const kept_manifest *km, const char *path);
 void kept_manifest_free(kept_manifest *km);
 /* 1 when data's first e->size bytes hash to the entry and to row_sha. */
-int kept_revision_ok(const kept_entry *e, const char *data, size_t len, const char *row_sha);
+int kept_revision_ok(const manifest_entry *e, const char *data, size_t len, const char *row_sha);
 /* 1 when the whole of data is the entry (a kept record: no update follows). */
-int kept_whole_ok(const kept_entry *e, const char *data, size_t len);
+int kept_whole_ok(const manifest_entry *e, const char *data, size_t len);
 
 /* A path from the index: relative, without "..": inside the archive. */
 int index_path_ok(const char *rel);

@@ -137,7 +137,7 @@ static int export_record(exporter *ex, const char *number, const char *id, const
 {
     if (!record) return 0;
     char *entry = xasprintf("dossiers/%s.xml", id), *full = path_join(ex->a->dir, record), *data = NULL;
-    const kept_entry *e = kept_manifest_entry(km, entry);
+    const manifest_entry *e = kept_manifest_entry(km, entry);
     size_t len;
     int rc = 0;
     if (!index_path_ok(record) || read_file_nofollow(full, 64u << 20, &data, &len) != 0 || !e || !kept_whole_ok(e, data, len)) {
@@ -167,7 +167,7 @@ static int export_one(exporter *ex, sqlite3_stmt *st, char *err, size_t errlen)
     kept_manifest *km;
     if (manifest_of(ex, manifest, path, number, when, &km, err, errlen) != 0) return 1;
     char *entry = xasprintf("dossiers/%s.pdf", id), *full = path_join(ex->a->dir, path), *data = NULL;
-    const kept_entry *e = kept_manifest_entry(km, entry);
+    const manifest_entry *e = kept_manifest_entry(km, entry);
     size_t len;
     int rc = 0;
     if (read_file_nofollow(full, 512u << 20, &data, &len) != 0 || !e || !kept_revision_ok(e, data, len, sha)) {

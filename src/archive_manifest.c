@@ -5,7 +5,6 @@
  * must still hash to its name, its signature must verify against trust/
  * as of the filing, and its entries are looked up by path. */
 #include "archive_db.h"
-#include "load_xml.h"
 #include "util_lang.h"
 #include "verify.h"
 #include "util.h"
@@ -29,31 +28,25 @@ void kept_manifest_paths(const char *manifest, const char *pdf_rel, const char *
 
 static int cmp_entry(const void *x, const void *y)
 {
-    return strcmp(((const kept_entry *)x)->path, ((const kept_entry *)y)->path);
+    return strcmp(((const manifest_entry *)x)->path, ((const manifest_entry *)y)->path);
 }
 
+/* The manifest's whole entries (path, size and SHA-256 all there), sorted
+ * by path for kept_manifest_entry. */
 static void read_entries(kept_manifest *km, const char *data, size_t len)
 {
     char err[256] = "";
-    xmlDocPtr doc = xml_load_memory(km->xml, data, len, err, sizeof err);
-    if (!doc) {
+    int n;
+    manifest_entry *v = manifest_read(km->xml, data, len, &n, err, sizeof err);
+    if (!v) {
         snprintf(km->problem, sizeof km->problem, TR("无法读取：%s", "cannot be read: %s"), err);
         return;
     }
-    int cap = 0;
-    for (xmlNodePtr c = xmlDocGetRootElement(doc)->children; c; c = c->next) {
-        if (!xml_is(c, "file")) continue;
-        char *p = xml_attr(c, "path"), *s = xml_attr(c, "size"), *h = xml_attr(c, "sha256");
-        if (p && s && h && strlen(h) == 64) {
-            if (km->n == cap) km->e = xrealloc(km->e, (size_t)(cap = cap ? cap * 2 : 64) * sizeof *km->e);
-            kept_entry *e = &km->e[km->n++];
-            e->path = xstrdup(p);
-            e->size = strtoll(s, NULL, 10);
-            memcpy(e->sha, h, 65);
-        }
-        xmlFree(p); xmlFree(s); xmlFree(h);
+    for (int i = 0; i < n; i++) {
+        if (v[i].whole) v[km->n++] = v[i];
+        else free(v[i].path);
     }
-    xmlFreeDoc(doc);
+    km->e = v;
     if (km->n) qsort(km->e, (size_t)km->n, sizeof *km->e, cmp_entry);
     km->ok = 1;
 }
@@ -99,9 +92,9 @@ int kept_manifest_load(const archive *a, const char *manifest, const char *pdf_r
     return km->ok ? 0 : -1;
 }
 
-const kept_entry *kept_manifest_entry(const kept_manifest *km, const char *path)
+const manifest_entry *kept_manifest_entry(const kept_manifest *km, const char *path)
 {
-    kept_entry key = {(char *)path, 0, ""};
+    manifest_entry key = {.path = (char *)path};
     return km->n ? bsearch(&key, km->e, (size_t)km->n, sizeof *km->e, cmp_entry) : NULL;
 }
 
@@ -117,7 +110,7 @@ void kept_manifest_free(kept_manifest *km)
 
 /* The school's signed revision of a filed dossier: its first e->size
  * bytes must hash to the manifest's entry and to the index row. */
-int kept_revision_ok(const kept_entry *e, const char *data, size_t len, const char *row_sha)
+int kept_revision_ok(const manifest_entry *e, const char *data, size_t len, const char *row_sha)
 {
     if (e->size <= 0 || (unsigned long long)e->size > len) return 0;
     char sha[65];
@@ -125,7 +118,7 @@ int kept_revision_ok(const kept_entry *e, const char *data, size_t len, const ch
     return !strcmp(sha, e->sha) && !strcmp(sha, row_sha);
 }
 
-int kept_whole_ok(const kept_entry *e, const char *data, size_t len)
+int kept_whole_ok(const manifest_entry *e, const char *data, size_t len)
 {
     char sha[65];
     if (e->size < 0 || (unsigned long long)e->size != len) return 0;

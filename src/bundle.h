@@ -97,6 +97,22 @@ char **bundle_files(const char *root, int *n);
 struct school;
 int bundle_write_manifest(const char *dir, const struct school *sc, time_t when, char *err, size_t errlen);
 
+/* One <file> of a manifest.xml, as read back by `verify` and by the
+ * archive from its kept copies. A missing path or sha256 reads as "",
+ * a missing size as -1; whole says all three were there and sha256 is
+ * 64 characters. */
+typedef struct manifest_entry {
+    char *path;
+    long long size;
+    char sha[65];
+    int whole;
+} manifest_entry;
+/* The <file> entries of manifest bytes, in document order (*n of them;
+ * malloc'd, manifest_entries_free). name is for messages. NULL with err
+ * when data is not XML or its root is not <manifest>. */
+manifest_entry *manifest_read(const char *name, const char *data, size_t len, int *n, char *err, size_t errlen);
+void manifest_entries_free(manifest_entry *e, int n);
+
 /* Removes a folder a run made (a staging folder), and everything in it. */
 void bundle_remove_tree(const char *dir);
 

@@ -4,6 +4,8 @@
  * against. See bundle.h. */
 #include "bundle.h"
 #include "load_school.h"
+#include "load_xml.h"
+#include "util_lang.h"
 #include "sign.h"
 #include "util.h"
 
@@ -143,3 +145,39 @@ void bundle_remove_tree(const char *dir)
     rmdir(dir);
 }
 
+
+manifest_entry *manifest_read(const char *name, const char *data, size_t len, int *n, char *err, size_t errlen)
+{
+    *n = 0;
+    xmlDocPtr doc = xml_load_memory(name, data, len, err, errlen);
+    if (!doc) return NULL;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!xml_is(root, "manifest")) {
+        snprintf(err, errlen, TR("%s 不是验证包清单", "%s is not a bundle manifest"), name);
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    int cap = 16;
+    manifest_entry *v = xmalloc((size_t)cap * sizeof *v);
+    for (xmlNodePtr f = root->children; f; f = f->next) {
+        if (!xml_is(f, "file")) continue;
+        char *p = xml_attr(f, "path"), *s = xml_attr(f, "size"), *h = xml_attr(f, "sha256");
+        if (*n == cap) v = xrealloc(v, (size_t)(cap *= 2) * sizeof *v);
+        manifest_entry *e = &v[(*n)++];
+        e->path = xstrdup(p ? p : "");
+        e->size = s ? strtoll(s, NULL, 10) : -1;
+        e->whole = p && s && h && strlen(h) == 64;
+        snprintf(e->sha, sizeof e->sha, "%s", h && strlen(h) == 64 ? h : "");
+        xmlFree(p);
+        xmlFree(s);
+        xmlFree(h);
+    }
+    xmlFreeDoc(doc);
+    return v;
+}
+
+void manifest_entries_free(manifest_entry *e, int n)
+{
+    for (int i = 0; i < n; i++) free(e[i].path);
+    free(e);
+}

@@ -11,44 +11,12 @@
 #include "util_lang.h"
 #include "util.h"
 #include "verify.h"
-#include "load_xml.h"
 #include "util_limits.h"
 
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-
-typedef struct listed {
-    char *path, *sha;
-} listed;
-
-/* The manifest's <file> entries. -1 when it is not a manifest. */
-static int read_manifest(const char *data, size_t len, listed **out, int *n, char *err, size_t errlen)
-{
-    xmlDocPtr doc = xml_load_memory("manifest.xml", data, len, err, errlen);
-    if (!doc) return -1;
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (!xml_is(root, "manifest")) {
-        snprintf(err, errlen, "manifest.xml 不是验证包清单");
-        xmlFreeDoc(doc);
-        return -1;
-    }
-    int cap = 16;
-    *out = xmalloc((size_t)cap * sizeof **out);
-    *n = 0;
-    for (xmlNodePtr f = root->children; f; f = f->next) {
-        if (!xml_is(f, "file")) continue;
-        char *p = xml_attr(f, "path"), *s = xml_attr(f, "sha256");
-        if (*n == cap) *out = xrealloc(*out, (size_t)(cap *= 2) * sizeof **out);
-        (*out)[(*n)++] = (listed){xstrdup(p ? p : ""), xstrdup(s ? s : "")};
-        xmlFree(p);
-        xmlFree(s);
-    }
-    xmlFreeDoc(doc);
-    return 0;
-}
 
 static void add_entry(bundle_entry **v, int *n, int *cap, char *rel, int regular)
 {
@@ -123,7 +91,7 @@ static void tell(const bundle_check *c, const char *path, bundle_problem kind, c
     if (c->problem) c->problem(c->arg, path, kind, reason);
 }
 
-static int check_file(const char *dir, const listed *l, const bundle_entry *e, const bundle_check *c, FILE *out)
+static int check_file(const char *dir, const manifest_entry *l, const bundle_entry *e, const bundle_check *c, FILE *out)
 {
     if (!safe_path(l->path)) {
         fprintf(out, TR("%s：清单中的路径无效\n", "%s: invalid path in the manifest\n"), l->path);
@@ -167,7 +135,7 @@ static const bundle_entry *find_entry(const bundle_entry *v, int n, const char *
 }
 
 /* Every listed file against the tree, then the tree against the list. */
-static int check_tree(const char *dir, listed *l, int n, const bundle_check *c, FILE *out)
+static int check_tree(const char *dir, const manifest_entry *l, int n, const bundle_check *c, FILE *out)
 {
     int ne, problems = 0;
     bundle_entry *v = bundle_walk(dir, &ne);
@@ -198,7 +166,7 @@ int bundle_verify(const char *dir, const bundle_check *c, FILE *out, char **sign
     char *mdata = NULL, *sdata = NULL;
     size_t mlen, slen;
     int rc = -1;
-    listed *l = NULL;
+    manifest_entry *l = NULL;
     int n = 0;
     if (read_file_nofollow(mp, MAX_MANIFEST, &mdata, &mlen) != 0 || read_file_nofollow(sp, MAX_MANIFEST_SIG, &sdata, &slen) != 0) {
         snprintf(err, errlen, TR("%s 不是验证包：缺少 manifest.xml 或 manifest.p7s", "%s is not a bundle: manifest.xml or manifest.p7s missing"), dir);
@@ -211,7 +179,7 @@ int bundle_verify(const char *dir, const bundle_check *c, FILE *out, char **sign
         rc = 0;
         goto done;   /* nothing else is opened: see the top */
     }
-    if (read_manifest(mdata, mlen, &l, &n, err, errlen) != 0) goto done;
+    if (!(l = manifest_read("manifest.xml", mdata, mlen, &n, err, errlen))) goto done;
     rc = check_tree(dir, l, n, c, out) ? 0 : 1;
     if (s == 2) {
         fprintf(out, "manifest.p7s：%s\n", err);
@@ -219,8 +187,7 @@ int bundle_verify(const char *dir, const bundle_check *c, FILE *out, char **sign
         rc = 0;
     }
 done:
-    for (int i = 0; i < n; i++) { free(l[i].path); free(l[i].sha); }
-    free(l);
+    if (l) manifest_entries_free(l, n);
     free(mp); free(sp); free(mdata); free(sdata);
     return rc;
 }
