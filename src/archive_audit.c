@@ -246,35 +246,23 @@ static int audit_rows(auditor *au)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+static void report_gap(void *arg, const char *prefix, long year, long first, long last)
+{
+    auditor *au = arg;
+    char *a = xasprintf("%s-%ld-%04ld", prefix, year, first), *b = xasprintf("%s-%ld-%04ld", prefix, year, last);
+    if (first == last) problem(au, "gap", a, a, TR("档号不连续：缺少此号", "archive numbers not continuous: this number is missing"));
+    else problem(au, "gap", a, a, TR("档号不连续：缺少 %s 至 %s（%ld 个）", "archive numbers not continuous: %s to %s are missing (%ld)"),
+                 a, b, last - first + 1);
+    free(a);
+    free(b);
+}
+
 /* Archive numbers 1, 2, 3 … per prefix and year; versions 1…n, one current. */
 static int audit_numbers(auditor *au)
 {
+    if (db_each_gap(au->a, NULL, 0, report_gap, au) != 0) return -1;
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(au->a->db, "SELECT DISTINCT prefix, year, seq FROM dossier ORDER BY 1, 2, 3", -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    char *prev_prefix = NULL;
-    long prev_year = 0, want = 1;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *prefix = col(st, 0);
-        long year = (long)sqlite3_column_int64(st, 1), seq = (long)sqlite3_column_int64(st, 2);
-        if (!prev_prefix || strcmp(prev_prefix, prefix) || year != prev_year) want = 1;
-        if (seq > want) {
-            char *first = xasprintf("%s-%ld-%04ld", prefix, year, want), *last = xasprintf("%s-%ld-%04ld", prefix, year, seq - 1);
-            if (seq - want == 1) problem(au, "gap", first, first, TR("档号不连续：缺少此号", "archive numbers not continuous: this number is missing"));
-            else problem(au, "gap", first, first, TR("档号不连续：缺少 %s 至 %s（%ld 个）", "archive numbers not continuous: %s to %s are missing (%ld)"),
-                         first, last, seq - want);
-            free(first);
-            free(last);
-        }
-        want = seq + 1;
-        free(prev_prefix);
-        prev_prefix = xstrdup(prefix);
-        prev_year = year;
-    }
-    free(prev_prefix);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return -1;
     static const char VERSIONS[] =
         "SELECT number, count(*), max(version), sum(current) FROM dossier GROUP BY number"
         " HAVING count(*) != max(version) OR min(version) != 1 OR sum(current) != 1 ORDER BY number";

@@ -306,21 +306,46 @@ int db_insert_filing(archive *a, const char *filing, const char *time, const cha
     return rc;
 }
 
-long db_first_gap(archive *a, long year)
+int db_each_gap(archive *a, const char *prefix, long year, gap_fn gap, void *arg)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(a->db, "SELECT DISTINCT seq FROM dossier WHERE prefix = ? AND year = ? ORDER BY seq",
-                           -1, &st, NULL) != SQLITE_OK) return -1;
-    sqlite3_bind_text(st, 1, a->prefix, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, year);
-    long want = 1, gap = 0;
-    while (!gap && sqlite3_step(st) == SQLITE_ROW) {
-        long seq = (long)sqlite3_column_int64(st, 0);
-        if (seq != want) gap = want;
-        want = seq + 1;
+    const char *sql = prefix ? "SELECT DISTINCT prefix, year, seq FROM dossier WHERE prefix = ? AND year = ? ORDER BY 3"
+                             : "SELECT DISTINCT prefix, year, seq FROM dossier ORDER BY 1, 2, 3";
+    if (sqlite3_prepare_v2(a->db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+    if (prefix) {
+        sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, year);
     }
+    char *prev = NULL;
+    long prev_year = 0, want = 1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *p = (const char *)sqlite3_column_text(st, 0);
+        long y = (long)sqlite3_column_int64(st, 1), seq = (long)sqlite3_column_int64(st, 2);
+        if (!p) p = "";
+        if (!prev || strcmp(prev, p) || y != prev_year) want = 1;
+        if (seq > want) gap(arg, p, y, want, seq - 1);
+        want = seq + 1;
+        free(prev);
+        prev = xstrdup(p);
+        prev_year = y;
+    }
+    free(prev);
     sqlite3_finalize(st);
-    return gap;
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void first_gap(void *arg, const char *prefix, long year, long first, long last)
+{
+    (void)prefix, (void)year, (void)last;
+    long *gap = arg;
+    if (!*gap) *gap = first;
+}
+
+long db_first_gap(archive *a, long year)
+{
+    long gap = 0;
+    return db_each_gap(a, a->prefix, year, first_gap, &gap) == 0 ? gap : -1;
 }
 
 char *fold_name(const char *s)

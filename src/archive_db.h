@@ -61,8 +61,14 @@ int db_insert(archive *a, const index_row *r, char *err, size_t errlen);
 /* A row of the filing table (in the open transaction). */
 int db_insert_filing(archive *a, const char *filing, const char *time, const char *manifest, int passed,
                      char *err, size_t errlen);
-/* The first archive number missing from the year's 1…max (a row gone
- * from the index), 0 when none, -1 on error. */
+/* Every run of archive numbers missing from 1…max of a prefix and year
+ * (rows gone from the index): gap(arg, prefix, year, first, last) for
+ * each, in order. prefix NULL: every prefix and year of the index, else
+ * that prefix and year only. 0, or -1 on an index error. */
+typedef void (*gap_fn)(void *arg, const char *prefix, long year, long first, long last);
+int db_each_gap(archive *a, const char *prefix, long year, gap_fn gap, void *arg);
+/* The first archive number missing from the archive's prefix and year,
+ * 0 when none, -1 on error (db_each_gap). */
 long db_first_gap(archive *a, long year);
 
 /* The shared side of the filing lock (archive_file.c takes it
