@@ -163,9 +163,8 @@ static int job_done(const job *j)
 
 static int pool_limit(void)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    long l = 2 * (cpus > 0 ? cpus : 1);
-    return (int)(l < 2 ? 2 : l > 64 ? 64 : l);
+    int l = 2 * cpu_count();
+    return l > 64 ? 64 : l;
 }
 
 tool_pool *pool_new(const tools *tl, char *const *pdfs, int n)

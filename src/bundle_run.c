@@ -323,8 +323,8 @@ static int redo_unfinished(context *ctx, const school *sc, const char *tmp, char
 static int run_workers(context *ctx, const school *sc, const char *tmp, char **dirs, char **ids, int ndirs,
                        time_t when, int jobs, char *err, size_t errlen)
 {
-    long cores = jobs > 0 ? jobs : sysconf(_SC_NPROCESSORS_ONLN);
-    int n = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
+    int cores = jobs > 0 ? jobs : cpu_count();
+    int n = cores > 64 ? 64 : cores;
     if (n > ndirs) n = ndirs;
     fflush(NULL);
     int rc = 0;

@@ -42,8 +42,8 @@ double serve_clock_ms(void)
 
 static int cores(void)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > SERVE_MAX_CORES ? SERVE_MAX_CORES : (int)n;
+    int n = cpu_count();
+    return n > SERVE_MAX_CORES ? SERVE_MAX_CORES : n;
 }
 
 int engines_open(serve *s, char *err, size_t errlen)

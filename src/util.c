@@ -280,3 +280,9 @@ int sha256_file(const char *path, char out[65], size_t *size)
     free(data);
     return 0;
 }
+
+int cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 4096 ? 4096 : (int)n;
+}

@@ -94,6 +94,9 @@ int sha256_file(const char *path, char out[65], size_t *size);
 /* SHA-256 of bytes already read, as 64 hex digits. */
 void sha256_hex(const void *data, size_t len, char out[65]);
 
+/* The CPUs online, at least 1 (worker pools size themselves by it). */
+int cpu_count(void);
+
 /* The mode a new file gets under the user's umask (0666 & ~umask), and a
  * new folder (0777 & ~umask). */
 unsigned file_mode(void);
