@@ -16,6 +16,7 @@
 #include "verify.h"
 #include "verify_trust.h"
 #include "util.h"
+#include "util_limits.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -173,7 +174,7 @@ static void audit_record(auditor *au, const char *number, const char *id, const 
     char *full = path_join(au->a->dir, record), *data = NULL, *entry_path = xasprintf("dossiers/%s.xml", id);
     const manifest_entry *e = km->ok ? kept_manifest_entry(km, entry_path) : NULL;
     size_t len;
-    if (read_file_nofollow(full, 64u << 20, &data, &len) != 0)
+    if (read_file_nofollow(full, MAX_KEPT_TEXT, &data, &len) != 0)
         problem(au, "missing", record, number, TR("档案的记录文件缺失或无法读取：%s", "the dossier's record is missing or unreadable: %s"),
                 errno_text(errno));
     else if (km->ok && !e)
@@ -230,7 +231,7 @@ static int audit_rows(auditor *au)
         kept_manifest *km = manifest_for(au, manifest, path, number, when);
         char *full = path_join(au->a->dir, path), *data = NULL;
         size_t len;
-        if (read_file_nofollow(full, 512u << 20, &data, &len) != 0)
+        if (read_file_nofollow(full, MAX_FILED_FILE, &data, &len) != 0)
             problem(au, "missing", path, number, TR("索引中的文件缺失或无法读取：%s", "the indexed file is missing or unreadable: %s"),
                     errno_text(errno));
         else
@@ -294,7 +295,7 @@ static void report_xml(auditor *au, const char *f, time_t when)
 {
     char *xml = xasprintf("reports/%s.xml", f), *p7s = xasprintf("reports/%s.xml.p7s", f);
     size_t len = 0, dlen = 0;
-    char *data = report_read(au, xml, 64u << 20, &len), *der = report_read(au, p7s, 1u << 20, &dlen);
+    char *data = report_read(au, xml, MAX_KEPT_TEXT, &len), *der = report_read(au, p7s, MAX_MANIFEST_SIG, &dlen);
     char why[384] = "", *name = NULL;
     if (data && der &&
         cms_check((unsigned char *)der, dlen, (const unsigned char *)data, len, au->t, when, &name, why, sizeof why) != 1)
@@ -312,7 +313,7 @@ static void report_pdf_ok(auditor *au, const char *f, time_t when)
 {
     char *rel = xasprintf("reports/%s.pdf", f);
     size_t len = 0;
-    char *data = report_read(au, rel, 64u << 20, &len);
+    char *data = report_read(au, rel, MAX_KEPT_TEXT, &len);
     pdf_report rep;
     if (data && !pdf_check((const unsigned char *)data, len, au->t, when, &rep))
         problem(au, "report", rel, NULL, TR("检测报告的签名不成立（按归档时间判断）：%s",

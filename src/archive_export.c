@@ -10,6 +10,7 @@
 #include "verify_read.h"
 #include "verify_trust.h"
 #include "util.h"
+#include "util_limits.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -64,7 +65,7 @@ static int put_copy(exporter *ex, const char *rel, char *err, size_t errlen)
 {
     char *from = path_join(ex->a->dir, rel), *data;
     size_t len;
-    int rc = read_file_nofollow(from, 512u << 20, &data, &len);
+    int rc = read_file_nofollow(from, MAX_FILED_FILE, &data, &len);
     if (rc != 0) snprintf(err, errlen, TR("无法读取 %s：%s", "cannot read %s: %s"), from, errno_text(errno));
     else rc = put(ex, rel, data, len, err, errlen);
     if (rc == 0) free(data);
@@ -140,7 +141,7 @@ static int export_record(exporter *ex, const char *number, const char *id, const
     const manifest_entry *e = kept_manifest_entry(km, entry);
     size_t len;
     int rc = 0;
-    if (!index_path_ok(record) || read_file_nofollow(full, 64u << 20, &data, &len) != 0 || !e || !kept_whole_ok(e, data, len)) {
+    if (!index_path_ok(record) || read_file_nofollow(full, MAX_KEPT_TEXT, &data, &len) != 0 || !e || !kept_whole_ok(e, data, len)) {
         snprintf(err, errlen, TR("%s 的记录文件 %s 缺失，或与验证包清单不符（请运行 dangan audit）",
                                  "%s: its record %s is missing or does not match its manifest (run dangan audit)"), number, record);
         rc = 1;
@@ -170,7 +171,7 @@ static int export_one(exporter *ex, sqlite3_stmt *st, char *err, size_t errlen)
     const manifest_entry *e = kept_manifest_entry(km, entry);
     size_t len;
     int rc = 0;
-    if (read_file_nofollow(full, 512u << 20, &data, &len) != 0 || !e || !kept_revision_ok(e, data, len, sha)) {
+    if (read_file_nofollow(full, MAX_FILED_FILE, &data, &len) != 0 || !e || !kept_revision_ok(e, data, len, sha)) {
         snprintf(err, errlen, TR("%s（%s）缺失，或与索引和验证包清单不符（请运行 dangan audit）",
                                  "%s (%s) is missing or does not match its index row and manifest (run dangan audit)"), number, path);
         rc = 1;

@@ -8,6 +8,7 @@
 #include "util_lang.h"
 #include "verify.h"
 #include "util.h"
+#include "util_limits.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -57,7 +58,7 @@ static int signed_ok(const archive *a, kept_manifest *km, const char *data, size
     char *path = path_join(a->dir, km->sig), *der = NULL, why[384] = "", *name = NULL;
     size_t dlen;
     int ok = 0;
-    if (read_file_nofollow(path, 1u << 20, &der, &dlen) != 0)
+    if (read_file_nofollow(path, MAX_MANIFEST_SIG, &der, &dlen) != 0)
         snprintf(km->problem, sizeof km->problem, TR("签名文件 %s 缺失或无法读取：%s", "its signature %s is missing or unreadable: %s"),
                  km->sig, errno_text(errno));
     else if (cms_check((unsigned char *)der, dlen, (const unsigned char *)data, len, t, when, &name, why, sizeof why) != 1)
@@ -78,7 +79,7 @@ int kept_manifest_load(const archive *a, const char *manifest, const char *pdf_r
     kept_manifest_paths(manifest, pdf_rel, number, &km->xml, &km->sig);
     char *path = path_join(a->dir, km->xml), *data = NULL, sha[65];
     size_t len;
-    if (read_file_nofollow(path, 64u << 20, &data, &len) != 0) {
+    if (read_file_nofollow(path, MAX_KEPT_TEXT, &data, &len) != 0) {
         snprintf(km->problem, sizeof km->problem, TR("保存的验证包清单缺失或无法读取：%s", "the kept bundle manifest is missing or unreadable: %s"),
                  errno_text(errno));
     } else if (manifest && *manifest && (sha256_hex(data, len, sha), strcmp(sha, manifest))) {

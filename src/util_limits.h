@@ -125,6 +125,13 @@
 #define MAX_MANIFEST (16u << 20)
 /* A bundle's manifest.p7s: a CMS signature with a chain of a few certificates. */
 #define MAX_MANIFEST_SIG (1u << 20)
+/* A file read back from the archive by audit and export: a filed dossier
+ * (a bundle's file, MAX_BUNDLE_FILE, and the archive's update after it),
+ * with room to spare. */
+#define MAX_FILED_FILE (512u << 20)
+/* A kept manifest, record or 检测报告 read back by audit and export:
+ * dangan wrote each far below this; the bound stops a planted huge file. */
+#define MAX_KEPT_TEXT (64u << 20)
 /* Entries in a bundle: 100,000 dossiers and their records. */
 #define MAX_TREE 200000
 /* The hex of a signature's /Contents: 32 KiB of DER, a chain of several
